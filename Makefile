@@ -1,0 +1,34 @@
+# KOKO linked open data. `make publish` and `make test` set up everything they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+
+.PHONY: help publish validate test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+publish: $(STAMP) ## Build, validate and write the published files to output/
+	$(BIN)/koko publish
+
+validate: $(STAMP) ## Check the sources without publishing
+	$(BIN)/koko validate
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)
+	$(BIN)/python benchmarks/run.py
+
+clean: ## Remove the virtual environment and caches (output/ stays)
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,155 @@
+"""The `koko` command: a thin shell over the library. Each command calls one function."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Settings, load_settings
+from .errors import EXIT_BAD_INPUT, InputError, KokoError, NonConformingError
+
+DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
+                           show_default=True, help="Folder of the source files.")
+OUT_OPTION = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+                          show_default=True, help="Folder the published files go to.")
+
+
+class Context:
+    def __init__(self, debug: bool):
+        self.debug = debug
+
+
+def settings_from(data_dir: Path, release_date: str | None = None, base_iri: str | None = None) -> Settings:
+    settings = load_settings(data_dir, base_iri)
+    if release_date:
+        try:
+            date = dt.date.fromisoformat(release_date)
+        except ValueError:
+            raise InputError(f"--release-date {release_date!r} is not a date (YYYY-MM-DD)") from None
+        settings = settings.with_release_date(date)
+    return settings
+
+
+def run(ctx: click.Context, action):
+    """Call the library; turn its errors into a message and an exit code."""
+    debug = ctx.find_object(Context).debug
+    try:
+        return action()
+    except KokoError as exc:
+        if debug:
+            raise
+        if isinstance(exc, NonConformingError):
+            print_report(exc.report, "text")
+            click.echo(f"koko: the data does not conform: {exc.report.violation_count} violation(s); nothing was published.", err=True)
+        elif isinstance(exc, InputError):
+            for problem in exc.problems:
+                click.echo(f"error: {problem}", err=True)
+            if len(exc.problems) > 1:
+                click.echo(f"koko: {len(exc.problems)} problems in the sources; nothing was published.", err=True)
+        else:
+            click.echo(f"error: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("koko: interrupted; the previous output is untouched.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug, not bad input: say so plainly
+        if debug:
+            raise
+        click.echo(f"koko: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+        sys.exit(EXIT_BAD_INPUT + 2)
+
+
+def progress(step: str) -> None:
+    click.echo(f"… {step}", err=True)
+
+
+@click.group(epilog="Example: koko publish --release-date 2026-11-28")
+@click.version_option(__version__, prog_name="koko")
+@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Publish the KOKO programme's facts as linked open data."""
+    ctx.obj = Context(debug)
+
+
+@main.command(epilog="Example: koko publish --data data --out output --release-date 2026-11-28")
+@DATA_OPTION
+@OUT_OPTION
+@click.option("--release-date", help="Release date (YYYY-MM-DD); default from data/dataset.yaml.")
+@click.option("--base-iri", help="Base IRI of every published IRI; default from data/dataset.yaml.")
+@click.pass_context
+def publish(ctx, data_dir: Path, out_dir: Path, release_date: str | None, base_iri: str | None) -> None:
+    """Load, build, validate and export the graph to the output folder."""
+    from .publish import publish as do_publish
+
+    def action():
+        start = time.perf_counter()
+        settings = settings_from(data_dir, release_date, base_iri)
+        outcome = do_publish(settings, out_dir, progress)
+        print_summary(outcome, out_dir, time.perf_counter() - start)
+
+    run(ctx, action)
+
+
+@main.command(epilog="Example: koko validate --format json")
+@DATA_OPTION
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.pass_context
+def validate(ctx, data_dir: Path, fmt: str) -> None:
+    """Load, build and validate the sources; publish nothing. Exit 1 when they do not conform."""
+    from .publish import check
+
+    def action():
+        outcome = check(settings_from(data_dir), progress)
+        print_report(outcome.report, fmt, outcome.sources.settings.base_iri)
+        if not outcome.report.conforms:
+            sys.exit(1)
+
+    run(ctx, action)
+
+
+def print_report(report, fmt: str, base_iri: str = "") -> None:
+    if fmt == "json":
+        click.echo(json.dumps({
+            "conforms": report.conforms,
+            "violations": report.violation_count,
+            "warnings": report.warning_count,
+            "results": [{"file": r.place.file, "line": r.place.line, "column": r.place.field or None,
+                         "severity": r.severity, "message": r.message, "focus": r.focus, "path": r.path,
+                         "value": r.value} for r in report.results],
+        }, ensure_ascii=False, indent=2))
+        return
+    if fmt == "turtle":
+        from .serialize import report_turtle
+
+        click.echo(report_turtle(report.graph, base_iri).decode("utf-8"), nl=False)
+        return
+    current = None
+    for result in report.results:
+        if result.place.file != current:
+            current = result.place.file
+            click.echo(f"{current}:")
+        click.echo(f"  {result.severity}: {result}")
+    click.echo(f"{report.violation_count} violation(s), {report.warning_count} warning(s); "
+               + ("conforms." if report.conforms else "does not conform."))
+
+
+def print_summary(outcome, out_dir: Path, seconds: float) -> None:
+    counts = outcome.class_counts
+    click.echo(f"Published {len(outcome.triples)} triples in {seconds:.2f} s.")
+    click.echo("Things per class:")
+    for cls, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        click.echo(f"  {n:6d}  {cls}")
+    report = outcome.report
+    click.echo(f"Validation: conforms, {report.warning_count} warning(s).")
+    for result in report.results:
+        click.echo(f"  {result.severity}: {result}")
+    click.echo(f"Files in {out_dir}/:")
+    for name, size in sorted(outcome.files.items()):
+        click.echo(f"  {size:10d}  {name}")

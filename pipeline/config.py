@@ -1,0 +1,74 @@
+"""Settings of one run: where the sources are, the base IRI, the release date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .errors import InputError, Place, Problem
+
+#: The base IRI the ontology and shapes files are written with. A dataset that sets another
+#: base_iri gets them rewritten to it at publication.
+DEFAULT_BASE_IRI = "https://w3id.org/koko-lod/"
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
+SHAPES_DIR = PACKAGE_ROOT / "shapes"
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    base_iri: str = DEFAULT_BASE_IRI
+    download_base: str = DEFAULT_BASE_IRI + "download/"
+    release_date: dt.date = dt.date(2026, 1, 1)
+    reference_date: dt.date = dt.date(2013, 1, 1)
+    sparql_endpoint: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def id_base(self) -> str:
+        return self.base_iri + "id/"
+
+    @property
+    def vocab(self) -> str:
+        return self.base_iri + "def/koko#"
+
+    def with_release_date(self, date: dt.date | None) -> "Settings":
+        return self if date is None else replace(self, release_date=date)
+
+
+def parse_iso_date(text: str, place: Place) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        raise InputError([Problem(place, f"{text!r} is not a date", "write it as YYYY-MM-DD")]) from None
+
+
+def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
+    """Read `data/dataset.yaml`, the one place for the base IRI and release settings."""
+    from .readers import read_yaml  # local: readers imports errors only
+
+    path = data_dir / "dataset.yaml"
+    doc = read_yaml(path)
+    values = {key: cell.text for key, cell in doc.items() if hasattr(cell, "text")}
+    known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint"}
+    for key in doc:
+        if key not in known:
+            raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}")])
+    base = base_iri or values.get("base_iri", DEFAULT_BASE_IRI)
+    for name, value in (("base_iri", base), ("download_base", values.get("download_base", base + "download/"))):
+        if not (value.startswith(("http://", "https://")) and value.endswith(("/", "#"))):
+            raise InputError([Problem(doc.key_place(name) if name in doc else Place(str(path)),
+                                      f"{name} {value!r} must be an http(s) IRI ending in / or #")])
+    return Settings(
+        data_dir=data_dir,
+        base_iri=base,
+        download_base=values.get("download_base", base + "download/"),
+        release_date=parse_iso_date(values["release_date"], doc.key_place("release_date"))
+        if "release_date" in values else Settings.release_date,
+        reference_date=parse_iso_date(values["reference_date"], doc.key_place("reference_date"))
+        if "reference_date" in values else Settings.reference_date,
+        sparql_endpoint=values.get("sparql_endpoint", ""),
+    )

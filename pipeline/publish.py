@@ -1,0 +1,104 @@
+"""The pipeline as one function per command: load -> build -> validate -> export."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import serialize
+from .build import Built, build
+from .config import ONTOLOGY_DIR, SHAPES_DIR, Settings
+from .errors import NonConformingError
+from .export import write_output
+from .load import Sources, load
+from .validate import Report, read_rdf_file, validate
+from .vocab import RDF
+
+Progress = Callable[[str], None]
+
+OUTPUT_README = """\
+# KOKO linked open data: published files
+
+Written by `koko publish` (`make publish`); the whole folder is replaced on each run.
+Do not edit these files: edit the sources in `data/` and publish again.
+
+| file | what |
+| --- | --- |
+| `koko.ttl` | the graph in Turtle |
+| `koko.nt` | the same graph in N-Triples (one triple a line, sorted) |
+| `koko.jsonld` | the same graph in JSON-LD, compacted with `context.jsonld` (embedded) |
+| `context.jsonld` | the JSON-LD context: short keys for web developers |
+| `ontology.ttl` | the KOKO ontology (OWL; labels in fi, sv, en) |
+| `shapes.ttl` | the SHACL shapes the graph was validated with |
+| `validation.ttl` | the SHACL validation report of this release |
+"""
+
+
+@dataclass
+class Outcome:
+    sources: Sources
+    built: Built
+    report: Report
+    triples: list = field(default_factory=list)  # distinct, in output order
+    files: dict = field(default_factory=dict)  # name -> size in bytes
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def class_counts(self) -> Counter:
+        return Counter(t.object.value for t in self.triples if t.predicate.value == RDF + "type")
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def check(settings: Settings, progress: Progress = _quiet) -> Outcome:
+    """Load, build and validate; raise on bad input, return the report either way."""
+    timings = {}
+    start = time.perf_counter()
+    progress("load")
+    sources = load(settings)
+    timings["load"] = time.perf_counter() - start
+    progress("build")
+    start = time.perf_counter()
+    built = build(sources)
+    triples = serialize.canonical(built.triples)
+    timings["build"] = time.perf_counter() - start
+    progress("validate")
+    start = time.perf_counter()
+    report = validate(built, settings.base_iri)
+    timings["validate"] = time.perf_counter() - start
+    return Outcome(sources, built, report, triples, timings=timings)
+
+
+def render(outcome: Outcome, settings: Settings) -> dict:
+    """Every output file as bytes, by its name in the output folder."""
+    base = settings.base_iri
+    triples = outcome.triples
+    files = {
+        "koko.nt": serialize.to_ntriples(triples),
+        "koko.ttl": serialize.to_turtle(triples, base),
+        "koko.jsonld": serialize.to_jsonld(triples, base),
+        "context.jsonld": serialize.context_bytes(base),
+        "ontology.ttl": read_rdf_file(ONTOLOGY_DIR / "koko.ttl", base).encode("utf-8"),
+        "shapes.ttl": "\n".join(read_rdf_file(p, base) for p in sorted(SHAPES_DIR.glob("*.ttl"))).encode("utf-8"),
+        "validation.ttl": serialize.report_turtle(outcome.report.graph, base),
+        "README.md": OUTPUT_README.encode("utf-8"),
+    }
+    return files
+
+
+def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet) -> Outcome:
+    outcome = check(settings, progress)
+    if not outcome.report.conforms:
+        raise NonConformingError(outcome.report)
+    progress("export")
+    start = time.perf_counter()
+    files = render(outcome, settings)
+    write_output(out_dir, files)
+    outcome.files = {name: len(data) for name, data in files.items()}
+    outcome.timings["export"] = time.perf_counter() - start
+    return outcome
