@@ -34,6 +34,7 @@ class Built:
     subject_places: dict = field(default_factory=dict)  # subject IRI -> Place
     fact_places: dict = field(default_factory=dict)  # (subject IRI, predicate IRI) -> Place
     derived_from: dict = field(default_factory=dict)  # subject IRI -> source IRI (its record's)
+    notes: list = field(default_factory=list)  # what a steward should know, e.g. data withheld
 
 
 class GraphBuilder:
@@ -203,6 +204,10 @@ class GraphBuilder:
             self.value(s, N(VCARD + "hasTelephone"), rec, "phone", N)
         else:
             self.add(s, N(VCARD + "fn"), self.lit(org_names.get("name_fi")))
+            withheld = [n for n in ("name", "title_fi", "phone", "email") if rec.get(n)]
+            if withheld:
+                self.built.notes.append(f"{rec.place}: contact {rec.key!r}: {', '.join(withheld)} withheld "
+                                        "(publish_personal is no); the organisation's contact is published instead")
         self.add(s, N(VCARD + "organization-name"), self.lit(org_names.get("name_fi")))
         if any(rec.get(n) for n in ("street", "postal_code", "locality")):
             a = self.node("address", rec.key)
@@ -336,6 +341,7 @@ class GraphBuilder:
             self.value(s, self.kk("coFinancingRate"), rec, "co_financing_rate")
             self.value(s, self.kk("shareOf"), rec, "share_of", lambda v: self.node("funding", v))
             self.value(s, self.kk("shareRate"), rec, "share_rate")
+            self.value(s, self.kk("coFinancingOf"), rec, "co_financing_of", lambda v: self.node("funding", v))
             self.amount(s, f"funding-{rec.key}", rec)
 
     def amount(self, s, key: str, rec: Record) -> None:

@@ -55,9 +55,6 @@ def run(ctx: click.Context, action):
         else:
             click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        click.echo("koko: interrupted; the previous output is untouched.", err=True)
-        sys.exit(130)
     except Exception as exc:  # a bug, not bad input: say so plainly
         if debug:
             raise
@@ -69,7 +66,16 @@ def progress(step: str) -> None:
     click.echo(f"… {step}", err=True)
 
 
-@click.group(epilog="Example: koko publish --release-date 2026-11-28")
+class KokoGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            click.echo("koko: interrupted; the previous output is untouched.", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=KokoGroup, epilog="Example: koko publish --release-date 2026-11-28")
 @click.version_option(__version__, prog_name="koko")
 @click.option("--debug", is_flag=True, help="Show tracebacks.")
 @click.pass_context
@@ -150,6 +156,8 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
     click.echo(f"Validation: conforms, {report.warning_count} warning(s).")
     for result in report.results:
         click.echo(f"  {result.severity}: {result}")
+    for note in outcome.built.notes:
+        click.echo(f"Note: {note}")
     click.echo(f"Files in {out_dir}/:")
     for name, size in sorted(outcome.files.items()):
         click.echo(f"  {size:10d}  {name}")

@@ -80,6 +80,10 @@ class NonConformingError(KokoError):
         super().__init__(f"{report.violation_count} violation(s)")
 
 
+class TooManyProblems(InputError):
+    """Raised when a run has collected as many problems as it reports."""
+
+
 class RemoteError(KokoError):
     """A remote service (store, portal, classification API) failed: exit 3."""
 
@@ -105,7 +109,7 @@ class Problems:
     def add(self, place: Place, message: str, hint: str = "") -> None:
         self.items.append(Problem(place, message, hint))
         if len(self.items) >= self.limit:
-            raise InputError(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems")])
+            raise TooManyProblems(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems")])
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.place.file, p.place.line, p.place.column, p.message))

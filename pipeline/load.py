@@ -14,7 +14,7 @@ from typing import Any
 
 from . import values
 from .config import Settings
-from .errors import InputError, Place, Problems, ValueProblem
+from .errors import InputError, Place, Problems, TooManyProblems, ValueProblem
 from .readers import Cell, YMap, YSeq, display_path, read_csv, read_yaml
 from .reference import Reference, load_reference
 from .schema import BY_NAME, TABLES, Field, Table
@@ -81,17 +81,27 @@ def load(settings: Settings) -> Sources:
     sources = Sources(settings, reference)
     problems = Problems()
     yaml_docs: dict[str, YMap] = {}
+    unreadable: set = set()
     for table in TABLES:
         path = data_dir / table.file
         if table.file not in sources.files:
             sources.files.append(table.file)
-        if table.file.endswith(".yaml"):
-            if table.file not in yaml_docs:
-                yaml_docs[table.file] = read_yaml(path)
-                _check_top_keys(yaml_docs[table.file], table.file, problems)
-            sources.tables[table.name] = _from_yaml(table, yaml_docs[table.file], problems, reference)
-        else:
-            sources.tables[table.name] = _from_csv(table, path, problems, reference)
+        if table.file in unreadable:
+            continue
+        try:
+            if table.file.endswith(".yaml"):
+                if table.file not in yaml_docs:
+                    yaml_docs[table.file] = read_yaml(path)
+                    _check_top_keys(yaml_docs[table.file], table.file, problems)
+                sources.tables[table.name] = _from_yaml(table, yaml_docs[table.file], problems, reference)
+            else:
+                sources.tables[table.name] = _from_csv(table, path, problems, reference)
+        except TooManyProblems:
+            raise
+        except InputError as exc:  # this file cannot be read at all: say so, and read the others
+            unreadable.add(table.file)
+            for problem in exc.problems:
+                problems.add(problem.place, problem.message, problem.hint)
     problems.raise_if_any()
     _check_keys_and_references(sources, problems)
     problems.raise_if_any()

@@ -7,7 +7,6 @@ with names in Finnish, Swedish and English. Codes in the sources are checked aga
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,11 +47,26 @@ class Reference:
         return unit.names.get("fi", "") if unit else ""
 
     def suggest(self, level: str, code: str) -> str:
-        """'did you mean 297 Kuopio?' for a code that is not in the classification."""
-        close = difflib.get_close_matches(code, list(self.units[level]), n=2, cutoff=0.6)
+        """'did you mean 297 Kuopio?' for a code that is not in the classification.
+
+        Codes go wrong by two swapped digits or one wrong digit; swaps are offered first, then
+        one-digit changes, nearest first.
+        """
+        def swapped(a: str, b: str) -> bool:
+            diff = [i for i in range(len(a)) if a[i] != b[i]]
+            return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+        def one_digit(a: str, b: str) -> bool:
+            return sum(x != y for x, y in zip(a, b)) == 1
+
+        known = [c for c in self.units[level] if len(c) == len(code)]
+        if not code.isdigit() or not known:
+            return ""
+        close = sorted((c for c in known if swapped(c, code)), key=lambda c: abs(int(c) - int(code)))
+        close += sorted((c for c in known if one_digit(c, code)), key=lambda c: abs(int(c) - int(code)))
         if not close:
             return ""
-        return "did you mean " + " or ".join(f"{c} {self.name(level, c)}" for c in close) + "?"
+        return "did you mean " + " or ".join(f"{c} {self.name(level, c)}" for c in close[:2]) + "?"
 
 
 def reference_folder(data_dir: Path, date: dt.date) -> Path:

@@ -101,7 +101,7 @@ TABLES = (
         F("funding_source", "ref:funding_sources"), F("start_year", "year"), F("end_year", "year"),
         F("per_year", "bool"), F("amount", "decimal"), F("currency", "choice", False, ("EUR",)),
         F("approximate", "bool"), F("co_financing_rate", "decimal"), F("share_of", "ref:funding"),
-        F("share_rate", "decimal"), SOURCE,
+        F("share_rate", "decimal"), F("co_financing_of", "ref:funding"), SOURCE,
     )),
     Table("decisions", "decisions.csv", (
         F("key", "key", True), F("project", "key", True), F("project_name", "text", True),

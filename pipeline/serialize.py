@@ -84,7 +84,7 @@ _KOKO_TERMS = {
     "classificationDate": XSD + "date", "mergedOn": XSD + "date", "nutsVersion": XSD + "gYear",
     "personalDataPublished": None, "fundingSource": "@id", "startYear": XSD + "gYear",
     "endYear": XSD + "gYear", "year": XSD + "gYear", "perYear": None, "approximate": None,
-    "coFinancingRate": XSD + "decimal", "shareOf": "@id", "shareRate": XSD + "decimal", "area": "@id",
+    "coFinancingRate": XSD + "decimal", "shareOf": "@id", "shareRate": XSD + "decimal", "coFinancingOf": "@id", "area": "@id",
     "targetPlace": "@id", "sourceKind": "@id",
 }
 

@@ -1,0 +1,50 @@
+"""The corpus in tests/broken/: each case is a source file broken as a steward might break it.
+
+A case folder holds the broken file(s), laid over a copy of data/, and case.yaml with the exit
+code, the file and line the message must name, and a fragment of the message. Every case must
+end with that exit code, no traceback, and the previous output folder byte-for-byte as it was.
+"""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+CASES = sorted(p for p in (Path(__file__).parent / "broken").iterdir() if p.is_dir())
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_broken_source(case: Path, data_dir: Path, tmp_path: Path, published: Path):
+    spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
+    for path in case.iterdir():
+        if path.name != "case.yaml":
+            shutil.copyfile(path, data_dir / path.name)
+    if spec.get("delete"):
+        (data_dir / spec["delete"]).unlink()
+    out = tmp_path / "output"
+    shutil.copytree(published, out)
+    before = snapshot(out)
+
+    result = CliRunner().invoke(main, ["publish", "--data", str(data_dir), "--out", str(out)])
+
+    assert result.exit_code == spec["exit"], result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    where = spec["file"].split("/", 1)[1]
+    pattern = re.escape(where) + (f":{spec['line']}:" if "line" in spec else r"(:\d+)*:")
+    assert re.search(pattern, result.output), result.output
+    assert spec["message"] in result.output, result.output
+    assert snapshot(out) == before
