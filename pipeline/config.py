@@ -25,7 +25,7 @@ class Settings:
     release_date: dt.date = dt.date(2026, 1, 1)
     reference_date: dt.date = dt.date(2013, 1, 1)
     sparql_endpoint: str = ""
-    extra: dict = field(default_factory=dict)
+    catalogue: dict = field(default_factory=dict)  # the catalogue block of dataset.yaml, plain
 
     @property
     def id_base(self) -> str:
@@ -48,12 +48,12 @@ def parse_iso_date(text: str, place: Place) -> dt.date:
 
 def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
     """Read `data/dataset.yaml`, the one place for the base IRI and release settings."""
-    from .readers import read_yaml  # local: readers imports errors only
+    from .readers import read_yaml, to_plain
 
     path = data_dir / "dataset.yaml"
     doc = read_yaml(path)
     values = {key: cell.text for key, cell in doc.items() if hasattr(cell, "text")}
-    known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint"}
+    known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint", "catalogue"}
     for key in doc:
         if key not in known:
             raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}")])
@@ -71,4 +71,29 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
         reference_date=parse_iso_date(values["reference_date"], doc.key_place("reference_date"))
         if "reference_date" in values else Settings.reference_date,
         sparql_endpoint=values.get("sparql_endpoint", ""),
+        catalogue=_catalogue(doc),
     )
+
+
+CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "temporal", "frequency"}
+
+
+def _catalogue(doc) -> dict:
+    from .readers import YMap, to_plain
+
+    node = doc.get("catalogue")
+    if node is None:
+        raise InputError([Problem(doc.place, "dataset.yaml needs a catalogue section", "see README.md")])
+    if not isinstance(node, YMap):
+        raise InputError([Problem(doc.key_place("catalogue"), "catalogue must be a mapping")])
+    for key in CATALOGUE_KEYS:
+        if key not in node:
+            raise InputError([Problem(node.place, f"catalogue needs {key!r}")])
+    for key in node:
+        if key not in CATALOGUE_KEYS:
+            raise InputError([Problem(node.key_place(key), f"unknown catalogue setting {key!r}")])
+    plain = to_plain(node)
+    for key, need in (("publisher", ("name", "homepage")), ("contact", ("name", "email", "url")), ("temporal", ("start", "end"))):
+        if not isinstance(plain[key], dict) or any(k not in plain[key] for k in need):
+            raise InputError([Problem(node.key_place(key), f"catalogue {key} needs {', '.join(need)}")])
+    return plain

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import serialize
+from . import catalog, serialize
 from .build import Built, build
 from .config import ONTOLOGY_DIR, SHAPES_DIR, Settings
 from .errors import NonConformingError
@@ -34,6 +34,9 @@ Do not edit these files: edit the sources in `data/` and publish again.
 | `ontology.ttl` | the KOKO ontology (OWL; labels in fi, sv, en) |
 | `shapes.ttl` | the SHACL shapes the graph was validated with |
 | `validation.ttl` | the SHACL validation report of this release |
+| `catalog.ttl`, `catalog.jsonld` | the DCAT-AP 3 catalogue record: one distribution per file, with size and SHA-256 |
+| `void.ttl` | the VoID description: size, class and property partitions, dumps |
+| `provenance.ttl` | PROV-O of the release: input files with SHA-256, software version, sources per statement group |
 """
 
 
@@ -88,6 +91,12 @@ def render(outcome: Outcome, settings: Settings) -> dict:
         "validation.ttl": serialize.report_turtle(outcome.report.graph, base),
         "README.md": OUTPUT_README.encode("utf-8"),
     }
+    cat = serialize.canonical(catalog.catalogue(settings, files))
+    files["catalog.ttl"] = serialize.to_turtle(cat, base)
+    files["catalog.jsonld"] = serialize.to_jsonld(cat, base)
+    files["void.ttl"] = serialize.to_turtle(serialize.canonical(catalog.void(settings, triples)), base)
+    prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
+    files["provenance.ttl"] = serialize.to_turtle(serialize.canonical(prov), base)
     return files
 
 

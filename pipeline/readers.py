@@ -45,6 +45,15 @@ class YSeq(list):
         self.place = place
 
 
+def to_plain(node):
+    """A YAML node as plain Python: dicts, lists and stripped strings."""
+    if isinstance(node, YMap):
+        return {key: to_plain(value) for key, value in node.items()}
+    if isinstance(node, YSeq):
+        return [to_plain(value) for value in node]
+    return node.text.strip()
+
+
 def display_path(path: Path) -> str:
     """A path as a steward would write it: relative to the working folder when inside it."""
     try:

@@ -28,3 +28,9 @@ def test_fact_from_another_source_is_reified(settings):
     built = build(load(settings))
     statements = [t.subject for t in built.triples if t.predicate.value.endswith("#subject")]
     assert statements, "facts from other sources are published as rdf:Statement with dct:source"
+
+
+def test_thing_prefixes_do_not_shadow_vocabularies():
+    from pipeline.vocab import ID_KINDS, vocabulary_prefixes
+
+    assert not set(ID_KINDS) & set(vocabulary_prefixes("https://example.org/"))
