@@ -161,3 +161,31 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
     click.echo(f"Files in {out_dir}/:")
     for name, size in sorted(outcome.files.items()):
         click.echo(f"  {size:10d}  {name}")
+
+
+@main.command("push-ckan", epilog="Example: KOKO_CKAN_API_KEY=... koko push-ckan --url https://www.avoindata.fi/data --dataset koko-lod --organization my-org")
+@click.option("--url", required=True, help="CKAN site address (the part before /api/3/action).")
+@click.option("--dataset", "name", required=True, help="Dataset name (URL slug) on the portal.")
+@click.option("--organization", help="Owner organisation on the portal.")
+@click.option("--dry-run", is_flag=True, help="Print the JSON that would be sent; send nothing.")
+@DATA_OPTION
+@OUT_OPTION
+@click.pass_context
+def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool, data_dir: Path, out_dir: Path) -> None:
+    """Create or update the dataset and its files on a CKAN portal. Token: $KOKO_CKAN_API_KEY."""
+    import os
+
+    from .ckan import TOKEN_VARIABLE, push
+
+    def action():
+        result = push(settings_from(data_dir), out_dir, url, name, organization, os.environ.get(TOKEN_VARIABLE), dry_run)
+        if dry_run:
+            for what, payload in result.sent:
+                click.echo(f"# {what}")
+                click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        click.echo(f"dataset {name}: {result.dataset}")
+        for file, state in result.resources.items():
+            click.echo(f"  {file}: {state}")
+
+    run(ctx, action)
