@@ -159,8 +159,12 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
     for note in outcome.built.notes:
         click.echo(f"Note: {note}")
     click.echo(f"Files in {out_dir}/:")
+    site = {n: s for n, s in outcome.files.items() if n.startswith("site/")}
     for name, size in sorted(outcome.files.items()):
-        click.echo(f"  {size:10d}  {name}")
+        if name not in site:
+            click.echo(f"  {size:10d}  {name}")
+    if site:
+        click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page and Turtle, JSON-LD, N-Triples per IRI)")
 
 
 @main.command("push-ckan", epilog="Example: KOKO_CKAN_API_KEY=... koko push-ckan --url https://www.avoindata.fi/data --dataset koko-lod --organization my-org")
@@ -187,5 +191,51 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
         click.echo(f"dataset {name}: {result.dataset}")
         for file, state in result.resources.items():
             click.echo(f"  {file}: {state}")
+
+    run(ctx, action)
+
+
+@main.command(epilog="Example: koko query queries/kuopio-municipalities.rq --format csv")
+@OUT_OPTION
+@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+              help="Source folder (for the base IRI and prefixes).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.argument("query")
+@click.pass_context
+def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
+    """Run a SPARQL query (text or a .rq file) over the published graph.
+
+    The prefixes of the outputs (koko:, area:, municipality:, schema:, skos:...) are predeclared.
+    CONSTRUCT and DESCRIBE print Turtle; json is the SPARQL 1.1 Query Results JSON format.
+    """
+    from . import query as q
+
+    def action():
+        base = settings_from(data_dir).base_iri
+        store = q.open_store(out_dir)
+        click.echo(q.render(q.run(store, q.read_query(query), base), fmt, base), nl=False)
+
+    run(ctx, action)
+
+
+@main.command(epilog="Example: koko serve --port 8080   (then open http://127.0.0.1:8080/)")
+@OUT_OPTION
+@DATA_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True, type=int)
+@click.pass_context
+def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int) -> None:
+    """Serve the published graph: pages for every IRI, downloads, a read-only SPARQL endpoint."""
+    from .serve import serve as run_server
+
+    def action():
+        start = time.perf_counter()
+        settings = settings_from(data_dir)
+
+        def ready(url: str) -> None:
+            click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql); started in "
+                       f"{time.perf_counter() - start:.2f} s. Ctrl-C stops.", err=True)
+
+        run_server(settings, out_dir, host, port, ready)
 
     run(ctx, action)

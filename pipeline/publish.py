@@ -8,16 +8,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import pyoxigraph as ox
+
 from . import catalog, serialize
 from .build import Built, build
 from .config import ONTOLOGY_DIR, SHAPES_DIR, Settings
 from .errors import NonConformingError
 from .export import write_output
 from .load import Sources, load
+from .pages import Site
+from .site import render_site
 from .validate import Report, read_rdf_file, validate
 from .vocab import RDF
 
 Progress = Callable[[str], None]
+
+#: The published files a reader downloads (listed on the landing page).
+DOWNLOADS = ("koko.ttl", "koko.jsonld", "koko.nt", "context.jsonld", "catalog.ttl", "catalog.jsonld",
+             "void.ttl", "provenance.ttl", "ontology.ttl", "shapes.ttl", "validation.ttl")
 
 OUTPUT_README = """\
 # KOKO linked open data: published files
@@ -37,6 +45,7 @@ Do not edit these files: edit the sources in `data/` and publish again.
 | `catalog.ttl`, `catalog.jsonld` | the DCAT-AP 3 catalogue record: one distribution per file, with size and SHA-256 |
 | `void.ttl` | the VoID description: size, class and property partitions, dumps |
 | `provenance.ttl` | PROV-O of the release: input files with SHA-256, software version, sources per statement group |
+| `site/` | a static web site: an HTML page and Turtle, JSON-LD and N-Triples files for every IRI, with web-server configuration for content negotiation |
 """
 
 
@@ -97,6 +106,9 @@ def render(outcome: Outcome, settings: Settings) -> dict:
     files["void.ttl"] = serialize.to_turtle(serialize.canonical(catalog.void(settings, triples)), base)
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
     files["provenance.ttl"] = serialize.to_turtle(serialize.canonical(prov), base)
+    ontology = ox.parse(files["ontology.ttl"], format=ox.RdfFormat.TURTLE)
+    site = Site.from_triples(triples, ontology, settings, endpoint=settings.sparql_endpoint)
+    files.update(render_site(site, DOWNLOADS))
     return files
 
 

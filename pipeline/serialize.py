@@ -22,8 +22,14 @@ def to_ntriples(triples: list) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
 
-def to_turtle(triples: list, base_iri: str) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes(base_iri))
+def to_turtle(triples: list, base_iri: str, only_used: bool = False) -> bytes:
+    """Turtle with the outputs' prefixes; `only_used` declares just those the triples use."""
+    pfx = prefixes(base_iri)
+    if only_used:
+        used = {t.value for x in triples for t in (x.subject, x.predicate, x.object) if isinstance(t, ox.NamedNode)}
+        used |= {x.object.datatype.value for x in triples if isinstance(x.object, ox.Literal)}
+        pfx = {k: ns for k, ns in pfx.items() if any(iri.startswith(ns) for iri in used)}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=pfx)
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -131,7 +137,8 @@ def _compact(iri: str, pfx: dict) -> str:
     return f"{best_name}:{iri[len(best):]}" if best else iri
 
 
-def to_jsonld(triples: list, base_iri: str) -> bytes:
+def to_jsonld(triples: list, base_iri: str, context_url: str | None = None) -> bytes:
+    """Compacted JSON-LD; the context is embedded, or referenced by `context_url`."""
     pfx = {**vocabulary_prefixes(base_iri), "@base": base_iri + "id/"}
     by_iri = {iri: (name, coercion) for name, (iri, coercion) in _all_terms(base_iri).items()}
     nodes: dict = {}
@@ -156,7 +163,7 @@ def to_jsonld(triples: list, base_iri: str) -> bytes:
         for key in sorted(node):
             out[key] = _collect(node[key])
         graph.append(out)
-    doc = {"@context": context(base_iri), "@graph": graph}
+    doc = {"@context": context_url or context(base_iri), "@graph": graph}
     return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
 
 
