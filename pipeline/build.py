@@ -17,7 +17,7 @@ from .load import Fact, Record, Sources
 from .values import decimal_lexical
 from .vocab import DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
 
-_XSD = {name: ox.NamedNode(XSD + name) for name in ("date", "gYear", "decimal", "boolean", "nonNegativeInteger", "integer")}
+_XSD = {name: ox.NamedNode(XSD + name) for name in ("date", "gYear", "decimal", "boolean", "integer")}
 TYPE = ox.NamedNode(RDF + "type")
 LANGS = ("fi", "sv", "en")
 
@@ -264,8 +264,7 @@ class GraphBuilder:
             self.subject(s, [self.kk("Evaluation")], rec)
             self.value(s, self.kk("evaluatedProgramme"), rec, "programme", lambda v: self.node("programme", v))
             self.value(s, N(DCT + "date"), rec, "year", self.year)
-            self.value(s, self.kk("proposalsEvaluated"), rec, "proposals_evaluated",
-                       lambda v: ox.Literal(str(v), datatype=_XSD["nonNegativeInteger"]))
+            self.value(s, self.kk("proposalsEvaluated"), rec, "proposals_evaluated")
             self.value(s, N(DCT + "bibliographicCitation"), rec, "citation", lambda v: self.lit(v, "fi"))
             self.value(s, N(DCT + "publisher"), rec, "publisher", lambda v: self.node("organisation", v))
 

@@ -239,3 +239,28 @@ def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int) -> None:
         run_server(settings, out_dir, host, port, ready)
 
     run(ctx, action)
+
+
+@main.command("push-store", epilog="Example: koko push-store --endpoint http://127.0.0.1:7878/store --query-endpoint http://127.0.0.1:7878/query")
+@click.option("--endpoint", required=True, help="Graph Store Protocol endpoint (Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud-auth).")
+@click.option("--query-endpoint", help="SPARQL query endpoint, to check the triple count after the upload.")
+@click.option("--graph", help="Named graph of the data; default: the dataset's IRI.")
+@click.option("--user", help="User name; the password is read from $KOKO_STORE_PASSWORD.")
+@click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
+@OUT_OPTION
+@DATA_OPTION
+@click.pass_context
+def push_store_command(ctx, endpoint, query_endpoint, graph, user, auth, out_dir: Path, data_dir: Path) -> None:
+    """Replace the dataset's named graphs in a SPARQL store with the published files."""
+    import os
+
+    from .push import PASSWORD_VARIABLE, push_store
+
+    def action():
+        uploads = push_store(settings_from(data_dir), out_dir, endpoint, query_endpoint, graph, user,
+                             os.environ.get(PASSWORD_VARIABLE), auth)
+        for up in uploads:
+            checked = f"; the store holds exactly {up.stored} triples" if up.stored is not None else ""
+            click.echo(f"<{up.graph}>: replaced with {up.file} ({up.triples} triples){checked}")
+
+    run(ctx, action)

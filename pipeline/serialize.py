@@ -85,7 +85,7 @@ TERMS = {
 _KOKO_TERMS = {
     "acronym": "@language", "summaryPoint": "@id", "ownedBy": "@id", "coordinatedBy": "@id",
     "plannedPeriod": "@id", "legalBasis": "@language", "nationalNetwork": "@id",
-    "evaluatedProgramme": "@id", "proposalsEvaluated": XSD + "nonNegativeInteger", "programme": "@id",
+    "evaluatedProgramme": "@id", "proposalsEvaluated": None, "programme": "@id",
     "contact": "@id", "actionLines": "@id", "memberPlace": "@id", "parentPlace": "@id",
     "classificationDate": XSD + "date", "mergedOn": XSD + "date", "nutsVersion": XSD + "gYear",
     "personalDataPublished": None, "fundingSource": "@id", "startYear": XSD + "gYear",

@@ -40,7 +40,7 @@ FACTS = {
         programme:koko koko:nationalNetwork ?d . ?d skos:prefLabel "DEMO"@en }""",
     "links": """ASK { programme:koko foaf:page <http://www.tem.fi/koko> . area:kuopio foaf:page <http://www.kuopionseutu.fi> }""",
     "evaluation of 52 proposals in 2009": """ASK { ?e koko:evaluatedProgramme programme:koko ;
-        koko:proposalsEvaluated "52"^^xsd:nonNegativeInteger ; dct:date "2009"^^xsd:gYear ;
+        koko:proposalsEvaluated 52 ; dct:date "2009"^^xsd:gYear ;
         dct:bibliographicCitation "Alueiden kehittäminen 57/2009"@fi }""",
     "kuopio area with three sub-regions in Pohjois-Savo": """ASK { area:kuopio a koko:KokoArea ; koko:programme programme:koko ;
         schema:containsPlace subregion:112 , subregion:113 , subregion:115 ; schema:containedInPlace region:11 .
