@@ -264,3 +264,28 @@ def push_store_command(ctx, endpoint, query_endpoint, graph, user, auth, out_dir
             click.echo(f"<{up.graph}>: replaced with {up.file} ({up.triples} triples){checked}")
 
     run(ctx, action)
+
+
+@main.command("fetch-reference", epilog="Example: koko fetch-reference --date 2013-01-01")
+@click.option("--date", "date_text", required=True, help="Classification date, YYYY-MM-DD (the API has them for 1 January).")
+@click.option("--offline", is_flag=True, help="Use the cache of earlier answers only.")
+@click.option("--api", default=None, help="Classification API address (default: Statistics Finland's).")
+@DATA_OPTION
+@click.pass_context
+def fetch_reference_command(ctx, date_text: str, offline: bool, api: str | None, data_dir: Path) -> None:
+    """Fetch the municipality, sub-region and region classification valid on a date."""
+    from .fetch_reference import API, fetch_reference
+
+    def action():
+        try:
+            date = dt.date.fromisoformat(date_text)
+        except ValueError:
+            raise InputError(f"--date {date_text!r} is not a date (YYYY-MM-DD)") from None
+        folder, client = fetch_reference(data_dir, date, api or API, offline)
+        units = {level: sum(1 for _ in open(folder / f"{level}.csv", encoding="utf-8")) - 1
+                 for level in ("municipalities", "subregions", "regions")}
+        click.echo(f"Wrote {folder}/: {units['municipalities']} municipalities, {units['subregions']} sub-regions, "
+                   f"{units['regions']} regions ({client.fetched} fetched, {client.revalidated} unchanged since cached, "
+                   f"{client.from_cache} from the cache).")
+
+    run(ctx, action)

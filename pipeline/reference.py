@@ -79,7 +79,9 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
         raise InputError([Problem(Place(str(folder)), f"no reference classification for {date.isoformat()}",
                                   f"run `koko fetch-reference --date {date.isoformat()}` or set reference_date in dataset.yaml")])
     meta = read_yaml(folder / "snapshot.yaml")
-    ref = Reference(date=date, source=_text(meta, "source"), derived_via=_text(meta, "derived_via"), folder=folder)
+    via = meta.get("derived_via")
+    ref = Reference(date=date, source=_text(meta, "source"), derived_via=via.text.strip() if via is not None and hasattr(via, "text") else "",
+                    folder=folder)
     problems = Problems()
     for level in LEVELS:
         table = read_csv(folder / f"{level}.csv", problems)
