@@ -2,6 +2,10 @@
 
 Every node gets an IRI ({base}id/{kind}/{key}); there are no blank nodes. A fact whose source
 differs from its record's is published with a reified statement naming that source.
+
+Terms are written as N-Triples text and each triple as one N-Triples line: making a million
+Python term objects costs more than the rest of a run, while the Rust parser turns the lines
+into triples at once. Values reach this stage already checked by the loader.
 """
 
 from __future__ import annotations
@@ -10,31 +14,59 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
-
 from .errors import Place
 from .load import Fact, Record, Sources
 from .values import decimal_lexical
 from .vocab import DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
 
-_XSD = {name: ox.NamedNode(XSD + name) for name in ("date", "gYear", "decimal", "boolean", "integer")}
-TYPE = ox.NamedNode(RDF + "type")
+_XSD = {name: f"<{XSD}{name}>" for name in ("date", "gYear", "decimal", "boolean", "integer")}
+TYPE = f"<{RDF}type>"
 LANGS = ("fi", "sv", "en")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
-def N(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+def N(iri: str) -> str:
+    """An IRI as an N-Triples term."""
+    return f"<{iri}>"
+
+
+def iri_of(term: str) -> str:
+    return term[1:-1]
+
+
+def literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
+    quoted = '"' + text.translate(_ESCAPES) + '"'
+    if lang:
+        return f"{quoted}@{lang}"
+    return f"{quoted}^^{datatype}" if datatype else quoted
 
 
 @dataclass
 class Built:
-    """The graph as a list of triples, and where each subject and fact came from."""
+    """The graph as N-Triples lines, and where each subject and fact came from.
 
-    triples: list
-    subject_places: dict = field(default_factory=dict)  # subject IRI -> Place
+    A fact from a CSV row is placed by its subject's row and the column its predicate came
+    from (`columns`); facts from YAML, where every value has its own line and column, are
+    placed one by one (`fact_places`).
+    """
+
+    lines: list
+    subject_places: dict = field(default_factory=dict)  # subject IRI -> Place of its record
     fact_places: dict = field(default_factory=dict)  # (subject IRI, predicate IRI) -> Place
+    columns: dict = field(default_factory=dict)  # (file, predicate IRI) -> CSV column
     derived_from: dict = field(default_factory=dict)  # subject IRI -> source IRI (its record's)
     notes: list = field(default_factory=list)  # what a steward should know, e.g. data withheld
+
+    def place(self, subject: str, predicate: str = "") -> Place | None:
+        """Where a fact (or, without a predicate, a subject) came from."""
+        exact = self.fact_places.get((subject, predicate))
+        if exact is not None:
+            return exact
+        record = self.subject_places.get(subject)
+        if record is None:
+            return None
+        column = self.columns.get((record.file, predicate))
+        return Place(record.file, record.line, 0, column) if column else record
 
 
 class GraphBuilder:
@@ -43,65 +75,68 @@ class GraphBuilder:
         s = sources.settings
         self.id = s.id_base
         self.k = s.vocab
-        self.triples: list = []
-        self.built = Built(self.triples)
+        self.lines: list = []
+        self.built = Built(self.lines)
         self.source_iris = {}
         for rec in sources.records("sources"):
             self.source_iris[rec.key] = N(rec.get("url") or f"{self.id}source/{rec.key}")
 
     # -- terms ---------------------------------------------------------------------------
-    def node(self, kind: str, key: str) -> ox.NamedNode:
-        return N(f"{self.id}{kind}/{key}")
+    def node(self, kind: str, key: str) -> str:
+        return f"<{self.id}{kind}/{key}>"
 
-    def kk(self, name: str) -> ox.NamedNode:
-        return N(self.k + name)
+    def kk(self, name: str) -> str:
+        return f"<{self.k}{name}>"
 
     @staticmethod
-    def lit(value, lang: str | None = None):
+    def lit(value, lang: str | None = None) -> str:
         if lang:
-            return ox.Literal(value, language=lang)
+            return literal(value, lang)
         if isinstance(value, bool):
-            return ox.Literal("true" if value else "false", datatype=_XSD["boolean"])
+            return literal("true" if value else "false", datatype=_XSD["boolean"])
         if isinstance(value, dt.date):
-            return ox.Literal(value.isoformat(), datatype=_XSD["date"])
+            return literal(value.isoformat(), datatype=_XSD["date"])
         if isinstance(value, int):
-            return ox.Literal(str(value), datatype=_XSD["integer"])
+            return literal(str(value), datatype=_XSD["integer"])
         if hasattr(value, "as_tuple"):  # Decimal
-            return ox.Literal(decimal_lexical(value), datatype=_XSD["decimal"])
-        return ox.Literal(str(value))
+            return literal(decimal_lexical(value), datatype=_XSD["decimal"])
+        return literal(str(value))
 
     @staticmethod
-    def year(value: int):
-        return ox.Literal(f"{value:04d}", datatype=_XSD["gYear"])
+    def year(value: int) -> str:
+        return literal(f"{value:04d}", datatype=_XSD["gYear"])
 
     # -- adding --------------------------------------------------------------------------
-    def add(self, s, p, o, place: Place | None = None) -> None:
-        self.triples.append(ox.Triple(s, p, o))
+    def add(self, s: str, p: str, o: str, place: Place | None = None) -> None:
+        self.lines.append(f"{s} {p} {o} .")
         if place is not None:
-            self.built.fact_places.setdefault((s.value, p.value), place)
+            if place.field:
+                self.built.columns.setdefault((place.file, iri_of(p)), place.field)
+            else:
+                self.built.fact_places.setdefault((iri_of(s), iri_of(p)), place)
 
-    def subject(self, s, types, record: Record, source_key: str | None = None) -> None:
+    def subject(self, s: str, types, record: Record, source_key: str | None = None) -> None:
         """Declare a subject: its types, its place and the source it was derived from."""
         for t in types:
             self.add(s, TYPE, t)
-        self.built.subject_places.setdefault(s.value, record.place)
+        self.built.subject_places.setdefault(iri_of(s), record.place)
         source = self.source_iris.get(source_key or record.source)
         if source is not None:
             self.add(s, N(DCT + "source"), source, record.facts.get("source", Fact(None, record.place)).place)
-            self.built.derived_from.setdefault(s.value, source.value)
+            self.built.derived_from.setdefault(iri_of(s), iri_of(source))
 
-    def fact(self, s, p, o, fact: Fact, record_source: str) -> None:
+    def fact(self, s: str, p: str, o: str, fact: Fact, record_source: str) -> None:
         """Add a fact; when it has its own source, say so with a reified statement."""
         self.add(s, p, o, fact.place)
         if fact.source and fact.source != record_source:
-            digest = hashlib.sha1(f"{s}{p}{o}".encode()).hexdigest()[:16]
+            digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
             st = self.node("statement", digest)
             self.add(st, TYPE, N(RDF + "Statement"))
             self.add(st, N(RDF + "subject"), s)
             self.add(st, N(RDF + "predicate"), p)
             self.add(st, N(RDF + "object"), o)
             self.add(st, N(DCT + "source"), self.source_iris[fact.source], fact.place)
-            self.built.subject_places.setdefault(st.value, fact.place)
+            self.built.subject_places.setdefault(iri_of(st), fact.place)
 
     def lang(self, s, p, record: Record, name: str) -> None:
         for lang, fact in sorted((record.facts[name].value if name in record.facts else {}).items()):
@@ -130,7 +165,7 @@ class GraphBuilder:
             s = self.source_iris[rec.key]
             for t in (N(FOAF + "Document"), N(PROV + "Entity")):
                 self.add(s, TYPE, t)
-            self.built.subject_places.setdefault(s.value, rec.place)
+            self.built.subject_places.setdefault(iri_of(s), rec.place)
             self.add(s, self.kk("sourceKind"), kind_iri[rec.get("kind")], rec.facts["kind"].place)
             self.add(s, N(DCT + "identifier"), self.lit(rec.key), rec.facts["key"].place)
             if rec.get("title"):
@@ -152,7 +187,7 @@ class GraphBuilder:
                 s = self.node(kind, code)
                 self.add(s, TYPE, self.kk(cls))
                 self.add(s, TYPE, N(SCHEMA + "AdministrativeArea"))
-                self.built.subject_places.setdefault(s.value, unit.place)
+                self.built.subject_places.setdefault(iri_of(s), unit.place)
                 self.add(s, N(SKOS + "notation"), self.lit(code))
                 for lang in LANGS:
                     if lang in unit.names:
@@ -167,7 +202,7 @@ class GraphBuilder:
     def membership(self, kind, code, parent_kind, parent, date, source_key, place) -> None:
         m = self.node("membership", f"{kind}-{code}-{date.isoformat()}")
         self.add(m, TYPE, self.kk("AreaMembership"))
-        self.built.subject_places.setdefault(m.value, place)
+        self.built.subject_places.setdefault(iri_of(m), place)
         self.add(m, self.kk("memberPlace"), self.node(kind, code), place)
         self.add(m, self.kk("parentPlace"), self.node(parent_kind, parent), place)
         self.add(m, self.kk("classificationDate"), self.lit(date), place)
@@ -358,7 +393,7 @@ class GraphBuilder:
             self.subject(s, [self.kk("FundingDecision"), N(SCHEMA + "MonetaryGrant")], rec)
             project = self.node("project", rec.get("project"))
             self.add(s, N(SCHEMA + "fundedItem"), project, rec.facts["project"].place)
-            if project.value not in self.built.subject_places:
+            if iri_of(project) not in self.built.subject_places:
                 self.subject(project, [self.kk("Project"), N(SCHEMA + "Project")], rec)
                 self.value(project, N(SKOS + "prefLabel"), rec, "project_name", lambda v: self.lit(v, "fi"))
             self.value(s, self.kk("area"), rec, "area", lambda v: self.node("area", v))

@@ -89,15 +89,18 @@ def main(ctx: click.Context, debug: bool) -> None:
 @OUT_OPTION
 @click.option("--release-date", help="Release date (YYYY-MM-DD); default from data/dataset.yaml.")
 @click.option("--base-iri", help="Base IRI of every published IRI; default from data/dataset.yaml.")
+@click.option("--site/--no-site", default=True, show_default=True, help="Also write the static site (output/site/).")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="Validation engine: fast (Rust SHACL Core + pyoxigraph SPARQL) or pyshacl (the reference).")
 @click.pass_context
-def publish(ctx, data_dir: Path, out_dir: Path, release_date: str | None, base_iri: str | None) -> None:
+def publish(ctx, data_dir: Path, out_dir: Path, release_date: str | None, base_iri: str | None, site: bool, engine: str) -> None:
     """Load, build, validate and export the graph to the output folder."""
     from .publish import publish as do_publish
 
     def action():
         start = time.perf_counter()
         settings = settings_from(data_dir, release_date, base_iri)
-        outcome = do_publish(settings, out_dir, progress)
+        outcome = do_publish(settings, out_dir, progress, engine, site)
         print_summary(outcome, out_dir, time.perf_counter() - start)
 
     run(ctx, action)
@@ -106,13 +109,14 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: str | None, base_i
 @main.command(epilog="Example: koko validate --format json")
 @DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
 @click.pass_context
-def validate(ctx, data_dir: Path, fmt: str) -> None:
+def validate(ctx, data_dir: Path, fmt: str, engine: str) -> None:
     """Load, build and validate the sources; publish nothing. Exit 1 when they do not conform."""
     from .publish import check
 
     def action():
-        outcome = check(settings_from(data_dir), progress)
+        outcome = check(settings_from(data_dir), progress, engine)
         print_report(outcome.report, fmt, outcome.sources.settings.base_iri)
         if not outcome.report.conforms:
             sys.exit(1)
@@ -132,9 +136,9 @@ def print_report(report, fmt: str, base_iri: str = "") -> None:
         }, ensure_ascii=False, indent=2))
         return
     if fmt == "turtle":
-        from .serialize import report_turtle
+        from .validate import report_turtle
 
-        click.echo(report_turtle(report.graph, base_iri).decode("utf-8"), nl=False)
+        click.echo(report_turtle(report, base_iri).decode("utf-8"), nl=False)
         return
     current = None
     for result in report.results:

@@ -12,13 +12,13 @@ import pyoxigraph as ox
 
 from . import catalog, serialize
 from .build import Built, build
-from .config import ONTOLOGY_DIR, SHAPES_DIR, Settings
+from .config import Settings
 from .errors import NonConformingError
 from .export import write_output
 from .load import Sources, load
 from .pages import Site
 from .site import render_site
-from .validate import Report, read_rdf_file, validate
+from .validate import Report, ontology_text, report_turtle, shapes_text, validate
 from .vocab import RDF
 
 Progress = Callable[[str], None]
@@ -54,7 +54,8 @@ class Outcome:
     sources: Sources
     built: Built
     report: Report
-    triples: list = field(default_factory=list)  # distinct, in output order
+    nt: bytes = b""  # the graph as canonical N-Triples: distinct, sorted
+    triples: list = field(default_factory=list)  # the same, parsed, in that order
     files: dict = field(default_factory=dict)  # name -> size in bytes
     timings: dict = field(default_factory=dict)
 
@@ -67,7 +68,7 @@ def _quiet(_: str) -> None:
     pass
 
 
-def check(settings: Settings, progress: Progress = _quiet) -> Outcome:
+def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
     """Load, build and validate; raise on bad input, return the report either way."""
     timings = {}
     start = time.perf_counter()
@@ -77,27 +78,28 @@ def check(settings: Settings, progress: Progress = _quiet) -> Outcome:
     progress("build")
     start = time.perf_counter()
     built = build(sources)
-    triples = serialize.canonical(built.triples)
+    nt = serialize.canonical_nt(built.lines)
+    built.lines.clear()  # the graph is held once, as canonical N-Triples
     timings["build"] = time.perf_counter() - start
     progress("validate")
     start = time.perf_counter()
-    report = validate(built, settings.base_iri)
+    report = validate(built, nt, settings.base_iri, engine)
     timings["validate"] = time.perf_counter() - start
-    return Outcome(sources, built, report, triples, timings=timings)
+    return Outcome(sources, built, report, nt, timings=timings)
 
 
-def render(outcome: Outcome, settings: Settings) -> dict:
+def render(outcome: Outcome, settings: Settings, site: bool = True) -> dict:
     """Every output file as bytes, by its name in the output folder."""
     base = settings.base_iri
-    triples = outcome.triples
+    triples = outcome.triples = serialize.parse_nt(outcome.nt)
     files = {
-        "koko.nt": serialize.to_ntriples(triples),
+        "koko.nt": outcome.nt,
         "koko.ttl": serialize.to_turtle(triples, base),
         "koko.jsonld": serialize.to_jsonld(triples, base),
         "context.jsonld": serialize.context_bytes(base),
-        "ontology.ttl": read_rdf_file(ONTOLOGY_DIR / "koko.ttl", base).encode("utf-8"),
-        "shapes.ttl": "\n".join(read_rdf_file(p, base) for p in sorted(SHAPES_DIR.glob("*.ttl"))).encode("utf-8"),
-        "validation.ttl": serialize.report_turtle(outcome.report.graph, base),
+        "ontology.ttl": ontology_text(base).encode("utf-8"),
+        "shapes.ttl": shapes_text(base).encode("utf-8"),
+        "validation.ttl": report_turtle(outcome.report, base),
         "README.md": OUTPUT_README.encode("utf-8"),
     }
     cat = serialize.canonical(catalog.catalogue(settings, files))
@@ -106,19 +108,21 @@ def render(outcome: Outcome, settings: Settings) -> dict:
     files["void.ttl"] = serialize.to_turtle(serialize.canonical(catalog.void(settings, triples)), base)
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
     files["provenance.ttl"] = serialize.to_turtle(serialize.canonical(prov), base)
-    ontology = ox.parse(files["ontology.ttl"], format=ox.RdfFormat.TURTLE)
-    site = Site.from_triples(triples, ontology, settings, endpoint=settings.sparql_endpoint)
-    files.update(render_site(site, DOWNLOADS))
+    if site:
+        ontology = ox.parse(files["ontology.ttl"], format=ox.RdfFormat.TURTLE)
+        pages = Site.from_triples(triples, ontology, settings, endpoint=settings.sparql_endpoint)
+        files.update(render_site(pages, DOWNLOADS))
     return files
 
 
-def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet) -> Outcome:
-    outcome = check(settings, progress)
+def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engine: str = "fast",
+            site: bool = True) -> Outcome:
+    outcome = check(settings, progress, engine)
     if not outcome.report.conforms:
         raise NonConformingError(outcome.report)
     progress("export")
     start = time.perf_counter()
-    files = render(outcome, settings)
+    files = render(outcome, settings, site)
     write_output(out_dir, files)
     outcome.files = {name: len(data) for name, data in files.items()}
     outcome.timings["export"] = time.perf_counter() - start

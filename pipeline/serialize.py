@@ -18,6 +18,18 @@ def canonical(triples) -> list:
     return sorted(set(triples), key=str)
 
 
+def canonical_nt(lines) -> bytes:
+    """N-Triples lines as pyoxigraph writes them, distinct and sorted: the published order."""
+    data = "\n".join(lines).encode("utf-8")
+    written = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
+    return b"\n".join(sorted(set(written.splitlines()))) + b"\n"
+
+
+def parse_nt(nt: bytes) -> list:
+    """The triples of canonical N-Triples, in their order."""
+    return list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+
+
 def to_ntriples(triples: list) -> bytes:
     return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
 
@@ -214,13 +226,3 @@ def _value_object(term, pfx):
 
 def context_bytes(base_iri: str) -> bytes:
     return (json.dumps({"@context": context(base_iri)}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def report_turtle(report_graph, base_iri: str) -> bytes:
-    """The sh:ValidationReport as Turtle, its nodes given stable IRIs so runs compare equal."""
-    from rdflib.compare import to_canonical_graph
-
-    canon = to_canonical_graph(report_graph).skolemize(authority=base_iri.rstrip("/"), basepath="/id/validation/")
-    lines = sorted(canon.serialize(format="nt").splitlines())
-    return ox.serialize(ox.parse("\n".join(lines) + "\n", format=ox.RdfFormat.N_TRIPLES),
-                        format=ox.RdfFormat.TURTLE, prefixes={"sh": "http://www.w3.org/ns/shacl#"})

@@ -5,7 +5,7 @@ shapes/koko-rules.ttl took seconds that way on the small real graph, and would t
 a large one. Here each constraint is one query: the shape's targets are joined into the
 query's WHERE clause, so `$this` (the same variable as `?this`) is bound by the join instead
 of being pre-bound node by node. The results are the ones SHACL defines (focus node, path,
-value, message with {?var} filled in, severity); tests/test_sparql_rules.py checks that they
+value, message with {?var} filled in, severity); tests/test_engines.py checks that they
 equal pySHACL's on the real data and the whole broken-source corpus.
 
 Supported: sh:select constraints on node shapes with sh:targetClass, sh:targetNode or
@@ -19,12 +19,12 @@ import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
 
-SUPPORTED_SHAPE_KEYS = {RDF.type, SH.targetClass, SH.targetNode, SH.target, SH.sparql, SH.severity, SH.deactivated,
-                        SH.message, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-                        URIRef("http://www.w3.org/2000/01/rdf-schema#label")}
+SH = "http://www.w3.org/ns/shacl#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+SUPPORTED_SHAPE_KEYS = {RDF_TYPE.value} | {SH + k for k in ("targetClass", "targetNode", "target", "sparql", "severity",
+                                                             "deactivated", "message")} | \
+    {"http://www.w3.org/2000/01/rdf-schema#comment", "http://www.w3.org/2000/01/rdf-schema#label"}
 
 
 @dataclass(frozen=True)
@@ -37,36 +37,47 @@ class Constraint:
 
 @dataclass(frozen=True)
 class RawResult:
-    focus: object  # pyoxigraph term
-    path: object
-    value: object
+    """One result, engine-independent: IRIs bare, values as N-Triples terms."""
+
+    focus: str
+    path: str
+    value: str | None
     severity: str
+    component: str
     message: str
-    shape: str
 
 
-def _prefixes(shapes: Graph, node) -> str:
-    lines = []
-    for prefixes_node in shapes.objects(node, SH.prefixes):
-        for decl in shapes.objects(prefixes_node, SH.declare):
-            prefix = shapes.value(decl, SH.prefix)
-            namespace = shapes.value(decl, SH.namespace)
-            lines.append(f"PREFIX {prefix}: <{namespace}>")
-    return "\n".join(sorted(set(lines))) + "\n"
+class _Graph:
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def objects(self, s, p: str) -> list:
+        return sorted((q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None)), key=str)
+
+    def value(self, s, p: str):
+        found = self.objects(s, p)
+        return found[0] if found else None
 
 
-def _target_pattern(shapes: Graph, shape) -> str:
+def _prefixes(g: _Graph, node) -> str:
+    lines = set()
+    for prefixes_node in g.objects(node, SH + "prefixes"):
+        for decl in g.objects(prefixes_node, SH + "declare"):
+            lines.add(f"PREFIX {g.value(decl, SH + 'prefix').value}: <{g.value(decl, SH + 'namespace').value}>")
+    return "\n".join(sorted(lines)) + "\n"
+
+
+def _target_pattern(g: _Graph, shape) -> str:
     parts = []
-    for cls in sorted(shapes.objects(shape, SH.targetClass)):
-        parts.append(f"{{ ?this <{RDF.type}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{cls}> }}")
-    for node in sorted(shapes.objects(shape, SH.targetNode)):
-        parts.append(f"{{ VALUES ?this {{ <{node}> }} }}")
-    for target in shapes.objects(shape, SH.target):
-        select = shapes.value(target, SH.select)
-        if (target, RDF.type, SH.SPARQLTarget) not in shapes or select is None:
+    for cls in g.objects(shape, SH + "targetClass"):
+        parts.append(f"{{ ?this <{RDF_TYPE.value}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {cls} }}")
+    for node in g.objects(shape, SH + "targetNode"):
+        parts.append(f"{{ VALUES ?this {{ {node} }} }}")
+    for target in g.objects(shape, SH + "target"):
+        select = g.value(target, SH + "select")
+        if ox.NamedNode(SH + "SPARQLTarget") not in g.objects(target, RDF_TYPE.value) or select is None:
             raise ValueError(f"{shape}: only sh:SPARQLTarget targets are supported")
-        body = _strip_prologue(str(select))
-        parts.append("{ " + body + " }")
+        parts.append("{ " + _strip_prologue(select.value) + " }")
     if not parts:
         raise ValueError(f"{shape}: a SPARQL constraint needs a target")
     return " UNION ".join(parts)
@@ -79,41 +90,44 @@ def _strip_prologue(query: str) -> str:
 _OUTER_WHERE = re.compile(r"(?is)\bWHERE\s*\{")
 
 
-def load_constraints(shapes: Graph) -> list:
+def load_constraints(shapes_turtle: str) -> list:
+    store = ox.Store()
+    store.load(shapes_turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    g = _Graph(store)
+    true = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
     constraints = []
-    for shape in sorted(set(shapes.subjects(SH.sparql, None))):
-        unknown = {p for p in shapes.predicates(shape, None) if p not in SUPPORTED_SHAPE_KEYS}
-        if unknown or (shape, SH.path, None) in shapes:
-            raise ValueError(f"{shape}: only node shapes with targets and sh:sparql are supported here, not {sorted(unknown)}")
-        if shapes.value(shape, SH.deactivated) == Literal(True):
+    for shape in sorted({q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH + "sparql"), None)}, key=str):
+        keys = {q.predicate.value for q in store.quads_for_pattern(shape, None, None)}
+        if keys - SUPPORTED_SHAPE_KEYS:
+            raise ValueError(f"{shape}: only node shapes with targets and sh:sparql are supported here, not {sorted(keys - SUPPORTED_SHAPE_KEYS)}")
+        if g.value(shape, SH + "deactivated") == true:
             continue
-        targets = _target_pattern(shapes, shape)
-        for node in sorted(shapes.objects(shape, SH.sparql)):
-            if shapes.value(node, SH.deactivated) == Literal(True):
+        targets = _target_pattern(g, shape)
+        for node in g.objects(shape, SH + "sparql"):
+            if g.value(node, SH + "deactivated") == true:
                 continue
-            select = str(shapes.value(node, SH.select))
-            body = _strip_prologue(select)
+            body = _strip_prologue(g.value(node, SH + "select").value)
             if not re.search(r"(?is)^\s*SELECT\b[^{]*[$?]this\b", body):
                 raise ValueError(f"{shape}: the constraint's SELECT must project $this")
             match = _OUTER_WHERE.search(body)
-            query = _prefixes(shapes, node) + body[: match.end()] + f" {targets} " + body[match.end():]
-            severity = shapes.value(node, SH.severity) or shapes.value(shape, SH.severity) or SH.Violation
-            messages = tuple(sorted(str(m) for m in shapes.objects(node, SH.message)))
-            constraints.append(Constraint(str(shape), query, messages, str(severity)))
+            query = _prefixes(g, node) + body[: match.end()] + f" {targets} " + body[match.end():]
+            severity = g.value(node, SH + "severity") or g.value(shape, SH + "severity") or ox.NamedNode(SH + "Violation")
+            messages = tuple(sorted(m.value for m in g.objects(node, SH + "message")))
+            constraints.append(Constraint(shape.value, query, messages, severity.value))
     return constraints
 
 
-def store_of(triples) -> ox.Store:
+def store_of(nt: bytes) -> ox.Store:
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
     return store
 
 
-def _fill(message: str, solution, variables) -> str:
-    for var in variables:
-        value = solution[var]
+def _fill(message: str, solution, names) -> str:
+    for name in names:
+        value = solution[name]
         if value is not None:
-            message = re.sub(r"\{[?$]" + re.escape(var.value) + r"\}", lambda _: value.value, message)
+            message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _: value.value, message)
     return message
 
 
@@ -121,13 +135,13 @@ def evaluate(store: ox.Store, constraints) -> list:
     results = []
     for c in constraints:
         solutions = store.query(c.query)
-        variables = solutions.variables
+        names = [v.value for v in solutions.variables]
         for solution in solutions:
             focus = solution["this"]
-            value = solution["value"] if "value" in [v.value for v in variables] else None
-            path = solution["path"] if "path" in [v.value for v in variables] else None
-            messages = c.messages or ("",)
-            for message in messages:
-                results.append(RawResult(focus, path, value if value is not None else focus, c.severity,
-                                         _fill(message, solution, variables), c.shape))
+            value = solution["value"] if "value" in names else None
+            path = solution["path"] if "path" in names else None
+            for message in c.messages or ("",):
+                results.append(RawResult(focus.value, path.value if path is not None else "",
+                                         str(value if value is not None else focus), c.severity,
+                                         SH + "SPARQLConstraintComponent", _fill(message, solution, names)))
     return results

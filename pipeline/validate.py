@@ -1,22 +1,49 @@
-"""Validate stage: pySHACL over the built graph, each result mapped back to its source place."""
+"""Validate stage: the built graph against the shapes, each result mapped back to its source.
+
+Two engines give the same results (tests/test_engines.py checks it on the real data and the
+whole broken-source corpus):
+
+- "fast": SHACL Core with `shacl` (a Rust engine), the SPARQL rules with pyoxigraph;
+- "pyshacl": pySHACL for everything, on an rdflib graph; the reference.
+
+A result's message is the shape's sh:message when it has one, else a plain sentence made
+from the constraint component, so the text a steward reads does not depend on the engine.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
 
-from .build import Built
+from .build import Built, literal
 from .config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from .errors import Place
-from .sparql_rules import evaluate, load_constraints, store_of
+from .sparql_rules import SH, RawResult, evaluate, load_constraints, store_of
 
+CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
+RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
+SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-SEVERITY = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
+
+GENERIC = {
+    "MinCountConstraintComponent": "a required value is missing",
+    "MaxCountConstraintComponent": "has more values than allowed",
+    "DatatypeConstraintComponent": "value has the wrong datatype",
+    "NodeKindConstraintComponent": "value is of the wrong kind (an IRI or a text)",
+    "ClassConstraintComponent": "value is not the kind of thing expected here",
+    "PatternConstraintComponent": "value does not have the required form",
+    "InConstraintComponent": "value is not one of the allowed values",
+    "HasValueConstraintComponent": "the required value is missing",
+    "MinInclusiveConstraintComponent": "value is too small",
+    "MaxInclusiveConstraintComponent": "value is too large",
+    "UniqueLangConstraintComponent": "more than one value in the same language",
+    "LanguageInConstraintComponent": "value is not in an allowed language",
+    "QualifiedMinCountConstraintComponent": "too few values of the required kind",
+    "OrConstraintComponent": "value matches none of the allowed forms",
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -26,7 +53,8 @@ class Result:
     message: str
     focus: str
     path: str
-    value: str
+    value: str  # an N-Triples term, or "" when the result has none
+    component: str = ""
 
     def __str__(self) -> str:
         text = f"{self.place}: {self.message}"
@@ -39,7 +67,6 @@ class Result:
 class Report:
     conforms: bool
     results: list = field(default_factory=list)
-    graph: Graph | None = None  # the sh:ValidationReport as pySHACL gives it
 
     @property
     def violation_count(self) -> int:
@@ -50,118 +77,123 @@ class Report:
         return sum(1 for r in self.results if r.severity != "violation")
 
 
-def read_rdf_file(path: Path, base_iri: str) -> str:
+def read_rdf_file(path, base_iri: str) -> str:
     """An ontology or shapes file as text, with its namespace moved to the dataset's base IRI."""
     text = path.read_text(encoding="utf-8")
     return text if base_iri == DEFAULT_BASE_IRI else text.replace(DEFAULT_BASE_IRI, base_iri)
 
 
-CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core, validated by pySHACL
-RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
-
-
 @lru_cache(maxsize=8)
-def shapes_graph(base_iri: str, names: tuple = (CORE_SHAPES, RULE_SHAPES)) -> Graph:
-    g = Graph()
-    for name in names:
-        path = SHAPES_DIR / name
-        g.parse(data=read_rdf_file(path, base_iri), format="turtle", publicID=path.as_uri())
-    return g
+def shapes_text(base_iri: str, names: tuple = (CORE_SHAPES, RULE_SHAPES)) -> str:
+    return "\n".join(read_rdf_file(SHAPES_DIR / name, base_iri) for name in names)
+
+
+@lru_cache(maxsize=4)
+def declared_messages(base_iri: str) -> frozenset:
+    store = ox.Store()
+    store.load(shapes_text(base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    return frozenset(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(SH + "message"), None))
 
 
 @lru_cache(maxsize=4)
 def rule_constraints(base_iri: str) -> list:
-    # the prefixes the rules use are declared in the core file
-    return load_constraints(shapes_graph(base_iri))
+    return load_constraints(shapes_text(base_iri))  # the rules' prefixes are declared in the core file
 
 
 @lru_cache(maxsize=4)
-def ontology_graph(base_iri: str) -> Graph:
-    g = Graph()
-    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
-        g.parse(data=read_rdf_file(path, base_iri), format="turtle", publicID=path.as_uri())
-    return g
+def _compiled_core(base_iri: str):
+    import shacl
+
+    return shacl.Shapes.from_turtle(shapes_text(base_iri, (CORE_SHAPES,)))
 
 
-def _rdflib_term(t, cache: dict | None = None):
-    if isinstance(t, ox.NamedNode):
-        if cache is None:
-            return URIRef(t.value)
-        node = cache.get(t.value)
-        if node is None:
-            node = cache[t.value] = URIRef(t.value)
-        return node
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return Literal(t.value, lang=t.language)
-        datatype = t.datatype.value
-        return Literal(t.value) if datatype == XSD_STRING else Literal(t.value, datatype=URIRef(datatype))
-    return BNode(t.value)
+def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast") -> Report:
+    raw = _fast(nt, base_iri) if engine == "fast" else _pyshacl(nt, base_iri)
+    messages = declared_messages(base_iri)
+    results = sorted({_result(r, built, messages) for r in raw})
+    return Report(conforms=not any(r.severity == "violation" for r in results), results=results)
 
 
-def to_rdflib(triples) -> Graph:
-    """pyoxigraph triples as an rdflib Graph (pySHACL needs one)."""
-    g = Graph()
-    cache: dict = {}
-    add = g.add
-    for t in triples:
-        add((_rdflib_term(t.subject, cache), _rdflib_term(t.predicate, cache), _rdflib_term(t.object, cache)))
-    return g
+def _fast(nt: bytes, base_iri: str) -> list:
+    report = _compiled_core(base_iri).validate_text(nt.decode("utf-8"), format="ntriples", allow_warnings=True)
+    raw = [RawResult(r.focus_node[1:-1], (r.path or "")[1:-1], r.value, r.severity_iri, r.component_iri, r.message or "")
+           for r in report.results]
+    return raw + evaluate(store_of(nt), rule_constraints(base_iri))
 
 
-def validate(built: Built, base_iri: str, engine: str = "fast") -> Report:
-    """SHACL Core with pySHACL; the SPARQL rules with pyoxigraph ("fast") or with pySHACL too."""
+def _pyshacl(nt: bytes, base_iri: str) -> list:
+    """The reference: pySHACL over an rdflib graph, Core and SPARQL rules alike."""
     from pyshacl import validate as shacl_validate
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import SH as RSH
 
-    data = to_rdflib(built.triples)
-    names = (CORE_SHAPES,) if engine == "fast" else (CORE_SHAPES, RULE_SHAPES)
-    _, report_graph, _ = shacl_validate(
-        data, shacl_graph=shapes_graph(base_iri, names), inference="none", advanced=True, allow_warnings=True,
-    )
-    if engine == "fast":
-        raw = evaluate(store_of(built.triples), rule_constraints(base_iri))
-        add_to_report(report_graph, raw)
-    results = sorted(_results(report_graph, built))
-    conforms = not any(r.severity == "violation" for r in results)
-    report_graph.set((next(report_graph.subjects(RDF.type, SH.ValidationReport)), SH.conforms, Literal(conforms)))
-    return Report(conforms=conforms, results=results, graph=report_graph)
+    data = Graph().parse(data=nt, format="nt")
+    shapes = Graph().parse(data=shapes_text(base_iri), format="turtle")
+    _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
 
+    def term(t) -> str | None:
+        if t is None or isinstance(t, BNode):
+            return None
+        if isinstance(t, URIRef):
+            return f"<{t}>"
+        datatype = str(t.datatype) if t.datatype and str(t.datatype) != XSD_STRING else None
+        return literal(str(t), t.language, f"<{datatype}>" if datatype else None)
 
-def add_to_report(report: Graph, raw: list) -> None:
-    """Write rule results into pySHACL's sh:ValidationReport as sh:ValidationResult nodes."""
-    root = next(report.subjects(RDF.type, SH.ValidationReport))
-    for r in raw:
-        node = BNode()
-        report.add((root, SH.result, node))
-        report.add((node, RDF.type, SH.ValidationResult))
-        report.add((node, SH.focusNode, _rdflib_term(r.focus)))
-        if r.path is not None:
-            report.add((node, SH.resultPath, _rdflib_term(r.path)))
-        report.add((node, SH.value, _rdflib_term(r.value)))
-        report.add((node, SH.resultSeverity, URIRef(r.severity)))
-        report.add((node, SH.sourceShape, URIRef(r.shape)))
-        report.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-        if r.message:
-            report.add((node, SH.resultMessage, Literal(r.message)))
+    raw = []
+    for node in report.subjects(RSH.resultSeverity, None):
+        path = report.value(node, RSH.resultPath)
+        messages = sorted(str(m) for m in report.objects(node, RSH.resultMessage)) or [""]
+        raw.append(RawResult(str(report.value(node, RSH.focusNode)), str(path) if isinstance(path, URIRef) else "",
+                             term(report.value(node, RSH.value)), str(report.value(node, RSH.resultSeverity)),
+                             str(report.value(node, RSH.sourceConstraintComponent)), messages[0]))
+    return raw
 
 
-def _results(report: Graph, built: Built):
-    for node in report.subjects(SH.resultSeverity, None):
-        severity = SEVERITY.get(report.value(node, SH.resultSeverity), "violation")
-        focus = report.value(node, SH.focusNode)
-        path = report.value(node, SH.resultPath)
-        value = report.value(node, SH.value)
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        message = messages[0] if messages else "does not conform"
-        focus_s = str(focus) if focus is not None else ""
-        path_s = str(path) if isinstance(path, URIRef) else ""
-        place = built.fact_places.get((focus_s, path_s)) or built.subject_places.get(focus_s) or Place("(graph)")
-        if value is not None and not isinstance(value, BNode) and str(value) not in message:
-            message += f": {_show(value)}"
-        yield Result(place, severity, message, focus_s, path_s, str(value) if value is not None else "")
+def _result(r: RawResult, built: Built, declared: frozenset) -> Result:
+    component = r.component.rsplit("#", 1)[-1]
+    if r.message in declared or component == "SPARQLConstraintComponent":
+        message = r.message
+    else:
+        name = r.path.rstrip("/").replace("#", "/").rsplit("/", 1)[-1]
+        message = f"{name}: {GENERIC.get(component, component)}" if name else GENERIC.get(component, component)
+    value = r.value or ""
+    if value and value != f"<{r.focus}>" and _plain(value).strip('"<>') not in message:
+        message += f": {_plain(value)}"
+    place = built.place(r.focus, r.path) or Place("(graph)")
+    return Result(place, SEVERITY.get(r.severity, "violation"), message, r.focus, r.path, value, component)
 
 
-def _show(value) -> str:
-    if isinstance(value, Literal):
-        return f'"{value}"'
-    return f"<{value}>"
+def _plain(term: str) -> str:
+    """A term as a steward would write it: "text" for literals, <iri> for IRIs."""
+    if term.startswith('"'):
+        return term[: term.rindex('"') + 1]
+    return term
+
+
+def report_turtle(report: Report, base_iri: str) -> bytes:
+    """The sh:ValidationReport as Turtle; results get IRIs from their content, so runs compare equal."""
+    from .serialize import canonical_nt
+
+    root = f"<{base_iri}id/validation/report>"
+    lines = [f"{root} <{ox.NamedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type').value}> <{SH}ValidationReport> .",
+             f'{root} <{SH}conforms> "{str(report.conforms).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean> .']
+    for r in report.results:
+        key = hashlib.sha1("\x1f".join((r.focus, r.path, r.value, r.component, r.severity, r.message)).encode()).hexdigest()[:16]
+        node = f"<{base_iri}id/validation/result-{key}>"
+        lines += [f"{root} <{SH}result> {node} .",
+                  f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SH}ValidationResult> .",
+                  f"{node} <{SH}focusNode> <{r.focus}> .",
+                  f"{node} <{SH}resultSeverity> <{SH}{r.severity.capitalize()}> .",
+                  f"{node} <{SH}sourceConstraintComponent> <{SH}{r.component}> .",
+                  f"{node} <{SH}resultMessage> {literal(r.message)} ."]
+        if r.path:
+            lines.append(f"{node} <{SH}resultPath> <{r.path}> .")
+        if r.value:
+            lines.append(f"{node} <{SH}value> {r.value} .")
+    nt = canonical_nt(lines)
+    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
+                        prefixes={"sh": SH, "validation": base_iri + "id/validation/"})
+
+
+def ontology_text(base_iri: str) -> str:
+    return read_rdf_file(ONTOLOGY_DIR / "koko.ttl", base_iri)

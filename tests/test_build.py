@@ -1,32 +1,38 @@
 import pyoxigraph as ox
 
-from pipeline.build import build
+from pipeline.build import build, literal
 from pipeline.load import load
+from pipeline.serialize import canonical_nt, parse_nt
+
+
+def triples_of(built):
+    return parse_nt(canonical_nt(built.lines))
 
 
 def test_every_subject_has_a_source_place(settings):
     built = build(load(settings))
-    subjects = {t.subject.value for t in built.triples}
+    subjects = {t.subject.value for t in triples_of(built)}
     missing = [s for s in subjects if s not in built.subject_places and not s.startswith("http://data.europa.eu/")]
     assert missing == []
 
 
 def test_no_blank_nodes_and_iris_under_base(settings):
-    built = build(load(settings))
-    assert not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in built.triples)
-    ours = [t.subject.value for t in built.triples if t.subject.value.startswith(settings.base_iri)]
+    triples = triples_of(build(load(settings)))
+    assert not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    ours = [t.subject.value for t in triples if t.subject.value.startswith(settings.base_iri)]
     assert all(s.startswith(settings.base_iri + "id/") for s in ours)
 
 
 def test_fact_places_point_at_columns(settings):
     built = build(load(settings))
-    place = built.fact_places[(settings.id_base + "contact/olli-kokander", "http://www.w3.org/2006/vcard/ns#hasEmail")]
+    place = built.place(settings.id_base + "contact/olli-kokander", "http://www.w3.org/2006/vcard/ns#hasEmail")
     assert place.file.endswith("contacts.csv") and place.line == 2 and place.field == "email"
+    yaml_place = built.place(settings.id_base + "programme/koko", "http://www.w3.org/2004/02/skos/core#prefLabel")
+    assert yaml_place.file.endswith("programme.yaml") and yaml_place.line > 0 and yaml_place.column > 0
 
 
 def test_fact_from_another_source_is_reified(settings):
-    built = build(load(settings))
-    statements = [t.subject for t in built.triples if t.predicate.value.endswith("#subject")]
+    statements = [t.subject for t in triples_of(build(load(settings))) if t.predicate.value.endswith("#subject")]
     assert statements, "facts from other sources are published as rdf:Statement with dct:source"
 
 
@@ -34,3 +40,10 @@ def test_thing_prefixes_do_not_shadow_vocabularies():
     from pipeline.vocab import ID_KINDS, vocabulary_prefixes
 
     assert not set(ID_KINDS) & set(vocabulary_prefixes("https://example.org/"))
+
+
+def test_literals_round_trip_through_the_parser():
+    text = 'a "quoted" \\ back\nslash\ttab\r and ä'
+    nt = canonical_nt([f'<http://example.org/s> <http://example.org/p> {literal(text, "fi")} .'])
+    (triple,) = parse_nt(nt)
+    assert triple.object.value == text and triple.object.language == "fi"

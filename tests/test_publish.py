@@ -74,12 +74,12 @@ def test_base_iri_is_configurable(tmp_path):
 def test_nonconforming_data_is_not_exported(data_dir, tmp_path, published):
     out = tmp_path / "out"
     publish(load_settings(data_dir), out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     funding = data_dir / "funding.csv"
     funding.write_text(funding.read_text().replace(",EUR,yes,0.5,", ",EUR,yes,2,"))
     with pytest.raises(NonConformingError):
         publish(load_settings(data_dir), out)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_refuses_to_replace_a_foreign_folder(tmp_path, settings):

@@ -14,6 +14,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from conftest import DATA, ROOT
 from pipeline.cli import main
 
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
 SOURCES = sorted(p.name for p in DATA.iterdir() if p.is_file())
 
 
@@ -62,7 +66,7 @@ def test_ctrl_c_leaves_previous_output(published, tmp_path):
     import shutil
 
     shutil.copytree(published, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = snapshot(out)
     for delay in (0.3, 0.8, 1.2, 1.6, 2.0):
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", "publish", "--data", str(ROOT / "data"),
                                  "--out", str(out), "--release-date", "2030-01-01"],
@@ -70,7 +74,7 @@ def test_ctrl_c_leaves_previous_output(published, tmp_path):
         time.sleep(delay)
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=60)
-        current = {p.name: p.read_bytes() for p in out.iterdir()}
+        current = snapshot(out)
         if proc.returncode == 0:
             before = current  # finished before the signal: a whole new output, never a mix
             assert (out / "koko.ttl").exists()
