@@ -22,7 +22,9 @@ from .vocab import DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VC
 _XSD = {name: f"<{XSD}{name}>" for name in ("date", "gYear", "decimal", "boolean", "integer")}
 TYPE = f"<{RDF}type>"
 LANGS = ("fi", "sv", "en")
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+#: Escapes as pyoxigraph writes them, so the build's lines are already canonical N-Triples.
+_ESCAPES = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F]},
+                          "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"})
 
 
 def N(iri: str) -> str:
@@ -37,13 +39,13 @@ def iri_of(term: str) -> str:
 def literal(text: str, lang: str | None = None, datatype: str | None = None) -> str:
     quoted = '"' + text.translate(_ESCAPES) + '"'
     if lang:
-        return f"{quoted}@{lang}"
+        return f"{quoted}@{lang.lower()}"
     return f"{quoted}^^{datatype}" if datatype else quoted
 
 
 @dataclass
 class Built:
-    """The graph as N-Triples lines, and where each subject and fact came from.
+    """The graph as N-Triples lines (bytes), and where each subject and fact came from.
 
     A fact from a CSV row is placed by its subject's row and the column its predicate came
     from (`columns`); facts from YAML, where every value has its own line and column, are
@@ -77,6 +79,7 @@ class GraphBuilder:
         self.k = s.vocab
         self.lines: list = []
         self.built = Built(self.lines)
+        self.columns: dict = {}  # (file, predicate term) -> CSV column; IRIs in Built.columns at the end
         self.source_iris = {}
         for rec in sources.records("sources"):
             self.source_iris[rec.key] = N(rec.get("url") or f"{self.id}source/{rec.key}")
@@ -108,10 +111,12 @@ class GraphBuilder:
 
     # -- adding --------------------------------------------------------------------------
     def add(self, s: str, p: str, o: str, place: Place | None = None) -> None:
-        self.lines.append(f"{s} {p} {o} .")
+        self.lines.append(f"{s} {p} {o} .".encode("utf-8"))
         if place is not None:
             if place.field:
-                self.built.columns.setdefault((place.file, iri_of(p)), place.field)
+                key = (place.file, p)
+                if key not in self.columns:
+                    self.columns[key] = place.field
             else:
                 self.built.fact_places.setdefault((iri_of(s), iri_of(p)), place)
 
@@ -119,11 +124,13 @@ class GraphBuilder:
         """Declare a subject: its types, its place and the source it was derived from."""
         for t in types:
             self.add(s, TYPE, t)
-        self.built.subject_places.setdefault(iri_of(s), record.place)
+        iri = iri_of(s)
+        self.built.subject_places.setdefault(iri, record.place)
         source = self.source_iris.get(source_key or record.source)
         if source is not None:
-            self.add(s, N(DCT + "source"), source, record.facts.get("source", Fact(None, record.place)).place)
-            self.built.derived_from.setdefault(iri_of(s), iri_of(source))
+            fact = record.facts.get("source")
+            self.add(s, _SOURCE, source, fact.place if fact is not None else record.place)
+            self.built.derived_from.setdefault(iri, iri_of(source))
 
     def fact(self, s: str, p: str, o: str, fact: Fact, record_source: str) -> None:
         """Add a fact; when it has its own source, say so with a reified statement."""
@@ -149,6 +156,11 @@ class GraphBuilder:
 
     # -- the graph -----------------------------------------------------------------------
     def build(self) -> Built:
+        self._build()
+        self.built.columns = {(file, iri_of(p)): column for (file, p), column in self.columns.items()}
+        return self.built
+
+    def _build(self) -> None:
         self.build_sources()
         self.build_reference()
         self.build_organisations()
@@ -157,7 +169,6 @@ class GraphBuilder:
         self.build_memberships()
         self.build_funding()
         self.build_decisions()
-        return self.built
 
     def build_sources(self) -> None:
         kind_iri = {"primary": self.kk("PrimarySource"), "secondary": self.kk("SecondarySource")}
@@ -379,30 +390,53 @@ class GraphBuilder:
             self.amount(s, f"funding-{rec.key}", rec)
 
     def amount(self, s, key: str, rec: Record) -> None:
-        if rec.get("amount") is None:
+        fact = rec.facts.get("amount")
+        if fact is None:
             return
         a = self.node("amount", key)
-        self.add(s, N(SCHEMA + "amount"), a, rec.facts["amount"].place)
-        self.subject(a, [N(SCHEMA + "MonetaryAmount")], rec)
-        self.value(a, N(SCHEMA + "value"), rec, "amount")
-        self.value(a, N(SCHEMA + "currency"), rec, "currency")
+        self.add(s, _AMOUNT, a, fact.place)
+        self.subject(a, _AMOUNT_TYPES, rec)
+        self.fact(a, _VALUE, self.lit(fact.value), fact, rec.source)
+        self.value(a, _CURRENCY, rec, "currency")
 
     def build_decisions(self) -> None:
+        """Project-level funding decisions: the table that grows, so written out plainly."""
+        node, fact, lit, year = self.node, self.fact, self.lit, self.year
+        types = [self.kk("FundingDecision"), N(SCHEMA + "MonetaryGrant")]
+        project_types = [self.kk("Project"), N(SCHEMA + "Project")]
+        links = [(self.kk("area"), "area", "area"), (self.kk("targetPlace"), "municipality", "municipality"),
+                 (self.kk("targetPlace"), "subregion", "subregion"), (_FUNDER, "funder", "organisation"),
+                 (self.kk("fundingSource"), "funding_source", "funding-source")]
+        year_predicate = self.kk("year")
+        projects = set()
         for rec in self.sources.records("decisions"):
-            s = self.node("decision", rec.key)
-            self.subject(s, [self.kk("FundingDecision"), N(SCHEMA + "MonetaryGrant")], rec)
-            project = self.node("project", rec.get("project"))
-            self.add(s, N(SCHEMA + "fundedItem"), project, rec.facts["project"].place)
-            if iri_of(project) not in self.built.subject_places:
-                self.subject(project, [self.kk("Project"), N(SCHEMA + "Project")], rec)
-                self.value(project, N(SKOS + "prefLabel"), rec, "project_name", lambda v: self.lit(v, "fi"))
-            self.value(s, self.kk("area"), rec, "area", lambda v: self.node("area", v))
-            self.value(s, self.kk("targetPlace"), rec, "municipality", lambda v: self.node("municipality", v))
-            self.value(s, self.kk("targetPlace"), rec, "subregion", lambda v: self.node("subregion", v))
-            self.value(s, self.kk("year"), rec, "year", self.year)
-            self.value(s, N(SCHEMA + "funder"), rec, "funder", lambda v: self.node("organisation", v))
-            self.value(s, self.kk("fundingSource"), rec, "funding_source", lambda v: self.node("funding-source", v))
-            self.amount(s, f"decision-{rec.key}", rec)
+            facts, source = rec.facts, rec.source
+            s = node("decision", facts["key"].value)
+            self.subject(s, types, rec)
+            project_fact = facts["project"]
+            project = node("project", project_fact.value)
+            self.add(s, _FUNDED_ITEM, project, project_fact.place)
+            if project not in projects:
+                projects.add(project)
+                self.subject(project, project_types, rec)
+                name = facts["project_name"]
+                fact(project, _PREF_LABEL, lit(name.value, "fi"), name, source)
+            for predicate, field_name, kind in links:
+                value = facts.get(field_name)
+                if value is not None:
+                    fact(s, predicate, node(kind, value.value), value, source)
+            fact(s, year_predicate, year(facts["year"].value), facts["year"], source)
+            self.amount(s, f"decision-{facts['key'].value}", rec)
+
+
+_AMOUNT = N(SCHEMA + "amount")
+_AMOUNT_TYPES = [N(SCHEMA + "MonetaryAmount")]
+_VALUE = N(SCHEMA + "value")
+_CURRENCY = N(SCHEMA + "currency")
+_FUNDER = N(SCHEMA + "funder")
+_FUNDED_ITEM = N(SCHEMA + "fundedItem")
+_PREF_LABEL = N(SKOS + "prefLabel")
+_SOURCE = N(DCT + "source")
 
 
 def _slug(text: str) -> str:

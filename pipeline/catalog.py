@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -71,7 +72,10 @@ def dataset_iri(settings: Settings) -> ox.NamedNode:
 
 
 def catalogue(settings: Settings, files: dict) -> list:
-    """The DCAT-AP 3 catalogue: one dataset, one distribution per published graph file."""
+    """The DCAT-AP 3 catalogue: one dataset, one distribution per published graph file.
+
+    `files` maps each file's name to its (size in bytes, SHA-256 hex) as written.
+    """
     cat = settings.catalogue
     idb = settings.id_base
     t = _Triples()
@@ -157,7 +161,7 @@ def catalogue(settings: Settings, files: dict) -> list:
     t.typed(N(STABLE), SKOS + "Concept")
     t.add(N(STABLE), SKOS + "prefLabel", L("stable", "en"))
     for name, (media, file_type, title, description) in DISTRIBUTIONS.items():
-        data = files[name]
+        size, digest = files[name]
         key = name.replace(".", "-")
         dist = N(idb + "distribution/" + key)
         url = N(settings.download_base + name)
@@ -173,7 +177,7 @@ def catalogue(settings: Settings, files: dict) -> list:
         t.add(dist, DCT + "format", N(EU + "file-type/" + file_type))
         t.typed(N(EU + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
         t.add(N(EU + "file-type/" + file_type), SKOS + "inScheme", N(EU + "file-type"))
-        t.add(dist, DCAT + "byteSize", L(len(data), datatype=XSD + "nonNegativeInteger"))
+        t.add(dist, DCAT + "byteSize", L(size, datatype=XSD + "nonNegativeInteger"))
         t.add(dist, DCT + "license", N(LICENCE))
         t.add(dist, DCT + "issued", release)
         t.add(dist, DCT + "modified", release)
@@ -181,24 +185,65 @@ def catalogue(settings: Settings, files: dict) -> list:
         t.add(dist, SPDX + "checksum", checksum)
         t.typed(checksum, SPDX + "Checksum")
         t.add(checksum, SPDX + "algorithm", N(SPDX + "checksumAlgorithm_sha256"))
-        t.add(checksum, SPDX + "checksumValue", L(sha256(data), datatype=XSD + "hexBinary"))
+        t.add(checksum, SPDX + "checksumValue", L(digest, datatype=XSD + "hexBinary"))
     return t
 
 
-def void(settings: Settings, triples: list) -> list:
+@dataclass
+class Stats:
+    """Counts of a graph, for VoID and the run's summary."""
+
+    triples: int = 0
+    subjects: int = 0
+    classes: Counter = field(default_factory=Counter)  # class IRI -> instances
+    properties: Counter = field(default_factory=Counter)  # property IRI -> triples
+    examples: tuple = ()
+
+
+class Counting:
+    """Counts a graph line by line: canonical N-Triples lines (bytes, without line ends) in
+    their sorted order, so that one subject's lines come together and no set is needed."""
+
+    def __init__(self):
+        self.subjects = 0
+        self.last_subject = b""
+        self.examples: list = []
+        self.properties: Counter = Counter()
+        self.classes: Counter = Counter()
+        self.type_marker = f"> <{RDF}type> <".encode()
+
+    def __call__(self, line: bytes) -> None:
+        s_end = line.index(b"> ")
+        p_end = line.index(b"> ", s_end + 2)
+        subject = line[1:s_end]
+        if subject != self.last_subject:
+            self.subjects += 1
+            self.last_subject = subject
+        self.properties[line[s_end + 3:p_end]] += 1
+        if line.startswith(self.type_marker, s_end):
+            self.classes[line[p_end + 3:-3]] += 1
+
+    def stats(self, settings: Settings, nt: bytes) -> "Stats":
+        stats = Stats()
+        stats.triples = sum(self.properties.values())
+        stats.properties = Counter({p.decode(): n for p, n in self.properties.items()})
+        stats.classes = Counter({c.decode(): n for c, n in self.classes.items()})
+        stats.subjects = self.subjects
+        stats.examples = tuple(settings.id_base + e for e in ("programme/koko", "area/kuopio", "municipality/297")
+                               if f"\n<{settings.id_base}{e}> ".encode() in nt or nt.startswith(f"<{settings.id_base}{e}> ".encode()))
+        return stats
+
+
+def void(settings: Settings, stats: Stats) -> list:
     """VoID: size, class and property partitions, examples, dumps and the endpoint if any."""
     t = _Triples()
     dataset = dataset_iri(settings)
     idb = settings.id_base
     t.typed(dataset, VOID + "Dataset")
-    subjects = {x.subject.value for x in triples}
-    objects = {x.object for x in triples}
-    classes = Counter(x.object.value for x in triples if x.predicate.value == RDF + "type")
-    properties = Counter(x.predicate.value for x in triples)
-    t.add(dataset, VOID + "triples", L(len(triples), datatype=XSD + "integer"))
-    t.add(dataset, VOID + "entities", L(len(subjects), datatype=XSD + "integer"))
-    t.add(dataset, VOID + "distinctSubjects", L(len(subjects), datatype=XSD + "integer"))
-    t.add(dataset, VOID + "distinctObjects", L(len(objects), datatype=XSD + "integer"))
+    classes, properties = stats.classes, stats.properties
+    t.add(dataset, VOID + "triples", L(stats.triples, datatype=XSD + "integer"))
+    t.add(dataset, VOID + "entities", L(stats.subjects, datatype=XSD + "integer"))
+    t.add(dataset, VOID + "distinctSubjects", L(stats.subjects, datatype=XSD + "integer"))
     t.add(dataset, VOID + "classes", L(len(classes), datatype=XSD + "integer"))
     t.add(dataset, VOID + "properties", L(len(properties), datatype=XSD + "integer"))
     t.add(dataset, VOID + "uriSpace", L(idb))
@@ -212,9 +257,8 @@ def void(settings: Settings, triples: list) -> list:
     vocabularies = sorted({_namespace(p) for p in properties} | {_namespace(c) for c in classes})
     for ns in vocabularies:
         t.add(dataset, VOID + "vocabulary", N(ns))
-    for example in ("programme/koko", "area/kuopio", "municipality/297"):
-        if idb + example in subjects:
-            t.add(dataset, VOID + "exampleResource", N(idb + example))
+    for example in stats.examples:
+        t.add(dataset, VOID + "exampleResource", N(example))
     for i, (cls, count) in enumerate(sorted(classes.items()), start=1):
         part = N(f"{idb}partition/class-{i:03d}")
         t.add(dataset, VOID + "classPartition", part)
@@ -257,8 +301,11 @@ def provenance(settings: Settings, built, input_files: dict) -> list:
     t.add(dataset, PROV + "wasGeneratedBy", run)
     t.add(dataset, PROV + "generatedAtTime", L(release + "T00:00:00Z", datatype=XSD + "dateTime"))
     by_file: dict = {}
+    relative: dict = {}
     for subject, place in built.subject_places.items():
-        by_file.setdefault(_relative(place.file, settings.data_dir), set()).add(subject)
+        if place.file not in relative:
+            relative[place.file] = _relative(place.file, settings.data_dir)
+        by_file.setdefault(relative[place.file], set()).add(subject)
     for path, data in sorted(input_files.items()):
         entity = N(f"{idb}input/{release}/{path}")
         t.typed(entity, PROV + "Entity")

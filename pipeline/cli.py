@@ -151,8 +151,9 @@ def print_report(report, fmt: str, base_iri: str = "") -> None:
 
 
 def print_summary(outcome, out_dir: Path, seconds: float) -> None:
-    counts = outcome.class_counts
-    click.echo(f"Published {len(outcome.triples)} triples in {seconds:.2f} s.")
+    counts = outcome.stats.classes
+    click.echo(f"Published {outcome.stats.triples} triples in {seconds:.2f} s ("
+               + ", ".join(f"{stage} {t:.2f} s" for stage, t in outcome.timings.items()) + ").")
     click.echo("Things per class:")
     for cls, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         click.echo(f"  {n:6d}  {cls}")

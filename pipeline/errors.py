@@ -7,6 +7,7 @@ Exit codes follow DESIGN.md: 1 the data does not conform, 2 bad input or configu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
@@ -17,9 +18,11 @@ EXIT_REMOTE = 3
 MAX_PROBLEMS = 100
 
 
-@dataclass(frozen=True, order=True)
-class Place:
-    """Where a value came from: a file, a 1-based line and, when known, a column."""
+class Place(NamedTuple):
+    """Where a value came from: a file, a 1-based line and, when known, a column.
+
+    A CSV value has no character column; `field` names its column instead.
+    """
 
     file: str
     line: int = 0
@@ -69,6 +72,9 @@ class InputError(KokoError):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self):  # keep the problems when the error comes back from a worker process
+        return (type(self), (self.problems,))
+
 
 class NonConformingError(KokoError):
     """The built graph does not conform to the shapes: exit 1."""
@@ -78,6 +84,9 @@ class NonConformingError(KokoError):
     def __init__(self, report):
         self.report = report
         super().__init__(f"{report.violation_count} violation(s)")
+
+    def __reduce__(self):
+        return (type(self), (self.report,))
 
 
 class TooManyProblems(InputError):

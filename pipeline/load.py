@@ -20,13 +20,15 @@ from .reference import Reference, load_reference
 from .schema import BY_NAME, TABLES, Field, Table
 
 
-@dataclass
 class Fact:
     """A typed value, where it stands, and the source it comes from when not the record's."""
 
-    value: Any
-    place: Place
-    source: str | None = None
+    __slots__ = ("value", "place", "source")
+
+    def __init__(self, value: Any, place: Place, source: str | None = None):
+        self.value = value
+        self.place = place
+        self.source = source
 
 
 @dataclass
@@ -144,14 +146,40 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
         return []
     if not csv_table.rows and not table.allow_empty:
         problems.add(Place(csv_table.name, 2), "has a header but no rows")
+    columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields]
+    name, table_name = csv_table.name, table.name
     records = []
-    for place, cells in csv_table.rows:
-        record = Record(table.name, place)
-        for f in table.fields:
-            cell = cells[f.name]
-            _set(record, f, cell, None, problems, ref)
+    for line, row in csv_table.rows:
+        record = Record(table_name, Place(name, line))
+        facts = record.facts
+        for index, f, convert in columns:
+            text = row[index]
+            if not text or text.isspace():
+                if f.required:
+                    problems.add(Place(name, line, 0, f.name), f"{f.name!r} is required but empty")
+                continue
+            try:
+                facts[f.name] = Fact(convert(text), Place(name, line, 0, f.name))
+            except ValueProblem as exc:
+                problems.add(Place(name, line, 0, f.name), _about(f.name, exc.message), exc.hint)
         records.append(record)
     return records
+
+
+def _about(field: str, message: str) -> str:
+    """'email 'x' is not an e-mail address', 'year: ...': the field named once, first."""
+    if message.startswith(field):
+        return message
+    return f"{field} {message}" if message.startswith("'") else f"{field}: {message}"
+
+
+def _scalar_converter(f: Field, ref: Reference):
+    """The function that types one value of field `f` (one lookup per table, not per value)."""
+    if f.type in _CONVERTERS:
+        return _CONVERTERS[f.type]
+    if f.type == "ref" or f.type.startswith("ref:"):
+        return values.key
+    return lambda text: _scalar(f.type, text, f, ref)
 
 
 def _from_yaml(table: Table, doc: YMap, problems: Problems, ref: Reference) -> list[Record]:
@@ -202,7 +230,7 @@ def _set(record: Record, f: Field, node, source: str | None, problems: Problems,
     try:
         value = _convert(f, node, problems, ref)
     except ValueProblem as exc:
-        problems.add(place, f"{f.name}: {exc.message}" if not exc.message.startswith(f.name) else exc.message, exc.hint)
+        problems.add(place, _about(f.name, exc.message), exc.hint)
         return
     if value is None or value == [] or value == {}:
         if f.required:
@@ -352,22 +380,24 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
                          + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])))
 
     for table in TABLES:
+        refs = [(f.name, "ref:" + f.type.split(":", 1)[1], f.type.startswith("ref-list:"))
+                for f in table.fields if f.type.startswith(("ref:", "ref-list:"))]
+        texts = [f.name for f in table.fields if f.type in ("lang", "lang-list", "action-lines")]
         for record in sources.records(table.name):
-            for f in table.fields:
-                fact = record.facts.get(f.name)
-                if fact is None:
-                    continue
-                if f.type.startswith("ref:"):
-                    check(f.type, fact, f.name)
-                elif f.type.startswith("ref-list:"):
-                    for item in fact.value:
-                        check("ref:" + f.type.split(":", 1)[1], item, f.name)
-                if f.type in ("lang", "action-lines") or f.type == "lang-list":
-                    for source_fact in _source_overrides(fact):
-                        if source_fact.source not in keys["sources"]:
-                            problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
-                                         _nearest(source_fact.source, sorted(keys["sources"])))
-                elif fact.source and fact.source not in keys["sources"]:
+            facts = record.facts
+            for name, kind, is_list in refs:
+                fact = facts.get(name)
+                if fact is not None:
+                    for item in (fact.value if is_list else (fact,)):
+                        check(kind, item, name)
+            for name in texts:
+                fact = facts.get(name)
+                for source_fact in _source_overrides(fact) if fact is not None else ():
+                    if source_fact.source not in keys["sources"]:
+                        problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
+                                     _nearest(source_fact.source, sorted(keys["sources"])))
+            for fact in facts.values():
+                if fact.source and fact.source not in keys["sources"]:
                     problems.add(fact.place, f"source {fact.source!r} is not a key of sources.yaml",
                                  _nearest(fact.source, sorted(keys["sources"])))
     _check_classification(sources, problems)

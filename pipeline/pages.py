@@ -207,13 +207,12 @@ class Site:
         return text
 
     def rdf(self, iri: str, fmt: str) -> bytes:
-        triples = [ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in self.out.get(iri, [])]
-        triples = serialize.canonical(triples)
+        nt = serialize.nt_of([ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in self.out.get(iri, [])])
         if fmt == "ttl":
-            return serialize.to_turtle(triples, self.base, only_used=True)
+            return serialize.to_turtle(nt, self.base, only_used=True)
         if fmt == "nt":
-            return serialize.to_ntriples(triples)
-        return serialize.to_jsonld(triples, self.base, context_url=self.settings.download_base + "context.jsonld")
+            return nt
+        return serialize.to_jsonld(nt, self.base, context_url=self.settings.download_base + "context.jsonld")
 
     # -- landing, query and vocabulary pages -----------------------------------------------
     def landing(self, lang: str = "fi", fixed: bool = False, downloads: tuple = ()) -> str:

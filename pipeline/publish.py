@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
 
-from . import catalog, serialize
+from . import catalog, parallel, serialize
 from .build import Built, build
 from .config import Settings
 from .errors import NonConformingError
-from .export import write_output
+from .export import Staging
 from .load import Sources, load
 from .pages import Site
 from .site import render_site
 from .validate import Report, ontology_text, report_turtle, shapes_text, validate
-from .vocab import RDF
 
 Progress = Callable[[str], None]
 
@@ -53,24 +51,19 @@ Do not edit these files: edit the sources in `data/` and publish again.
 class Outcome:
     sources: Sources
     built: Built
-    report: Report
+    report: Report | None
     nt: bytes = b""  # the graph as canonical N-Triples: distinct, sorted
-    triples: list = field(default_factory=list)  # the same, parsed, in that order
+    stats: catalog.Stats | None = None
     files: dict = field(default_factory=dict)  # name -> size in bytes
     timings: dict = field(default_factory=dict)
 
-    @property
-    def class_counts(self) -> Counter:
-        return Counter(t.object.value for t in self.triples if t.predicate.value == RDF + "type")
 
 
 def _quiet(_: str) -> None:
     pass
 
 
-def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
-    """Load, build and validate; raise on bad input, return the report either way."""
-    timings = {}
+def _load_and_build(settings: Settings, progress: Progress, timings: dict):
     start = time.perf_counter()
     progress("load")
     sources = load(settings)
@@ -78,52 +71,121 @@ def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast")
     progress("build")
     start = time.perf_counter()
     built = build(sources)
-    nt = serialize.canonical_nt(built.lines)
-    built.lines.clear()  # the graph is held once, as canonical N-Triples
     timings["build"] = time.perf_counter() - start
+    return sources, built
+
+
+def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging):
+    """Load, build, sort and write koko.nt: run in a child process, whose memory (every
+    record and line of a large source) goes back to the system when it ends. Only the map
+    back to the sources returns; the graph itself is read back from the file it wrote."""
+    timings: dict = {}
+    sources, built = _load_and_build(settings, progress, timings)
+    start = time.perf_counter()
+    staging.write("koko.nt", graph_nt(built, engine))
+    sources.tables.clear()  # the records are in the graph now
+    timings["sort"] = time.perf_counter() - start
+    return sources, built, timings, staging.files["koko.nt"]
+
+
+def _validate(built, nt: bytes, settings: Settings, engine: str):
+    """Validation and the graph's counts: the work that can go to another core.
+
+    It reads the graph as one buffer of N-Triples, which a forked child shares with its
+    parent; touching a million string objects instead would copy their pages.
+    """
+    counting = catalog.Counting()
+    report = validate(built, nt, settings.base_iri, engine, counting)
+    return report, counting.stats(settings, nt)
+
+
+def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None):
+    """The second worker's share: validation, the counts, and the static site when asked."""
+    report, stats = _validate(built, nt, settings, engine)
+    return report, stats, write_site(nt, settings, staging) if staging is not None else {}
+
+
+def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
+    """Load, build and validate; raise on bad input, return the report either way."""
+    timings: dict = {}
+    sources, built = _load_and_build(settings, progress, timings)
+    nt = graph_nt(built, engine)
     progress("validate")
     start = time.perf_counter()
-    report = validate(built, nt, settings.base_iri, engine)
+    report, stats = _validate(built, nt, settings, engine)
     timings["validate"] = time.perf_counter() - start
-    return Outcome(sources, built, report, nt, timings=timings)
+    return Outcome(sources, built, report, nt, stats, timings=timings)
 
 
-def render(outcome: Outcome, settings: Settings, site: bool = True) -> dict:
-    """Every output file as bytes, by its name in the output folder."""
+def graph_nt(built, engine: str) -> bytes:
+    """The published N-Triples. The reference engine takes them back out of an rdflib graph."""
+    lines = built.lines
+    if engine == "pyshacl":
+        from .validate import rdflib_round_trip
+
+        lines = rdflib_round_trip(lines)
+    nt = serialize.canonical_nt(lines)
+    built.lines = []  # from here on the graph is held once, as these bytes
+    return nt
+
+
+def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
+    """Write every output file that does not depend on validation into `staging`."""
     base = settings.base_iri
-    triples = outcome.triples = serialize.parse_nt(outcome.nt)
-    files = {
-        "koko.nt": outcome.nt,
-        "koko.ttl": serialize.to_turtle(triples, base),
-        "koko.jsonld": serialize.to_jsonld(triples, base),
-        "context.jsonld": serialize.context_bytes(base),
-        "ontology.ttl": ontology_text(base).encode("utf-8"),
-        "shapes.ttl": shapes_text(base).encode("utf-8"),
-        "validation.ttl": report_turtle(outcome.report, base),
-        "README.md": OUTPUT_README.encode("utf-8"),
-    }
-    cat = serialize.canonical(catalog.catalogue(settings, files))
-    files["catalog.ttl"] = serialize.to_turtle(cat, base)
-    files["catalog.jsonld"] = serialize.to_jsonld(cat, base)
-    files["void.ttl"] = serialize.to_turtle(serialize.canonical(catalog.void(settings, triples)), base)
+    nt = outcome.nt
+    staging.write("koko.ttl", serialize.to_turtle(nt, base))
+    staging.write("koko.jsonld", serialize.to_jsonld(nt, base))
+    staging.write("context.jsonld", serialize.context_bytes(base))
+    staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
+    staging.write("shapes.ttl", shapes_text(base).encode("utf-8"))
+    staging.write("README.md", OUTPUT_README.encode("utf-8"))
+    cat = serialize.nt_of(catalog.catalogue(settings, staging.files))
+    staging.write("catalog.ttl", serialize.to_turtle(cat, base))
+    staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
-    files["provenance.ttl"] = serialize.to_turtle(serialize.canonical(prov), base)
-    if site:
-        ontology = ox.parse(files["ontology.ttl"], format=ox.RdfFormat.TURTLE)
-        pages = Site.from_triples(triples, ontology, settings, endpoint=settings.sparql_endpoint)
-        files.update(render_site(pages, DOWNLOADS))
-    return files
+    staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
+
+
+def write_site(nt: bytes, settings: Settings, staging: Staging) -> dict:
+    """The static site under site/; returns the (size, SHA-256) of each file it wrote."""
+    ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    pages = Site.from_triples(serialize.parse_nt(nt), ontology, settings, endpoint=settings.sparql_endpoint)
+    staging.write_many(render_site(pages, DOWNLOADS))
+    return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
+
+
+def render_reports(outcome: Outcome, settings: Settings, staging: Staging) -> None:
+    base = settings.base_iri
+    staging.write("validation.ttl", report_turtle(outcome.report, base))
+    staging.write("void.ttl", serialize.to_turtle(serialize.nt_of(catalog.void(settings, outcome.stats)), base))
 
 
 def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engine: str = "fast",
             site: bool = True) -> Outcome:
-    outcome = check(settings, progress, engine)
-    if not outcome.report.conforms:
-        raise NonConformingError(outcome.report)
-    progress("export")
-    start = time.perf_counter()
-    files = render(outcome, settings, site)
-    write_output(out_dir, files)
-    outcome.files = {name: len(data) for name, data in files.items()}
-    outcome.timings["export"] = time.perf_counter() - start
+    """Load, build and sort in one child process; validate in another while the outputs are
+    written to a staging folder; swap the folder in when the graph conforms."""
+    with Staging(out_dir) as staging:
+        sources, built, timings, staging.files["koko.nt"] = parallel.start(
+            lambda: _graph(settings, progress, engine, staging)).result()
+        nt = (staging.tmp / "koko.nt").read_bytes()
+        start = time.perf_counter()
+        job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None))
+        try:
+            progress("validate and render")
+            outcome = Outcome(sources, built, None, nt, timings=timings)
+            render(outcome, settings, staging)
+            timings["render"] = time.perf_counter() - start
+            outcome.report, outcome.stats, site_files = job.result()
+            staging.files.update(site_files)
+            timings["validate"] = time.perf_counter() - start
+        finally:
+            job.cancel()
+        if not outcome.report.conforms:
+            raise NonConformingError(outcome.report)
+        progress("write")
+        start = time.perf_counter()
+        render_reports(outcome, settings, staging)
+        staging.commit()
+    outcome.files = {name: size for name, (size, _) in staging.files.items()}
+    timings["write"] = time.perf_counter() - start
     return outcome

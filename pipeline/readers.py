@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 import yaml
@@ -19,8 +20,7 @@ import yaml
 from .errors import InputError, Place, Problem
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One scalar value as written in a source, with where it stands."""
 
     text: str
@@ -155,13 +155,12 @@ def decode(raw: bytes, name: str) -> str:
 
 @dataclass
 class Table:
-    """A CSV file: its header and its rows as dicts of Cells (row place = its first line)."""
+    """A CSV file: its header and its rows, each as (first line number, list of field texts)."""
 
     name: str
     header: list[str]
-    rows: list[tuple[Place, dict[str, Cell]]]
+    rows: list[tuple[int, list[str]]]
     delimiter: str
-    encoding_note: str = ""
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -195,7 +194,7 @@ def read_csv(path: Path, problems) -> Table | None:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
         raise InputError([Problem(Place(name, 1), f"header row cannot be read: {exc}")]) from None
-    rows: list[tuple[Place, dict[str, Cell]]] = []
+    rows: list[tuple[int, list[str]]] = []
     line_after = reader.line_num
     while True:
         start = line_after + 1
@@ -209,11 +208,9 @@ def read_csv(path: Path, problems) -> Table | None:
         line_after = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue  # blank lines (and rows of empty cells Excel leaves) carry nothing
-        place = Place(name, start)
         if len(fields) != len(header):
-            problems.add(place, f"row has {len(fields)} fields, the header has {len(header)}",
+            problems.add(Place(name, start), f"row has {len(fields)} fields, the header has {len(header)}",
                          f"the delimiter here is {delimiter!r}; a value with it must be quoted")
             continue
-        cells = {h: Cell(v, Place(name, start, 0, h)) for h, v in zip(header, fields)}
-        rows.append((place, cells))
+        rows.append((start, fields))
     return Table(name, header, rows, delimiter)

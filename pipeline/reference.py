@@ -89,16 +89,18 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
             problems.add(Place(table.name, 1), f"header must be {','.join(COLUMNS[level])}")
             continue
         units = {}
-        for place, cells in table.rows:
-            code = cells["code"].text.strip()
+        col = {name: i for i, name in enumerate(table.header)}
+        for line, row in table.rows:
+            place = Place(table.name, line)
+            code = row[col["code"]].strip()
             if not code.isdigit() or len(code) != DIGITS[level]:
-                problems.add(cells["code"].place, f"{code!r} is not a code of {DIGITS[level]} digits")
+                problems.add(Place(table.name, line, 0, "code"), f"{code!r} is not a code of {DIGITS[level]} digits")
                 continue
             if code in units:
                 problems.add(place, f"code {code} appears twice")
                 continue
-            names = {lang: cells[f"name_{lang}"].text.strip() for lang in ("fi", "sv", "en") if cells[f"name_{lang}"].text.strip()}
-            parent = cells[PARENT[level]].text.strip() if level in PARENT else ""
+            names = {lang: row[col[f"name_{lang}"]].strip() for lang in ("fi", "sv", "en") if row[col[f"name_{lang}"]].strip()}
+            parent = row[col[PARENT[level]]].strip() if level in PARENT else ""
             units[code] = Unit(code, names, parent, place)
         ref.units[level] = units
     problems.raise_if_any()

@@ -6,23 +6,41 @@ order, and the JSON-LD writer below compacts the same list with the published co
 
 from __future__ import annotations
 
+import io
 import json
+import re
 
 import pyoxigraph as ox
 
 from .vocab import DCAT, DCT, FOAF, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD, prefixes, vocabulary_prefixes
 
 
-def canonical(triples) -> list:
-    """Distinct triples in a fixed order (the order of their N-Triples lines)."""
-    return sorted(set(triples), key=str)
-
-
 def canonical_nt(lines) -> bytes:
-    """N-Triples lines as pyoxigraph writes them, distinct and sorted: the published order."""
-    data = "\n".join(lines).encode("utf-8")
-    written = ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES)
-    return b"\n".join(sorted(set(written.splitlines()))) + b"\n"
+    """N-Triples lines (bytes), distinct and sorted: the published order.
+
+    The build writes terms exactly as pyoxigraph does (tests/test_build.py checks it), so
+    sorting the lines is all that canonical N-Triples needs. They are sorted by subject
+    first: "<subject>" ends at the first "> " and no IRI holds ">", so one subject's
+    "<subject>" is never the start of another's, and sorting the subjects and then each
+    subject's few lines gives exactly the order of sorting all lines, with far shorter sorts.
+    """
+    groups: dict = {}
+    for line in set(lines):
+        key = line[: line.index(b"> ") + 1]
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [line]
+        else:
+            group.append(line)
+    out = io.BytesIO()
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) > 1:
+            group.sort()
+        for line in group:
+            out.write(line)
+            out.write(b"\n")
+    return out.getvalue()
 
 
 def parse_nt(nt: bytes) -> list:
@@ -30,18 +48,48 @@ def parse_nt(nt: bytes) -> list:
     return list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
 
 
-def to_ntriples(triples: list) -> bytes:
-    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+def nt_of(triples) -> bytes:
+    """Canonical N-Triples of pyoxigraph triples (small graphs: the catalogue, one thing)."""
+    written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return b"\n".join(sorted(set(written.splitlines()))) + b"\n"
 
 
-def to_turtle(triples: list, base_iri: str, only_used: bool = False) -> bytes:
-    """Turtle with the outputs' prefixes; `only_used` declares just those the triples use."""
+def split_lines(nt: bytes):
+    """(subject IRI, predicate IRI, object term in N-Triples form) for each line."""
+    for line in nt.decode("utf-8").splitlines():
+        if not line:
+            continue
+        s_end = line.index("> ")
+        p_end = line.index("> ", s_end + 2)
+        yield line[1:s_end], line[s_end + 3:p_end], line[p_end + 2:-2]
+
+
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf\"'\\])")
+_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def literal_parts(term: str) -> tuple:
+    """(value, language, datatype IRI) of an N-Triples literal term."""
+    end = term.rindex('"')
+    value = term[1:end]
+    if "\\" in value:
+        value = _UNESCAPE.sub(lambda m: _SIMPLE.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), value)
+    rest = term[end + 1:]
+    if rest.startswith("@"):
+        return value, rest[1:], RDF + "langString"
+    return value, "", rest[3:-1] if rest else XSD + "string"
+
+
+def to_turtle(nt: bytes, base_iri: str, only_used: bool = False) -> bytes:
+    """Turtle of canonical N-Triples, read as a stream; `only_used` declares just the prefixes used."""
     pfx = prefixes(base_iri)
-    if only_used:
-        used = {t.value for x in triples for t in (x.subject, x.predicate, x.object) if isinstance(t, ox.NamedNode)}
-        used |= {x.object.datatype.value for x in triples if isinstance(x.object, ox.Literal)}
-        pfx = {k: ns for k, ns in pfx.items() if any(iri.startswith(ns) for iri in used)}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=pfx)
+    if only_used:  # every prefix's namespace ends at a "/" or "#": cut each IRI there and look it up
+        used = set()
+        for s, p, o in split_lines(nt):
+            for iri in (s, p, o[1:-1] if o.startswith("<") else literal_parts(o)[2]):
+                used.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+        pfx = {k: ns for k, ns in pfx.items() if ns in used}
+    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=pfx)
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
@@ -149,34 +197,67 @@ def _compact(iri: str, pfx: dict) -> str:
     return f"{best_name}:{iri[len(best):]}" if best else iri
 
 
-def to_jsonld(triples: list, base_iri: str, context_url: str | None = None) -> bytes:
-    """Compacted JSON-LD; the context is embedded, or referenced by `context_url`."""
+def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes:
+    """Compacted JSON-LD of canonical N-Triples; the context embedded, or referenced by URL.
+
+    One node a line, keys sorted, values sorted: the same bytes for the same graph.
+    """
     pfx = {**vocabulary_prefixes(base_iri), "@base": base_iri + "id/"}
     by_iri = {iri: (name, coercion) for name, (iri, coercion) in _all_terms(base_iri).items()}
-    nodes: dict = {}
-    for t in triples:
-        node = nodes.setdefault(t.subject.value, {})
-        p = t.predicate.value
-        if p == RDF + "type":
-            node.setdefault("type", []).append(_compact(t.object.value, pfx))
+    compact_cache: dict = {}
+
+    def compact(iri: str) -> str:
+        found = compact_cache.get(iri)
+        if found is None:
+            found = compact_cache[iri] = _compact(iri, pfx)
+        return found
+
+    type_iri = RDF + "type"
+    dumps = json.dumps
+    out = io.BytesIO()
+    current, node = None, None
+    for raw in io.BytesIO(nt):  # line by line: a million lines at once would double the memory
+        line = raw.decode("utf-8").rstrip("\n")
+        if not line:
+            continue
+        s_end = line.index("> ")
+        p_end = line.index("> ", s_end + 2)
+        s = line[1:s_end]
+        if s != current:
+            if current is not None:
+                out.write(b",\n" if out.tell() else b"")
+                out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+            current, node = s, {}
+        p = line[s_end + 3:p_end]
+        o = line[p_end + 2:-2]
+        if p == type_iri:
+            node.setdefault("type", []).append(compact(o[1:-1]))
             continue
         name, coercion = by_iri.get(p, (None, None))
-        value = _fit(t.object, coercion, pfx) if name else None
+        value = _fit(o, coercion, pfx, compact) if name else None
         if value is None:
-            name, value = _compact(p, pfx), _value_object(t.object, pfx)
-        node.setdefault(name, []).append(value)
-    graph = []
-    for subject in sorted(nodes):
-        out = {"id": _compact(subject, pfx)}
-        node = nodes[subject]
-        if "type" in node:
-            types = sorted(node.pop("type"))
-            out["type"] = types[0] if len(types) == 1 else types
-        for key in sorted(node):
-            out[key] = _collect(node[key])
-        graph.append(out)
-    doc = {"@context": context_url or context(base_iri), "@graph": graph}
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+            name, value = compact(p), _value_object(o, pfx, compact)
+        values = node.get(name)
+        if values is None:
+            node[name] = [value]
+        else:
+            values.append(value)
+    if current is not None:
+        out.write(b",\n" if out.tell() else b"")
+        out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+    head = json.dumps(context_url or context(base_iri), ensure_ascii=False, indent=1)
+    return b'{"@context": ' + head.encode("utf-8") + b',\n "@graph": [\n' + out.getvalue() + b"\n]}\n"
+
+
+def _node(subject: str, node: dict, compact) -> dict:
+    out = {"id": compact(subject)}
+    types = node.pop("type", None)
+    if types:
+        types.sort()
+        out["type"] = types[0] if len(types) == 1 else types
+    for key in sorted(node):
+        out[key] = _collect(node[key])
+    return out
 
 
 def _collect(items: list):
@@ -185,42 +266,50 @@ def _collect(items: list):
         for _, lang, text in items:
             out.setdefault(lang, []).append(text)
         return {lang: vals[0] if len(vals) == 1 else sorted(vals) for lang, vals in sorted(out.items())}
-    values = sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
-    return values[0] if len(values) == 1 else values
+    if len(items) == 1:
+        return items[0]
+    return sorted(items, key=_order)
 
 
-def _fit(term, coercion, pfx):
+def _order(value) -> tuple:
+    if isinstance(value, str):
+        return (0, value)
+    return (1, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def _fit(term: str, coercion, pfx, compact):
     """The compact form of a value under a term's coercion, or None when it does not fit."""
     if coercion == "@id":
-        return _compact(term.value, pfx) if isinstance(term, ox.NamedNode) else None
-    if not isinstance(term, ox.Literal):
+        return compact(term[1:-1]) if term.startswith("<") else None
+    if term.startswith("<"):
         return None
+    value, lang, datatype = literal_parts(term)
     if coercion == "@language":
-        return ("@lang", term.language, term.value) if term.language else None
+        return ("@lang", lang, value) if lang else None
     if coercion is None:
-        return _plain(term, pfx)
-    return term.value if term.datatype.value == coercion and not term.language else None
+        return _plain(value, lang, datatype, pfx)
+    return value if datatype == coercion else None
 
 
-def _plain(lit: ox.Literal, pfx: dict):
-    if lit.language:
+def _plain(value: str, lang: str, datatype: str, pfx: dict):
+    if lang:
         return None
-    dt = lit.datatype.value
-    if dt == XSD + "string":
-        return lit.value
-    if dt == XSD + "boolean" and lit.value in ("true", "false"):
-        return lit.value == "true"
-    if dt == XSD + "integer" and lit.value.isdigit() and (lit.value == "0" or not lit.value.startswith("0")):
-        return int(lit.value)
-    return {"@value": lit.value, "@type": _compact(dt, pfx)}
+    if datatype == XSD + "string":
+        return value
+    if datatype == XSD + "boolean" and value in ("true", "false"):
+        return value == "true"
+    if datatype == XSD + "integer" and value.isdigit() and (value == "0" or not value.startswith("0")):
+        return int(value)
+    return {"@value": value, "@type": _compact(datatype, pfx)}
 
 
-def _value_object(term, pfx):
-    if isinstance(term, ox.NamedNode):
-        return {"@id": _compact(term.value, pfx)}
-    if term.language:
-        return {"@value": term.value, "@language": term.language}
-    plain = _plain(term, pfx)
+def _value_object(term: str, pfx, compact):
+    if term.startswith("<"):
+        return {"@id": compact(term[1:-1])}
+    value, lang, datatype = literal_parts(term)
+    if lang:
+        return {"@value": value, "@language": lang}
+    plain = _plain(value, lang, datatype, pfx)
     return plain if isinstance(plain, (str, dict)) else {"@value": plain}
 
 

@@ -123,6 +123,44 @@ def store_of(nt: bytes) -> ox.Store:
     return store
 
 
+
+def named_iris(constraints) -> frozenset:
+    """Every IRI the rules name: the predicates and classes they can match.
+
+    The rules in shapes/koko-rules.ttl write out every predicate and class they match (a
+    variable in those places is always narrowed with FILTER (?x IN (...)) or VALUES, which
+    names them too), so a triple whose predicate - or, for rdf:type, whose class - is not
+    named here cannot change what they find.
+    """
+    found = {RDF_TYPE.value, "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
+    for c in constraints:
+        declared = dict(re.findall(r"PREFIX\s+(\w*):\s*<([^>]*)>", c.query))
+        found.update(re.findall(r"<([^>\s]+)>", c.query))
+        for prefix, local in re.findall(r"(?<![\w?$])(\w+):([\w-]+)", c.query):
+            if prefix in declared:
+                found.add(declared[prefix] + local)
+    return frozenset(found)
+
+
+def relevant_lines(lines, named: frozenset, each_line=None) -> list:
+    """The N-Triples lines (bytes, with their line ends) the rules can match: a named
+    predicate, a named class. `each_line` sees every line on the way (without its end)."""
+    named_bytes = {iri.encode() for iri in named}
+    type_predicate = RDF_TYPE.value.encode()
+    out = []
+    for line in lines:
+        if len(line) < 2:
+            continue
+        if each_line is not None:
+            each_line(line.rstrip(b"\n"))
+        s_end = line.index(b"> ")
+        p_end = line.index(b"> ", s_end + 2)
+        predicate = line[s_end + 3:p_end]
+        if predicate in named_bytes and (predicate != type_predicate or line.rstrip(b"\n")[p_end + 3:-3] in named_bytes):
+            out.append(line)
+    return out
+
+
 def _fill(message: str, solution, names) -> str:
     for name in names:
         value = solution[name]

@@ -13,6 +13,8 @@ from the constraint component, so the text a steward reads does not depend on th
 from __future__ import annotations
 
 import hashlib
+import io
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -21,7 +23,7 @@ import pyoxigraph as ox
 from .build import Built, literal
 from .config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from .errors import Place
-from .sparql_rules import SH, RawResult, evaluate, load_constraints, store_of
+from .sparql_rules import SH, RawResult, evaluate, load_constraints, named_iris, relevant_lines, store_of
 
 CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
 RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
@@ -107,18 +109,32 @@ def _compiled_core(base_iri: str):
     return shacl.Shapes.from_turtle(shapes_text(base_iri, (CORE_SHAPES,)))
 
 
-def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast") -> Report:
-    raw = _fast(nt, base_iri) if engine == "fast" else _pyshacl(nt, base_iri)
+def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", each_line=None) -> Report:
+    """Results of the shapes on the graph `nt` (N-Triples).
+
+    `each_line(line)`, when given, is called with every line of `nt` on the fast engine's one
+    pass over them, so that counting the graph costs no second pass.
+    """
+    raw = _fast(nt, base_iri, each_line) if engine == "fast" else _pyshacl(nt, base_iri)
+    if engine != "fast" and each_line is not None:
+        for line in io.BytesIO(nt):
+            each_line(line.rstrip(b"\n"))
     messages = declared_messages(base_iri)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results)
 
 
-def _fast(nt: bytes, base_iri: str) -> list:
-    report = _compiled_core(base_iri).validate_text(nt.decode("utf-8"), format="ntriples", allow_warnings=True)
+def _fast(nt: bytes, base_iri: str, each_line=None) -> list:
+    with tempfile.NamedTemporaryFile(suffix=".nt") as data:  # read by the engine itself, not as a Python str
+        data.write(nt)
+        data.flush()
+        report = _compiled_core(base_iri).validate_file(data.name, allow_warnings=True)
     raw = [RawResult(r.focus_node[1:-1], (r.path or "")[1:-1], r.value, r.severity_iri, r.component_iri, r.message or "")
            for r in report.results]
-    return raw + evaluate(store_of(nt), rule_constraints(base_iri))
+    del report
+    constraints = rule_constraints(base_iri)
+    subset = b"".join(relevant_lines(io.BytesIO(nt), named_iris(constraints), each_line))
+    return raw + evaluate(store_of(subset), constraints)
 
 
 def _pyshacl(nt: bytes, base_iri: str) -> list:
@@ -147,6 +163,24 @@ def _pyshacl(nt: bytes, base_iri: str) -> list:
                              term(report.value(node, RSH.value)), str(report.value(node, RSH.resultSeverity)),
                              str(report.value(node, RSH.sourceConstraintComponent)), messages[0]))
     return raw
+
+
+def rdflib_round_trip(lines: list) -> list:
+    """The lines read into an rdflib Graph and written back: the plain rdflib path.
+
+    Publishing from these must give the same bytes as from the build's own lines.
+    """
+    from rdflib import Graph, URIRef
+
+    graph = Graph().parse(data=b"\n".join(lines).decode("utf-8"), format="nt")
+
+    def term(t) -> str:
+        if isinstance(t, URIRef):
+            return f"<{t}>"
+        datatype = str(t.datatype) if t.datatype and str(t.datatype) != XSD_STRING else None
+        return literal(str(t), t.language, f"<{datatype}>" if datatype else None)
+
+    return [f"{term(s)} {term(p)} {term(o)} .".encode("utf-8") for s, p, o in graph]
 
 
 def _result(r: RawResult, built: Built, declared: frozenset) -> Result:
@@ -190,7 +224,7 @@ def report_turtle(report: Report, base_iri: str) -> bytes:
             lines.append(f"{node} <{SH}resultPath> <{r.path}> .")
         if r.value:
             lines.append(f"{node} <{SH}value> {r.value} .")
-    nt = canonical_nt(lines)
+    nt = canonical_nt(line.encode("utf-8") for line in lines)
     return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE,
                         prefixes={"sh": SH, "validation": base_iri + "id/validation/"})
 

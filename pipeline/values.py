@@ -110,7 +110,7 @@ def email(value: str) -> str:
     raw = value.strip()
     address = re.sub(r"\s*\(at\)\s*|\s*\[at\]\s*", "@", raw)
     if not _EMAIL.match(address):
-        raise ValueProblem(f"e-mail {raw!r} is not an e-mail address", "write it as name@example.fi")
+        raise ValueProblem(f"{raw!r} is not an e-mail address", "write it as name@example.fi")
     return "mailto:" + address
 
 
@@ -123,7 +123,7 @@ def phone(value: str) -> str:
     elif digits.startswith("0"):
         digits = "+358" + digits[1:]
     if not re.fullmatch(r"\+[1-9]\d{6,14}", digits):
-        raise ValueProblem(f"phone {raw!r} is not a phone number", "write it as 0207 464 645 or +358 207 464 645")
+        raise ValueProblem(f"{raw!r} is not a phone number", "write it as 0207 464 645 or +358 207 464 645")
     return "tel:" + digits
 
 

@@ -44,6 +44,36 @@ def test_thing_prefixes_do_not_shadow_vocabularies():
 
 def test_literals_round_trip_through_the_parser():
     text = 'a "quoted" \\ back\nslash\ttab\r and ä'
-    nt = canonical_nt([f'<http://example.org/s> <http://example.org/p> {literal(text, "fi")} .'])
+    nt = canonical_nt([f'<http://example.org/s> <http://example.org/p> {literal(text, "fi")} .'.encode()])
     (triple,) = parse_nt(nt)
     assert triple.object.value == text and triple.object.language == "fi"
+
+
+def test_canonical_order_is_the_order_of_sorted_lines():
+    from hypothesis import given, settings, strategies as st
+
+    iri = st.text(alphabet="az09-./>#", min_size=1, max_size=6).map(lambda s: "<http://x/" + s.replace(">", "") + ">")
+    line = st.tuples(iri, iri, iri).map(lambda t: f"{t[0]} {t[1]} {t[2]} .".encode())
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(line, max_size=40))
+    def check(lines):
+        expected = b"".join(line + b"\n" for line in sorted(set(lines)))
+        assert canonical_nt(lines) == expected
+
+    check()
+
+
+def test_build_writes_terms_as_pyoxigraph_does():
+    from hypothesis import given, settings, strategies as st
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=30), st.sampled_from([None, "fi", "en-GB"]))
+    def check(text, lang):
+        mine = f"<http://x/s> <http://x/p> {literal(text, lang)} ."
+        theirs = ox.serialize([ox.Triple(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"),
+                                         ox.Literal(text, language=lang.lower()) if lang else ox.Literal(text))],
+                              format=ox.RdfFormat.N_TRIPLES).decode().strip()
+        assert mine == theirs
+
+    check()

@@ -66,8 +66,8 @@ def test_corpus_case(case, tmp_path):
 
 def test_duplicate_code(settings):
     m = f"<{BASE}id/municipality/999>"
-    extra = [f"{m} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}def/koko#Municipality> .",
-             f'{m} <http://www.w3.org/2004/02/skos/core#notation> "297" .']
+    extra = [f"{m} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{BASE}def/koko#Municipality> .".encode(),
+             f'{m} <http://www.w3.org/2004/02/skos/core#notation> "297" .'.encode()]
     fast, reference = both(build(load(settings)), extra)
     assert_same(fast, reference)
     assert any("is also the code of" in r.message for r in fast.results)

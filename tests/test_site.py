@@ -11,7 +11,7 @@ def test_every_iri_has_a_page_and_rdf(published):
     site = published / "site"
     for iri in subjects:
         local = iri[len(BASE):]
-        for ext in ("html", "ttl", "jsonld", "nt"):
+        for ext in ("html", "ttl", "jsonld"):
             assert (site / f"{local}.{ext}").is_file(), (iri, ext)
     kuopio = {q.object.value for q in ox.parse(path=str(site / "id/area/kuopio.ttl"), format=ox.RdfFormat.TURTLE)}
     assert BASE + "id/subregion/112" in kuopio

@@ -1,0 +1,69 @@
+"""Run one piece of work in a forked child process while the parent goes on.
+
+Validation and rendering both take seconds on a large graph and need nothing from each
+other, so on a machine with two cores they run side by side. The child inherits the
+parent's memory (the graph is not copied or pickled); only its result comes back. Where
+fork is not available the work simply runs in the same process.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def result(self):
+        return self.value
+
+    def cancel(self) -> None:
+        pass
+
+
+class _Running:
+    def __init__(self, process, connection):
+        self.process = process
+        self.connection = connection
+        self.finished = False
+
+    def result(self):
+        try:
+            kind, value = self.connection.recv()
+        except EOFError:
+            self.process.join()
+            raise RuntimeError(f"the worker process ended without an answer (exit {self.process.exitcode})") from None
+        self.process.join()
+        self.finished = True
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        if not self.finished and self.process.is_alive():
+            self.process.terminate()
+            self.process.join()
+
+
+def start(work, parallel: bool = True):
+    """Start `work()`; `.result()` returns what it returned (or raises what it raised)."""
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        return _Done(work())
+    context = multiprocessing.get_context("fork")
+    gc.collect()
+    gc.freeze()  # the collector in the child would otherwise touch, and so copy, every object
+    receive, send = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            send.send(("ok", work()))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent as it is
+            send.send(("error", exc))
+
+    process = context.Process(target=run, daemon=True)
+    process.start()
+    gc.unfreeze()
+    send.close()
+    return _Running(process, receive)
