@@ -31,7 +31,7 @@ def main() -> None:
     settings = load_settings(args.data)
     built = build(load(settings))
     graph = Graph()
-    graph.parse(data="\n".join(built.lines), format="nt")
+    graph.parse(data=b"\n".join(built.lines).decode("utf-8"), format="nt")
     shapes = Graph().parse(data=shapes_text(settings.base_iri), format="turtle")
     conforms, _, _ = validate(graph, shacl_graph=shapes)
     args.out.mkdir(parents=True, exist_ok=True)

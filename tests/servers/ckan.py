@@ -11,33 +11,21 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
-import threading
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from servers import LocalHTTPServer
 
-class FakeCkan:
+
+class FakeCkan(LocalHTTPServer):
     def __init__(self, token: str):
         self.token = token
         self.packages: dict = {}
         self.requests: list = []  # (action, payload, has upload)
         self.fail: list = []  # statuses to answer with, one per coming request
         self.delay = 0.0
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._handler())
 
     def writes(self) -> list:
         return [r for r in self.requests if not r[0].endswith("_show")]

@@ -11,10 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from servers import LocalHTTPServer
 
 SERIES = {"municipalities": "kunta_1", "subregions": "seutukunta_1", "regions": "maakunta_1"}
 
@@ -31,25 +32,12 @@ def classifications_from(folder: Path, stamp: str) -> dict:
     return out
 
 
-class FakeStatFi:
+class FakeStatFi(LocalHTTPServer):
     def __init__(self, classifications: dict):
         self.classifications = classifications
         self.requests: list = []  # (path, If-None-Match)
         self.fail: list = []
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
+        super().__init__(self._handler())
 
     def _handler(self):
         fake = self
