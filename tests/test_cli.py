@@ -46,7 +46,7 @@ def test_missing_data_folder_exit_2(tmp_path):
 
 
 def test_help_ends_with_example():
-    for args in (["--help"], ["publish", "--help"], ["validate", "--help"]):
+    for args in [["--help"]] + [[name, "--help"] for name in main.commands]:
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0
         assert result.output.strip().splitlines()[-1].strip().startswith("Example: koko")
