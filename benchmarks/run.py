@@ -96,7 +96,7 @@ def main() -> None:
                               "--site" if args.site else "--no-site"])
         triples = sum(1 for _ in open(out / "koko.nt", "rb"))
         row = {"rows": rows, "triples": triples, "koko_s": run["seconds"], "koko_triples_per_s": round(triples / run["seconds"]),
-               "koko_peak_rss_mb": run["peak_rss_mb"]}
+               "koko_peak_memory_mb": run["peak_rss_mb"]}
         estimate = baseline_rate * triples * 1.3 if baseline_rate else None
         if estimate and estimate > BASELINE_LIMIT_S:
             row.update({"baseline_s": None, "baseline_skipped": f"estimated {estimate:.0f} s, over {BASELINE_LIMIT_S} s"})
@@ -107,7 +107,7 @@ def main() -> None:
                 row.update({"baseline_s": None, "baseline_skipped": f"stopped at {BASELINE_LIMIT_S} s"})
             else:
                 baseline_rate = base["seconds"] / triples
-                row.update({"baseline_s": base["seconds"], "baseline_peak_rss_mb": base["peak_rss_mb"],
+                row.update({"baseline_s": base["seconds"], "baseline_peak_memory_mb": base["peak_rss_mb"],
                             "speedup": round(base["seconds"] / run["seconds"], 1)})
         results.append(row)
         print_table(results)
@@ -123,7 +123,7 @@ def print_table(results: list) -> None:
     for r in results:
         base = f"{r['baseline_s']:.2f}" if r.get("baseline_s") else "skipped"
         ratio = f"{r['speedup']}x" if r.get("speedup") else "-"
-        print(f"{r['rows']:>8} {r['triples']:>10} {r['koko_s']:>8.2f} {r['koko_triples_per_s']:>10} {r['koko_peak_rss_mb']:>8} {base:>11} {ratio:>7}")
+        print(f"{r['rows']:>8} {r['triples']:>10} {r['koko_s']:>8.2f} {r['koko_triples_per_s']:>10} {r['koko_peak_memory_mb']:>8} {base:>11} {ratio:>7}")
         if r.get("baseline_skipped"):
             print(f"{'':>8} baseline skipped: {r['baseline_skipped']}")
 
