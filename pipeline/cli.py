@@ -172,7 +172,7 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
         click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page and Turtle, JSON-LD, N-Triples per IRI)")
 
 
-@main.command("push-ckan", epilog="Example: KOKO_CKAN_API_KEY=... koko push-ckan --url https://www.avoindata.fi/data --dataset koko-lod --organization my-org")
+@main.command("push-ckan", epilog="Example: koko push-ckan --url https://portal.example --dataset koko-lod")
 @click.option("--url", required=True, help="CKAN site address (the part before /api/3/action).")
 @click.option("--dataset", "name", required=True, help="Dataset name (URL slug) on the portal.")
 @click.option("--organization", help="Owner organisation on the portal.")
@@ -246,7 +246,7 @@ def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int) -> None:
     run(ctx, action)
 
 
-@main.command("push-store", epilog="Example: koko push-store --endpoint http://127.0.0.1:7878/store --query-endpoint http://127.0.0.1:7878/query")
+@main.command("push-store", epilog="Example: koko push-store --endpoint http://127.0.0.1:7878/store")
 @click.option("--endpoint", required=True, help="Graph Store Protocol endpoint (Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud-auth).")
 @click.option("--query-endpoint", help="SPARQL query endpoint, to check the triple count after the upload.")
 @click.option("--graph", help="Named graph of the data; default: the dataset's IRI.")

@@ -49,4 +49,4 @@ def test_help_ends_with_example():
     for args in [["--help"]] + [[name, "--help"] for name in main.commands]:
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0
-        assert result.output.strip().splitlines()[-1].strip().startswith("Example: koko")
+        assert result.output.strip().split("\n\n")[-1].strip().startswith("Example: koko"), args
