@@ -169,7 +169,7 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
         if name not in site:
             click.echo(f"  {size:10d}  {name}")
     if site:
-        click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page and Turtle, JSON-LD, N-Triples per IRI)")
+        click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page, Turtle and JSON-LD per IRI)")
 
 
 @main.command("push-ckan", epilog="Example: koko push-ckan --url https://portal.example --dataset koko-lod")

@@ -100,9 +100,9 @@ def _validate(built, nt: bytes, settings: Settings, engine: str):
 
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None):
-    """The second worker's share: validation, the counts, and the static site when asked."""
+    """The second worker's share: validation, the counts, and half of the static site."""
     report, stats = _validate(built, nt, settings, engine)
-    return report, stats, write_site(nt, settings, staging) if staging is not None else {}
+    return report, stats, write_site(nt, settings, staging, 1, 2) if staging is not None else {}
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
@@ -146,11 +146,12 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
 
 
-def write_site(nt: bytes, settings: Settings, staging: Staging) -> dict:
-    """The static site under site/; returns the (size, SHA-256) of each file it wrote."""
+def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1) -> dict:
+    """The static site under site/ (or share `part` of `parts` of it); returns the (size,
+    SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_triples(serialize.parse_nt(nt), ontology, settings, endpoint=settings.sparql_endpoint)
-    staging.write_many(render_site(pages, DOWNLOADS))
+    staging.write_many(render_site(pages, DOWNLOADS, part, parts))
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
 
@@ -174,6 +175,8 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
             progress("validate and render")
             outcome = Outcome(sources, built, None, nt, timings=timings)
             render(outcome, settings, staging)
+            if site:
+                write_site(nt, settings, staging, 0, 2)
             timings["render"] = time.perf_counter() - start
             outcome.report, outcome.stats, site_files = job.result()
             staging.files.update(site_files)

@@ -49,16 +49,17 @@ server {
 """
 
 
-def render_site(site: Site, downloads: tuple) -> dict:
-    """Relative path -> bytes of every file of the static site."""
-    files = {
+def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1) -> dict:
+    """Relative path -> bytes of the static site's files; with `parts`, only share `part` of
+    them (the IRIs are dealt out in turn), so that two processes can each write half."""
+    files = {} if part else {
         "index.html": site.landing("fi", downloads=downloads).encode("utf-8"),
         "query.html": site.query_page("fi").encode("utf-8"),
         "def/koko.html": site.ontology_page("fi").encode("utf-8"),
         ".htaccess": HTACCESS.encode("utf-8"),
         "nginx.conf.example": NGINX.encode("utf-8"),
     }
-    for iri in site.things():
+    for iri in site.things()[part::parts]:
         local = site.href(iri).lstrip("/")
         files[local + ".html"] = site.page(iri, "fi").encode("utf-8")
         files[local + ".ttl"] = site.rdf(iri, "ttl")
