@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 class LocalHTTPServer:
@@ -24,3 +24,10 @@ class LocalHTTPServer:
     def __exit__(self, *exc):
         self.server.shutdown()
         self.server.server_close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """A request handler that keeps the test output clean of access logs."""
+
+    def log_message(self, *args):
+        pass

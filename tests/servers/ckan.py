@@ -12,10 +12,9 @@ import email.parser
 import email.policy
 import json
 import uuid
-from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
-from servers import LocalHTTPServer
+from servers import LocalHTTPServer, QuietHandler
 
 
 class FakeCkan(LocalHTTPServer):
@@ -33,10 +32,7 @@ class FakeCkan(LocalHTTPServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 self._serve(parse_qs(urlsplit(self.path).query))
 

@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from servers import LocalHTTPServer
+from servers import LocalHTTPServer, QuietHandler
 
 SERIES = {"municipalities": "kunta_1", "subregions": "seutukunta_1", "regions": "maakunta_1"}
 
@@ -42,10 +41,7 @@ class FakeStatFi(LocalHTTPServer):
     def _handler(self):
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
