@@ -6,7 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import InputError, Place, Problem
+from .errors import InputError, Place, Problem, ValueProblem
+from .values import email, iri
 
 #: The base IRI the ontology and shapes files are written with. A dataset that sets another
 #: base_iri gets them rewritten to it at publication.
@@ -59,9 +60,10 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
             raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}")])
     base = base_iri or values.get("base_iri", DEFAULT_BASE_IRI)
     for name, value in (("base_iri", base), ("download_base", values.get("download_base", base + "download/"))):
+        place = doc.key_place(name) if name in doc else Place(str(path))
         if not (value.startswith(("http://", "https://")) and value.endswith(("/", "#"))):
-            raise InputError([Problem(doc.key_place(name) if name in doc else Place(str(path)),
-                                      f"{name} {value!r} must be an http(s) IRI ending in / or #")])
+            raise InputError([Problem(place, f"{name} {value!r} must be an http(s) IRI ending in / or #")])
+        _checked(iri, value, place, name)
     return Settings(
         data_dir=data_dir,
         base_iri=base,
@@ -73,6 +75,13 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
         sparql_endpoint=values.get("sparql_endpoint", ""),
         catalogue=_catalogue(doc),
     )
+
+
+def _checked(check, value, place: Place, what: str):
+    try:
+        return check(value)
+    except ValueProblem as exc:
+        raise InputError([Problem(place, f"{what}: {exc.message}", exc.hint)]) from None
 
 
 CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "temporal", "frequency"}
@@ -93,6 +102,12 @@ def _catalogue(doc) -> dict:
         if key not in CATALOGUE_KEYS:
             raise InputError([Problem(node.key_place(key), f"unknown catalogue setting {key!r}")])
     plain = to_plain(node)
+    for key, need in (("publisher", ("homepage",)), ("contact", ("url",))):
+        for field_name in need:
+            if isinstance(plain.get(key), dict) and field_name in plain[key]:
+                _checked(iri, plain[key][field_name], node.key_place(key), f"catalogue {key} {field_name}")
+    if isinstance(plain.get("contact"), dict) and "email" in plain["contact"]:
+        _checked(email, plain["contact"]["email"], node.key_place("contact"), "catalogue contact email")
     for key, need in (("publisher", ("name", "homepage")), ("contact", ("name", "email", "url")), ("temporal", ("start", "end"))):
         if not isinstance(plain[key], dict) or any(k not in plain[key] for k in need):
             raise InputError([Problem(node.key_place(key), f"catalogue {key} needs {', '.join(need)}")])

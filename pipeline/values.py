@@ -128,9 +128,16 @@ def phone(value: str) -> str:
 
 
 def iri(value: str) -> str:
+    """A web address that is a valid IRI (checked by the same parser that reads the output)."""
+    import pyoxigraph
+
     value = value.strip()
     if not re.match(r"^https?://[^/\s]+", value) or _IRI_BAD.search(value):
         raise ValueProblem(f"{value!r} is not a web address", "write it as http://... or https://...")
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters") from None
     return value
 
 

@@ -66,3 +66,14 @@ def test_booleans():
     assert values.boolean("no") is False
     with pytest.raises(ValueProblem):
         values.boolean("maybe")
+
+
+@pytest.mark.parametrize("text", ["http://]ww.lappi.fi/x", "https://exa mple.org", "ftp://example.org", "http://[::1"])
+def test_iri_rejects(text):
+    with pytest.raises(ValueProblem):
+        values.iri(text)
+
+
+def test_iri_accepts():
+    assert values.iri(" https://de.wikipedia.org/wiki/Kuopio_(Verwaltungsgemeinschaft) ") == \
+        "https://de.wikipedia.org/wiki/Kuopio_(Verwaltungsgemeinschaft)"
