@@ -73,8 +73,8 @@ def _check(response: requests.Response, what: str) -> None:
 
 def _count(session, query_endpoint: str, graph: str, retry: Retry) -> int:
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-    response = request(session, "POST", query_endpoint, "count query", retry, data=query.encode(),
-                       headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+    response = request(session, "POST", query_endpoint, "count query", retry, data={"query": query},
+                       headers={"Accept": "application/sparql-results+json"})
     _check(response, "count query")
     try:
         return int(response.json()["results"]["bindings"][0]["n"]["value"])

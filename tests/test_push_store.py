@@ -96,3 +96,36 @@ def test_stopped_server_is_exit_3(store, published):
 def test_count_mismatch_is_reported(store, published, settings):
     with pytest.raises(RemoteError, match="not the"):
         push_store(settings, published, store.url + "/store", store.url + "/query", graph=CATALOG_GRAPH, retry=FAST)
+
+
+# -- Virtuoso, where the machine can run Debian's package ------------------------------------
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory):
+    from servers.virtuoso import VirtuosoServer, installed
+
+    if not installed():
+        pytest.skip("Debian's virtuoso-opensource is not installed and cannot be installed here")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
+    yield server
+    server.stop()
+
+
+def test_virtuoso_digest_push_and_count(virtuoso, published, monkeypatch):
+    monkeypatch.setenv("KOKO_STORE_PASSWORD", "dba")
+    args = ["push-store", "--endpoint", virtuoso.url + "/sparql-graph-crud-auth", "--query-endpoint", virtuoso.url + "/sparql",
+            "--user", "dba", "--auth", "digest", "--out", str(published)]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    triples = sum(1 for _ in ox.parse(path=str(published / "koko.nt"), format=ox.RdfFormat.N_TRIPLES))
+    assert f"the store holds exactly {triples} triples" in first.output
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0 and f"the store holds exactly {triples} triples" in again.output
+
+
+def test_virtuoso_wrong_password_is_exit_3(virtuoso, published, monkeypatch):
+    monkeypatch.setenv("KOKO_STORE_PASSWORD", "not-the-password")
+    result = CliRunner().invoke(main, ["push-store", "--endpoint", virtuoso.url + "/sparql-graph-crud-auth",
+                                       "--user", "dba", "--auth", "digest", "--out", str(published)])
+    assert result.exit_code == 3 and "refused the credentials" in result.output
+    assert "not-the-password" not in result.output
