@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .config import Settings, load_settings
-from .errors import EXIT_BAD_INPUT, InputError, KokoError, NonConformingError
+from .errors import EXIT_INTERNAL, InputError, KokoError, NonConformingError
 
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
                            show_default=True, help="Folder of the source files.")
@@ -59,7 +59,7 @@ def run(ctx: click.Context, action):
         if debug:
             raise
         click.echo(f"koko: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
-        sys.exit(EXIT_BAD_INPUT + 2)
+        sys.exit(EXIT_INTERNAL)
 
 
 def progress(step: str) -> None:

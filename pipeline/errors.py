@@ -13,6 +13,7 @@ EXIT_OK = 0
 EXIT_NONCONFORMING = 1
 EXIT_BAD_INPUT = 2
 EXIT_REMOTE = 3
+EXIT_INTERNAL = 4  # a bug in koko, not in the data: the message asks for --debug
 
 #: How many load problems one run collects before it stops reading.
 MAX_PROBLEMS = 100
