@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,6 +80,7 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns; the graph itself is read back from the file it wrote."""
+    gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
     sources, built = _load_and_build(settings, progress, timings)
     start = time.perf_counter()
@@ -101,6 +103,7 @@ def _validate(built, nt: bytes, settings: Settings, engine: str):
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None):
     """The second worker's share: validation, the counts, and half of the static site."""
+    gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine)
     return report, stats, write_site(nt, settings, staging, 1, 2) if staging is not None else {}
 
@@ -174,9 +177,13 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
         try:
             progress("validate and render")
             outcome = Outcome(sources, built, None, nt, timings=timings)
-            render(outcome, settings, staging)
-            if site:
-                write_site(nt, settings, staging, 0, 2)
+            gc.disable()  # rendering makes short-lived objects without cycles
+            try:
+                render(outcome, settings, staging)
+                if site:
+                    write_site(nt, settings, staging, 0, 2)
+            finally:
+                gc.enable()
             timings["render"] = time.perf_counter() - start
             outcome.report, outcome.stats, site_files = job.result()
             staging.files.update(site_files)
