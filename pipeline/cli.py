@@ -82,6 +82,19 @@ class KokoGroup(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Publish the KOKO programme's facts as linked open data."""
     ctx.obj = Context(debug)
+    _stop_cleanly_on_signals()
+
+
+def _stop_cleanly_on_signals() -> None:
+    """Ctrl-C and SIGTERM both end a run through its clean-up (the previous output stays, a
+    server's store is stopped), even where the shell that started koko ignores SIGINT."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, stop)
 
 
 @main.command(epilog="Example: koko publish --data data --out output --release-date 2026-11-28")

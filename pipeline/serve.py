@@ -32,6 +32,17 @@ QUERY_TIMEOUT_S = 30
 DOWNLOADS_DIR_FILES = None  # every regular file at the top of the output folder
 
 
+def _stop_with_parent() -> None:
+    """In the Oxigraph child, before it starts: ask Linux to stop it if koko itself dies."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,7 +68,8 @@ def oxigraph_server(out_dir: Path, timeout_s: int = QUERY_TIMEOUT_S):
                        check=True, capture_output=True)
         port = free_port()
         proc = subprocess.Popen([binary, "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-                                 "--timeout-s", str(timeout_s)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                 "--timeout-s", str(timeout_s)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                preexec_fn=_stop_with_parent)
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url + "/query?query=ASK%7B%7D", proc)
         yield url

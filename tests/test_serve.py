@@ -41,7 +41,7 @@ def server(published):
     assert "Serving" in line, line + proc.stderr.read()
     url = f"http://127.0.0.1:{port}"
     yield url
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
@@ -230,3 +230,22 @@ def test_example_query_runs_in_the_page(server, chromium):
 def test_html_pages_render_in_chromium(server, chromium):
     dom = browse(chromium, server + "/id/area/kuopio?lang=fi", "--dump-dom").stdout
     assert "Kuopion alueen KOKO" in dom and "Olli Kokander" in dom
+
+
+def test_stopping_serve_stops_its_store(published):
+    """SIGTERM or Ctrl-C ends koko serve and the Oxigraph server it started, even when the
+    shell that started it ignores SIGINT."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--out", str(published), "--data", str(ROOT / "data"),
+                             "--port", str(port)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    assert "Serving" in proc.stderr.readline()
+    children = [int(c) for c in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
+    assert children, "the Oxigraph server runs as a child"
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) in (0, 130)  # waitress ends its loop on Ctrl-C and returns
+    for child in children:
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child}").exists() and "zombie" not in Path(f"/proc/{child}/status").read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text()
