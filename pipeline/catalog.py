@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from . import __version__
 from .config import Settings
-from .vocab import ADMS, DCAT, DCT, FOAF, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from .vocab import DCAT, DCT, FOAF, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"

@@ -49,7 +49,7 @@ def parse_iso_date(text: str, place: Place) -> dt.date:
 
 def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
     """Read `data/dataset.yaml`, the one place for the base IRI and release settings."""
-    from .readers import read_yaml, to_plain
+    from .readers import read_yaml
 
     path = data_dir / "dataset.yaml"
     doc = read_yaml(path)

@@ -19,7 +19,7 @@ from . import serialize
 from .query import with_prologue
 from .config import PACKAGE_ROOT, Settings
 from .labels import LANGS, STANDARD, UI
-from .vocab import DCT, FOAF, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD
+from .vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", VCARD + "fn", DCT + "title", RDFS + "label", SCHEMA + "text")
 QUERIES_DIR = PACKAGE_ROOT / "queries"
@@ -80,13 +80,9 @@ class Site:
 
     @classmethod
     def from_output(cls, out_dir: Path, settings: Settings, endpoint: str = "/sparql") -> "Site":
-        site = cls(settings, endpoint=endpoint)
-        for q in ox.parse(path=str(out_dir / "koko.nt"), format=ox.RdfFormat.N_TRIPLES):
-            site.add(q.subject, q.predicate, q.object)
-        for q in ox.parse(path=str(out_dir / "ontology.ttl"), format=ox.RdfFormat.TURTLE):
-            if isinstance(q.subject, ox.NamedNode):
-                site.ontology[q.subject.value].append((q.predicate.value, q.object))
-        return site
+        return cls.from_triples(ox.parse(path=str(out_dir / "koko.nt"), format=ox.RdfFormat.N_TRIPLES),
+                                ox.parse(path=str(out_dir / "ontology.ttl"), format=ox.RdfFormat.TURTLE),
+                                settings, endpoint)
 
     @classmethod
     def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql") -> "Site":

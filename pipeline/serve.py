@@ -29,7 +29,6 @@ from .pages import Site, pick_language
 
 MAX_RESULT_BYTES = 50 * 1024 * 1024
 QUERY_TIMEOUT_S = 30
-DOWNLOADS_DIR_FILES = None  # every regular file at the top of the output folder
 
 
 def _stop_with_parent() -> None:

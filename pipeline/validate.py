@@ -140,7 +140,7 @@ def _fast(nt: bytes, base_iri: str, each_line=None) -> list:
 def _pyshacl(nt: bytes, base_iri: str) -> list:
     """The reference: pySHACL over an rdflib graph, Core and SPARQL rules alike."""
     from pyshacl import validate as shacl_validate
-    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib import BNode, Graph, URIRef
     from rdflib.namespace import SH as RSH
 
     data = Graph().parse(data=nt, format="nt")
@@ -209,7 +209,7 @@ def report_turtle(report: Report, base_iri: str) -> bytes:
     from .serialize import canonical_nt
 
     root = f"<{base_iri}id/validation/report>"
-    lines = [f"{root} <{ox.NamedNode('http://www.w3.org/1999/02/22-rdf-syntax-ns#type').value}> <{SH}ValidationReport> .",
+    lines = [f"{root} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SH}ValidationReport> .",
              f'{root} <{SH}conforms> "{str(report.conforms).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean> .']
     for r in report.results:
         key = hashlib.sha1("\x1f".join((r.focus, r.path, r.value, r.component, r.severity, r.message)).encode()).hexdigest()[:16]

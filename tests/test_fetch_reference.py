@@ -81,7 +81,6 @@ def test_date_without_classification(api, data_dir):
 
 def test_build_uses_the_snapshot_of_the_sources_date(api, data_dir):
     """dataset.yaml names the classification date; memberships from that snapshot carry it."""
-    import pyoxigraph as ox
     from pipeline.config import load_settings
     from pipeline.publish import publish
 

@@ -1,6 +1,5 @@
 """koko push-store against a real Oxigraph server on 127.0.0.1."""
 
-import datetime as dt
 import shutil
 
 import pyoxigraph as ox
