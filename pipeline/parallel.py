@@ -35,6 +35,9 @@ class _Running:
         except EOFError:
             self.process.join()
             raise RuntimeError(f"the worker process ended without an answer (exit {self.process.exitcode})") from None
+        except BaseException:  # Ctrl-C while waiting: the worker may be blocked writing its answer
+            self.cancel()
+            raise
         self.process.join()
         self.finished = True
         if kind == "error":
@@ -42,9 +45,12 @@ class _Running:
         return value
 
     def cancel(self) -> None:
+        """Stop the worker at once. SIGKILL, not SIGTERM: the worker may be blocked writing a
+        large answer that nobody reads, and it has no clean-up of its own to do."""
         if not self.finished and self.process.is_alive():
-            self.process.terminate()
+            self.process.kill()
             self.process.join()
+        self.finished = True
 
 
 def start(work, parallel: bool = True):
