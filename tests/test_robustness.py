@@ -78,7 +78,8 @@ def test_ctrl_c_leaves_previous_output(published, tmp_path):
             before = current  # finished before the signal: a whole new output, never a mix
             assert (out / "koko.ttl").exists()
             continue
-        assert proc.returncode == 130, err
+        # 130: koko stopped itself; -SIGINT: the signal came as the interpreter was exiting
+        assert proc.returncode in (130, -signal.SIGINT), err
         assert b"Traceback" not in err
         if current != before:  # stopped after the swap: then it is the whole new release, never a mix
             assert set(current) == set(before) and current["koko.nt"] == before["koko.nt"]
