@@ -23,10 +23,10 @@ def main() -> None:
     from pyshacl import validate
     from rdflib import Graph
 
-    from pipeline.build import build
-    from pipeline.config import load_settings
-    from pipeline.load import load
-    from pipeline.validate import shapes_text
+    from pipeline.check.validate import shapes_text
+    from pipeline.graph.build import build
+    from pipeline.sources.load import load
+    from pipeline.sources.settings import load_settings
 
     settings = load_settings(args.data)
     built = build(load(settings))

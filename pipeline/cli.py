@@ -11,13 +11,34 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .config import Settings, load_settings
+from .config import Settings
 from .errors import EXIT_INTERNAL, InputError, KokoError, NonConformingError
+from .sources.settings import load_settings
 
+
+class IsoDate(click.ParamType):
+    """A date written YYYY-MM-DD; anything else is a usage error (exit 2) naming the option."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD", param, ctx)
+
+
+# Options that several commands take, declared once.
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
                            show_default=True, help="Folder of the source files.")
 OUT_OPTION = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-                          show_default=True, help="Folder the published files go to.")
+                          show_default=True, help="Folder the published files are in (or go to).")
+ENGINE_OPTION = click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+                             help="Validation engine: fast (Rust SHACL Core + pyoxigraph SPARQL) or pyshacl (the reference).")
+TEMPLATES_OPTION = click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False),
+                                help="Folder of page templates that override the shipped ones; default from data/dataset.yaml.")
 
 
 class Context:
@@ -25,15 +46,10 @@ class Context:
         self.debug = debug
 
 
-def settings_from(data_dir: Path, release_date: str | None = None, base_iri: str | None = None) -> Settings:
-    settings = load_settings(data_dir, base_iri)
-    if release_date:
-        try:
-            date = dt.date.fromisoformat(release_date)
-        except ValueError:
-            raise InputError(f"--release-date {release_date!r} is not a date (YYYY-MM-DD)") from None
-        settings = settings.with_release_date(date)
-    return settings
+def settings_from(data_dir: Path, release_date: dt.date | None = None, base_iri: str | None = None,
+                  templates: Path | None = None) -> Settings:
+    """The settings of data/dataset.yaml, with what the command line overrides."""
+    return load_settings(data_dir, base_iri).with_release_date(release_date).with_templates(templates)
 
 
 def run(ctx: click.Context, action):
@@ -100,19 +116,20 @@ def _stop_cleanly_on_signals() -> None:
 @main.command(epilog="Example: koko publish --data data --out output --release-date 2026-11-28")
 @DATA_OPTION
 @OUT_OPTION
-@click.option("--release-date", help="Release date (YYYY-MM-DD); default from data/dataset.yaml.")
+@click.option("--release-date", type=IsoDate(), help="Release date; default from data/dataset.yaml.")
 @click.option("--base-iri", help="Base IRI of every published IRI; default from data/dataset.yaml.")
 @click.option("--site/--no-site", default=True, show_default=True, help="Also write the static site (output/site/).")
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-              help="Validation engine: fast (Rust SHACL Core + pyoxigraph SPARQL) or pyshacl (the reference).")
+@ENGINE_OPTION
+@TEMPLATES_OPTION
 @click.pass_context
-def publish(ctx, data_dir: Path, out_dir: Path, release_date: str | None, base_iri: str | None, site: bool, engine: str) -> None:
+def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, base_iri: str | None, site: bool,
+            engine: str, templates: Path | None) -> None:
     """Load, build, validate and export the graph to the output folder."""
-    from .publish import publish as do_publish
+    from .release.publish import publish as do_publish
 
     def action():
         start = time.perf_counter()
-        settings = settings_from(data_dir, release_date, base_iri)
+        settings = settings_from(data_dir, release_date, base_iri, templates)
         outcome = do_publish(settings, out_dir, progress, engine, site)
         print_summary(outcome, out_dir, time.perf_counter() - start)
 
@@ -122,11 +139,11 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: str | None, base_i
 @main.command(epilog="Example: koko validate --format json")
 @DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
-@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True)
+@ENGINE_OPTION
 @click.pass_context
 def validate(ctx, data_dir: Path, fmt: str, engine: str) -> None:
     """Load, build and validate the sources; publish nothing. Exit 1 when they do not conform."""
-    from .publish import check
+    from .release.publish import check
 
     def action():
         outcome = check(settings_from(data_dir), progress, engine)
@@ -149,7 +166,7 @@ def print_report(report, fmt: str, base_iri: str = "") -> None:
         }, ensure_ascii=False, indent=2))
         return
     if fmt == "turtle":
-        from .validate import report_turtle
+        from .check.validate import report_turtle
 
         click.echo(report_turtle(report, base_iri).decode("utf-8"), nl=False)
         return
@@ -197,7 +214,7 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
     """Create or update the dataset and its files on a CKAN portal. Token: $KOKO_CKAN_API_KEY."""
     import os
 
-    from .ckan import TOKEN_VARIABLE, push
+    from .remote.ckan import TOKEN_VARIABLE, push
 
     def action():
         result = push(settings_from(data_dir), out_dir, url, name, organization, os.environ.get(TOKEN_VARIABLE), dry_run)
@@ -215,8 +232,7 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
 
 @main.command(epilog="Example: koko query queries/kuopio-municipalities.rq --format csv")
 @OUT_OPTION
-@click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
-              help="Source folder (for the base IRI and prefixes).")
+@DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.argument("query")
 @click.pass_context
@@ -226,7 +242,7 @@ def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
     The prefixes of the outputs (koko:, area:, municipality:, schema:, skos:...) are predeclared.
     CONSTRUCT and DESCRIBE print Turtle; json is the SPARQL 1.1 Query Results JSON format.
     """
-    from . import query as q
+    from .web import query as q
 
     def action():
         base = settings_from(data_dir).base_iri
@@ -241,14 +257,15 @@ def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
 @DATA_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
+@TEMPLATES_OPTION
 @click.pass_context
-def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int) -> None:
+def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, templates: Path | None) -> None:
     """Serve the published graph: pages for every IRI, downloads, a read-only SPARQL endpoint."""
-    from .serve import serve as run_server
+    from .web.serve import serve as run_server
 
     def action():
         start = time.perf_counter()
-        settings = settings_from(data_dir)
+        settings = settings_from(data_dir, templates=templates)
 
         def ready(url: str) -> None:
             click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql); started in "
@@ -272,7 +289,7 @@ def push_store_command(ctx, endpoint, query_endpoint, graph, user, auth, out_dir
     """Replace the dataset's named graphs in a SPARQL store with the published files."""
     import os
 
-    from .push import PASSWORD_VARIABLE, push_store
+    from .remote.store import PASSWORD_VARIABLE, push_store
 
     def action():
         uploads = push_store(settings_from(data_dir), out_dir, endpoint, query_endpoint, graph, user,
@@ -285,20 +302,16 @@ def push_store_command(ctx, endpoint, query_endpoint, graph, user, auth, out_dir
 
 
 @main.command("fetch-reference", epilog="Example: koko fetch-reference --date 2013-01-01")
-@click.option("--date", "date_text", required=True, help="Classification date, YYYY-MM-DD (the API has them for 1 January).")
+@click.option("--date", required=True, type=IsoDate(), help="Classification date (the API has them for 1 January).")
 @click.option("--offline", is_flag=True, help="Use the cache of earlier answers only.")
 @click.option("--api", default=None, help="Classification API address (default: Statistics Finland's).")
 @DATA_OPTION
 @click.pass_context
-def fetch_reference_command(ctx, date_text: str, offline: bool, api: str | None, data_dir: Path) -> None:
+def fetch_reference_command(ctx, date: dt.date, offline: bool, api: str | None, data_dir: Path) -> None:
     """Fetch the municipality, sub-region and region classification valid on a date."""
-    from .fetch_reference import API, fetch_reference
+    from .remote.fetch_reference import API, fetch_reference
 
     def action():
-        try:
-            date = dt.date.fromisoformat(date_text)
-        except ValueError:
-            raise InputError(f"--date {date_text!r} is not a date (YYYY-MM-DD)") from None
         folder, client = fetch_reference(data_dir, date, api or API, offline)
         units = {level: sum(1 for _ in open(folder / f"{level}.csv", encoding="utf-8")) - 1
                  for level in ("municipalities", "subregions", "regions")}

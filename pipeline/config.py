@@ -1,13 +1,13 @@
-"""Settings of one run: where the sources are, the base IRI, the release date."""
+"""Settings of one run: where the sources are, the base IRI, the release date.
+
+The values are read from `data/dataset.yaml` by `sources.settings` and handed down; this
+module only holds them, so every stage can import it without reading any file."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from .errors import InputError, Place, Problem, ValueProblem
-from .values import email, iri
 
 #: The base IRI the ontology and shapes files are written with. A dataset that sets another
 #: base_iri gets them rewritten to it at publication.
@@ -16,6 +16,9 @@ DEFAULT_BASE_IRI = "https://w3id.org/koko-lod/"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
 SHAPES_DIR = PACKAGE_ROOT / "shapes"
+
+#: The languages the project publishes names and pages in, in the order pages show them.
+LANGS = ("fi", "sv", "en")
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Settings:
     release_date: dt.date = dt.date(2026, 1, 1)
     reference_date: dt.date = dt.date(2013, 1, 1)
     sparql_endpoint: str = ""
+    templates: Path | None = None  # a steward's page templates, overriding the shipped ones
     catalogue: dict = field(default_factory=dict)  # the catalogue block of dataset.yaml, plain
 
     @property
@@ -39,76 +43,5 @@ class Settings:
     def with_release_date(self, date: dt.date | None) -> "Settings":
         return self if date is None else replace(self, release_date=date)
 
-
-def parse_iso_date(text: str, place: Place) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(text))
-    except ValueError:
-        raise InputError([Problem(place, f"{text!r} is not a date", "write it as YYYY-MM-DD")]) from None
-
-
-def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
-    """Read `data/dataset.yaml`, the one place for the base IRI and release settings."""
-    from .readers import read_yaml
-
-    path = data_dir / "dataset.yaml"
-    doc = read_yaml(path)
-    values = {key: cell.text for key, cell in doc.items() if hasattr(cell, "text")}
-    known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint", "catalogue"}
-    for key in doc:
-        if key not in known:
-            raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}")])
-    base = base_iri or values.get("base_iri", DEFAULT_BASE_IRI)
-    for name, value in (("base_iri", base), ("download_base", values.get("download_base", base + "download/"))):
-        place = doc.key_place(name) if name in doc else Place(str(path))
-        if not (value.startswith(("http://", "https://")) and value.endswith(("/", "#"))):
-            raise InputError([Problem(place, f"{name} {value!r} must be an http(s) IRI ending in / or #")])
-        _checked(iri, value, place, name)
-    return Settings(
-        data_dir=data_dir,
-        base_iri=base,
-        download_base=values.get("download_base", base + "download/"),
-        release_date=parse_iso_date(values["release_date"], doc.key_place("release_date"))
-        if "release_date" in values else Settings.release_date,
-        reference_date=parse_iso_date(values["reference_date"], doc.key_place("reference_date"))
-        if "reference_date" in values else Settings.reference_date,
-        sparql_endpoint=values.get("sparql_endpoint", ""),
-        catalogue=_catalogue(doc),
-    )
-
-
-def _checked(check, value, place: Place, what: str):
-    try:
-        return check(value)
-    except ValueProblem as exc:
-        raise InputError([Problem(place, f"{what}: {exc.message}", exc.hint)]) from None
-
-
-CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "temporal", "frequency"}
-
-
-def _catalogue(doc) -> dict:
-    from .readers import YMap, to_plain
-
-    node = doc.get("catalogue")
-    if node is None:
-        raise InputError([Problem(doc.place, "dataset.yaml needs a catalogue section", "see README.md")])
-    if not isinstance(node, YMap):
-        raise InputError([Problem(doc.key_place("catalogue"), "catalogue must be a mapping")])
-    for key in CATALOGUE_KEYS:
-        if key not in node:
-            raise InputError([Problem(node.place, f"catalogue needs {key!r}")])
-    for key in node:
-        if key not in CATALOGUE_KEYS:
-            raise InputError([Problem(node.key_place(key), f"unknown catalogue setting {key!r}")])
-    plain = to_plain(node)
-    for key, need in (("publisher", ("homepage",)), ("contact", ("url",))):
-        for field_name in need:
-            if isinstance(plain.get(key), dict) and field_name in plain[key]:
-                _checked(iri, plain[key][field_name], node.key_place(key), f"catalogue {key} {field_name}")
-    if isinstance(plain.get("contact"), dict) and "email" in plain["contact"]:
-        _checked(email, plain["contact"]["email"], node.key_place("contact"), "catalogue contact email")
-    for key, need in (("publisher", ("name", "homepage")), ("contact", ("name", "email", "url")), ("temporal", ("start", "end"))):
-        if not isinstance(plain[key], dict) or any(k not in plain[key] for k in need):
-            raise InputError([Problem(node.key_place(key), f"catalogue {key} needs {', '.join(need)}")])
-    return plain
+    def with_templates(self, folder: Path | None) -> "Settings":
+        return self if folder is None else replace(self, templates=folder)

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
+BROKEN = ROOT / "tests" / "broken"  # the corpus of broken sources, one folder a case
 RELEASE = "2026-11-28"
 
 
@@ -33,8 +34,8 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
     """The real sources published once into a temporary output folder."""
-    from pipeline.config import load_settings
-    from pipeline.publish import publish
+    from pipeline.release.publish import publish
+    from pipeline.sources.settings import load_settings
 
     out = tmp_path_factory.mktemp("pub") / "output"
     settings = load_settings(DATA).with_release_date(__import__("datetime").date.fromisoformat(RELEASE))
@@ -52,14 +53,14 @@ def store(published: Path) -> ox.Store:
 
 @pytest.fixture(scope="session")
 def settings():
-    from pipeline.config import load_settings
+    from pipeline.sources.settings import load_settings
 
     return load_settings(DATA)
 
 
 def ask(store: ox.Store, query: str, base: str = "https://w3id.org/koko-lod/") -> bool:
     """Run an ASK query with every prefix the outputs declare (koko:, area:, municipality:, ...)."""
-    from pipeline.vocab import prefixes
+    from pipeline.graph.vocab import prefixes
 
     prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in prefixes(base).items())
     return bool(store.query(prologue + query))

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import BROKEN
 
 from pipeline.cli import main
 
-CASES = sorted(p for p in (Path(__file__).parent / "broken").iterdir() if p.is_dir())
+CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
 
 def snapshot(folder: Path) -> dict:

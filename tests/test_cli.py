@@ -1,8 +1,8 @@
 import json
 
 from click.testing import CliRunner
-
 from conftest import RELEASE
+
 from pipeline.cli import main
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import email.parser
 import email.policy
 import json
+import time
 import uuid
 from urllib.parse import parse_qs, urlsplit
 
@@ -23,6 +24,9 @@ class FakeCkan(LocalHTTPServer):
         self.packages: dict = {}
         self.requests: list = []  # (action, payload, has upload)
         self.fail: list = []  # statuses to answer with, one per coming request
+        self.retry_after: str | None = None  # a Retry-After header sent with those failures
+        self.lose: dict = {}  # action -> how many times to carry it out and then answer 502
+        self.times: list = []  # when each request arrived (time.monotonic())
         self.delay = 0.0
         super().__init__(self._handler())
 
@@ -58,29 +62,32 @@ class FakeCkan(LocalHTTPServer):
                 else:
                     self._serve(json.loads(body or b"{}"))
 
-            def _send(self, status: int, body: dict):
+            def _send(self, status: int, body: dict, headers=()):
                 data = json.dumps(body).encode()
                 self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
             def _serve(self, payload, upload=None):
-                import time
-
                 if fake.delay:
                     time.sleep(fake.delay)
                 action = urlsplit(self.path).path.rsplit("/", 1)[-1]
                 if isinstance(payload, dict) and all(isinstance(v, list) and len(v) == 1 for v in payload.values()) and action.endswith("_show"):
                     payload = {k: v[0] for k, v in payload.items()}
                 fake.requests.append((action, payload, upload))
+                fake.times.append(time.monotonic())
                 if fake.fail:
                     status = fake.fail.pop(0)
                     errors = {409: {"__type": "Validation Error", "name": ["That URL is already in use."]},
                               403: {"__type": "Authorization Error", "message": "Access denied"},
                               404: {"__type": "Not Found Error", "message": "Not found"}}
-                    return self._send(status, {"success": False, "error": errors.get(status, {"message": "Internal Server Error"})})
+                    extra = [("Retry-After", fake.retry_after)] if fake.retry_after else []
+                    return self._send(status, {"success": False, "error": errors.get(status, {"message": "Internal Server Error"})},
+                                      extra)
                 if self.headers.get("Authorization") != fake.token:
                     return self._send(403, {"success": False, "error": {"__type": "Authorization Error",
                                                                         "message": "Access denied: invalid token"}})
@@ -91,6 +98,9 @@ class FakeCkan(LocalHTTPServer):
                     result = handler(payload, upload)
                 except KeyError:
                     return self._send(404, {"success": False, "error": {"__type": "Not Found Error", "message": "Not found"}})
+                if fake.lose.get(action):  # done, but the answer is lost on its way (a proxy's 502)
+                    fake.lose[action] -= 1
+                    return self._send(502, {"success": False, "error": {"message": "Bad Gateway"}})
                 self._send(200, {"success": True, "result": result})
 
             def action_package_show(self, payload, upload):

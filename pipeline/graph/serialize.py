@@ -1,0 +1,330 @@
+"""Write the graph as N-Triples, Turtle and compacted JSON-LD, the same bytes every run.
+
+Triples are de-duplicated and sorted once; pyoxigraph writes N-Triples and Turtle from that
+order, and the JSON-LD writer below compacts the same list with the published context.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pyoxigraph as ox
+
+from .vocab import (
+    DCAT,
+    DCT,
+    FOAF,
+    ORG,
+    PROV,
+    RDF,
+    SCHEMA,
+    SKOS,
+    VCARD,
+    XSD,
+    prefixes,
+    vocabulary_prefixes,
+)
+
+
+def canonical_nt(lines) -> bytes:
+    """N-Triples lines (bytes), distinct and sorted: the published order.
+
+    The build writes terms exactly as pyoxigraph does (tests/test_build.py checks it), so
+    sorting the lines is all that canonical N-Triples needs. They are sorted by subject
+    first: "<subject>" ends at the first "> " and no IRI holds ">", so one subject's
+    "<subject>" is never the start of another's, and sorting the subjects and then each
+    subject's few lines gives exactly the order of sorting all lines, with far shorter sorts.
+    """
+    groups: dict = {}
+    for line in set(lines):
+        key = line[: line.index(b"> ") + 1]
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [line]
+        else:
+            group.append(line)
+    out = io.BytesIO()
+    for key in sorted(groups):
+        group = groups[key]
+        if len(group) > 1:
+            group.sort()
+        for line in group:
+            out.write(line)
+            out.write(b"\n")
+    return out.getvalue()
+
+
+def parse_nt(nt: bytes) -> list:
+    """The triples of canonical N-Triples, in their order."""
+    return list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+
+
+def nt_of(triples) -> bytes:
+    """Canonical N-Triples of pyoxigraph triples (small graphs: the catalogue, one thing)."""
+    written = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    return b"\n".join(sorted(set(written.splitlines()))) + b"\n"
+
+
+def split_lines(nt: bytes):
+    """(subject IRI, predicate IRI, object term in N-Triples form) for each line."""
+    for line in nt.decode("utf-8").splitlines():
+        if not line:
+            continue
+        s_end = line.index("> ")
+        p_end = line.index("> ", s_end + 2)
+        yield line[1:s_end], line[s_end + 3:p_end], line[p_end + 2:-2]
+
+
+_UNESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[tbnrf\"'\\])")
+_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def literal_parts(term: str) -> tuple:
+    """(value, language, datatype IRI) of an N-Triples literal term."""
+    end = term.rindex('"')
+    value = term[1:end]
+    if "\\" in value:
+        value = _UNESCAPE.sub(lambda m: _SIMPLE.get(m.group(1)) or chr(int(m.group(1)[1:], 16)), value)
+    rest = term[end + 1:]
+    if rest.startswith("@"):
+        return value, rest[1:], RDF + "langString"
+    return value, "", rest[3:-1] if rest else XSD + "string"
+
+
+def to_turtle(nt: bytes, base_iri: str, only_used: bool = False) -> bytes:
+    """Turtle of canonical N-Triples, read as a stream; `only_used` declares just the prefixes used."""
+    pfx = prefixes(base_iri)
+    if only_used:  # every prefix's namespace ends at a "/" or "#": cut each IRI there and look it up
+        used = set()
+        for s, p, o in split_lines(nt):
+            for iri in (s, p, o[1:-1] if o.startswith("<") else literal_parts(o)[2]):
+                used.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
+        pfx = {k: ns for k, ns in pfx.items() if ns in used}
+    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=pfx)
+
+
+# --- JSON-LD ------------------------------------------------------------------------------
+
+#: Terms a web developer reads: name -> (IRI, coercion). Coercion is "@id" for links,
+#: "@language" for language maps, an XSD datatype, or None for plain values.
+TERMS = {
+    "prefLabel": (SKOS + "prefLabel", "@language"),
+    "altLabel": (SKOS + "altLabel", None),
+    "note": (SKOS + "note", "@language"),
+    "notation": (SKOS + "notation", None),
+    "inScheme": (SKOS + "inScheme", "@id"),
+    "broader": (SKOS + "broader", "@id"),
+    "topConceptOf": (SKOS + "topConceptOf", "@id"),
+    "closeMatch": (SKOS + "closeMatch", "@id"),
+    "description": (DCT + "description", "@language"),
+    "source": (DCT + "source", "@id"),
+    "replaces": (DCT + "replaces", "@id"),
+    "isReplacedBy": (DCT + "isReplacedBy", "@id"),
+    "spatial": (DCT + "spatial", "@id"),
+    "publisher": (DCT + "publisher", None),
+    "identifier": (DCT + "identifier", None),
+    "language": (DCT + "language", None),
+    "date": (DCT + "date", None),
+    "startDate": (DCAT + "startDate", XSD + "gYear"),
+    "endDate": (DCAT + "endDate", XSD + "gYear"),
+    "page": (FOAF + "page", "@id"),
+    "wasDerivedFrom": (PROV + "wasDerivedFrom", "@id"),
+    "memberOf": (ORG + "memberOf", "@id"),
+    "funder": (SCHEMA + "funder", "@id"),
+    "fundedItem": (SCHEMA + "fundedItem", "@id"),
+    "amount": (SCHEMA + "amount", "@id"),
+    "value": (SCHEMA + "value", XSD + "decimal"),
+    "currency": (SCHEMA + "currency", None),
+    "containsPlace": (SCHEMA + "containsPlace", "@id"),
+    "containedInPlace": (SCHEMA + "containedInPlace", "@id"),
+    "position": (SCHEMA + "position", None),
+    "text": (SCHEMA + "text", "@language"),
+    "fn": (VCARD + "fn", None),
+    "hasEmail": (VCARD + "hasEmail", "@id"),
+    "hasTelephone": (VCARD + "hasTelephone", "@id"),
+    "hasAddress": (VCARD + "hasAddress", "@id"),
+    "streetAddress": (VCARD + "street-address", None),
+    "postalCode": (VCARD + "postal-code", None),
+    "locality": (VCARD + "locality", None),
+    "organizationName": (VCARD + "organization-name", None),
+    "jobTitle": (VCARD + "title", "@language"),
+    "subject": (RDF + "subject", "@id"),
+    "predicate": (RDF + "predicate", "@id"),
+    "object": (RDF + "object", None),
+}
+
+_KOKO_TERMS = {
+    "acronym": "@language", "summaryPoint": "@id", "ownedBy": "@id", "coordinatedBy": "@id",
+    "plannedPeriod": "@id", "legalBasis": "@language", "nationalNetwork": "@id",
+    "evaluatedProgramme": "@id", "proposalsEvaluated": None, "programme": "@id",
+    "contact": "@id", "actionLines": "@id", "memberPlace": "@id", "parentPlace": "@id",
+    "classificationDate": XSD + "date", "mergedOn": XSD + "date", "nutsVersion": XSD + "gYear",
+    "personalDataPublished": None, "fundingSource": "@id", "startYear": XSD + "gYear",
+    "endYear": XSD + "gYear", "year": XSD + "gYear", "perYear": None, "approximate": None,
+    "coFinancingRate": XSD + "decimal", "shareOf": "@id", "shareRate": XSD + "decimal", "coFinancingOf": "@id", "area": "@id",
+    "targetPlace": "@id", "sourceKind": "@id",
+}
+
+
+def context(base_iri: str) -> dict:
+    """The JSON-LD context published as output/context.jsonld and embedded in koko.jsonld."""
+    pfx = vocabulary_prefixes(base_iri)
+    ctx: dict = {"@version": 1.1, "@base": base_iri + "id/", "id": "@id", "type": "@type"}
+    ctx.update(pfx)
+    for name, (iri, coercion) in _all_terms(base_iri).items():
+        ctx[name] = _term_definition(_compact(iri, pfx), coercion, pfx)
+    return ctx
+
+
+def _all_terms(base_iri: str) -> dict:
+    terms = dict(TERMS)
+    for name, coercion in _KOKO_TERMS.items():
+        terms[name] = (base_iri + "def/koko#" + name, coercion)
+    return terms
+
+
+def _term_definition(iri: str, coercion, pfx) -> dict | str:
+    if coercion is None:
+        return {"@id": iri}
+    if coercion == "@language":
+        return {"@id": iri, "@container": "@language"}
+    if coercion == "@id":
+        return {"@id": iri, "@type": "@id"}
+    return {"@id": iri, "@type": _compact(coercion, pfx)}
+
+
+def _compact(iri: str, pfx: dict) -> str:
+    """A compact IRI (prefix:local), a path relative to {base}id/, or the IRI itself."""
+    base = pfx.get("@base")
+    if base and iri.startswith(base) and ":" not in iri[len(base):]:
+        return iri[len(base):]
+    best = ""
+    for name, ns in pfx.items():
+        if name != "@base" and iri.startswith(ns) and len(ns) > len(best):
+            local = iri[len(ns):]
+            if local and "/" not in local and "#" not in local and not local.startswith(":"):
+                best = ns
+                best_name = name
+    return f"{best_name}:{iri[len(best):]}" if best else iri
+
+
+def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes:
+    """Compacted JSON-LD of canonical N-Triples; the context embedded, or referenced by URL.
+
+    One node a line, keys sorted, values sorted: the same bytes for the same graph.
+    """
+    pfx = {**vocabulary_prefixes(base_iri), "@base": base_iri + "id/"}
+    by_iri = {iri: (name, coercion) for name, (iri, coercion) in _all_terms(base_iri).items()}
+    compact_cache: dict = {}
+
+    def compact(iri: str) -> str:
+        found = compact_cache.get(iri)
+        if found is None:
+            found = compact_cache[iri] = _compact(iri, pfx)
+        return found
+
+    type_iri = RDF + "type"
+    dumps = json.dumps
+    out = io.BytesIO()
+    current, node = None, None
+    for raw in io.BytesIO(nt):  # line by line: a million lines at once would double the memory
+        line = raw.decode("utf-8").rstrip("\n")
+        if not line:
+            continue
+        s_end = line.index("> ")
+        p_end = line.index("> ", s_end + 2)
+        s = line[1:s_end]
+        if s != current:
+            if current is not None:
+                out.write(b",\n" if out.tell() else b"")
+                out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+            current, node = s, {}
+        p = line[s_end + 3:p_end]
+        o = line[p_end + 2:-2]
+        if p == type_iri:
+            node.setdefault("type", []).append(compact(o[1:-1]))
+            continue
+        name, coercion = by_iri.get(p, (None, None))
+        value = _fit(o, coercion, pfx, compact) if name else None
+        if value is None:
+            name, value = compact(p), _value_object(o, pfx, compact)
+        values = node.get(name)
+        if values is None:
+            node[name] = [value]
+        else:
+            values.append(value)
+    if current is not None:
+        out.write(b",\n" if out.tell() else b"")
+        out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+    head = json.dumps(context_url or context(base_iri), ensure_ascii=False, indent=1)
+    return b'{"@context": ' + head.encode("utf-8") + b',\n "@graph": [\n' + out.getvalue() + b"\n]}\n"
+
+
+def _node(subject: str, node: dict, compact) -> dict:
+    out = {"id": compact(subject)}
+    types = node.pop("type", None)
+    if types:
+        types.sort()
+        out["type"] = types[0] if len(types) == 1 else types
+    for key in sorted(node):
+        out[key] = _collect(node[key])
+    return out
+
+
+def _collect(items: list):
+    if isinstance(items[0], tuple):  # a language map: every value of the term is tagged
+        out: dict = {}
+        for _, lang, text in items:
+            out.setdefault(lang, []).append(text)
+        return {lang: vals[0] if len(vals) == 1 else sorted(vals) for lang, vals in sorted(out.items())}
+    if len(items) == 1:
+        return items[0]
+    return sorted(items, key=_order)
+
+
+def _order(value) -> tuple:
+    if isinstance(value, str):
+        return (0, value)
+    return (1, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def _fit(term: str, coercion, pfx, compact):
+    """The compact form of a value under a term's coercion, or None when it does not fit."""
+    if coercion == "@id":
+        return compact(term[1:-1]) if term.startswith("<") else None
+    if term.startswith("<"):
+        return None
+    value, lang, datatype = literal_parts(term)
+    if coercion == "@language":
+        return ("@lang", lang, value) if lang else None
+    if coercion is None:
+        return _plain(value, lang, datatype, pfx)
+    return value if datatype == coercion else None
+
+
+def _plain(value: str, lang: str, datatype: str, pfx: dict):
+    if lang:
+        return None
+    if datatype == XSD + "string":
+        return value
+    if datatype == XSD + "boolean" and value in ("true", "false"):
+        return value == "true"
+    if datatype == XSD + "integer" and value.isdigit() and (value == "0" or not value.startswith("0")):
+        return int(value)
+    return {"@value": value, "@type": _compact(datatype, pfx)}
+
+
+def _value_object(term: str, pfx, compact):
+    if term.startswith("<"):
+        return {"@id": compact(term[1:-1])}
+    value, lang, datatype = literal_parts(term)
+    if lang:
+        return {"@value": value, "@language": lang}
+    plain = _plain(value, lang, datatype, pfx)
+    return plain if isinstance(plain, (str, dict)) else {"@value": plain}
+
+
+def context_bytes(base_iri: str) -> bytes:
+    return (json.dumps({"@context": context(base_iri)}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -1,0 +1,349 @@
+"""Portal metadata: the DCAT-AP 3 catalogue record, the VoID description, the run's provenance.
+
+Each is a list of triples built from the settings, the published graph and the exact bytes of
+the published files (sizes and SHA-256 checksums are of those bytes). Every node has an IRI.
+Terms of the EU vocabularies (licence, file type, theme, language, frequency, country) are
+typed in the catalogue itself, so that DCAT-AP's range shapes can check it offline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .. import __version__
+from ..config import Settings
+from ..graph.vocab import DCAT, DCT, FOAF, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "http://www.iana.org/assignments/media-types/"
+LICENCE = EU + "licence/CC_BY_4_0"
+THEMES = {"REGI": "Regions and cities", "GOVE": "Government and public sector"}
+FREQUENCIES = {"IRREG": "irregular", "ANNUAL": "annual", "NEVER": "never", "UNKNOWN": "unknown"}
+LANGUAGES = {"FIN": "Finnish", "SWE": "Swedish", "ENG": "English"}
+
+#: The published files that are distributions: name -> (media type, EU file type, title).
+DISTRIBUTIONS = {
+    "koko.ttl": ("text/turtle", "RDF_TURTLE", "KOKO graph (Turtle)", "The whole KOKO graph in Turtle."),
+    "koko.jsonld": ("application/ld+json", "JSON_LD", "KOKO graph (JSON-LD)",
+                    "The whole KOKO graph in JSON-LD, compacted with the published context."),
+    "koko.nt": ("application/n-triples", "RDF_N_TRIPLES", "KOKO graph (N-Triples)",
+                "The whole KOKO graph in N-Triples, one sorted triple a line."),
+    "ontology.ttl": ("text/turtle", "RDF_TURTLE", "KOKO ontology (Turtle)",
+                     "The OWL ontology of the terms the graph defines, with labels in fi, sv and en."),
+    "shapes.ttl": ("text/turtle", "RDF_TURTLE", "KOKO SHACL shapes (Turtle)",
+                   "The SHACL shapes the graph is validated with."),
+}
+AVAILABILITY = "http://data.europa.eu/r5r/availability"
+STABLE = EU + "planned-availability/STABLE"
+
+N = ox.NamedNode
+TYPE = N(RDF + "type")
+
+
+def L(value, lang=None, datatype=None):
+    if lang:
+        return ox.Literal(value, language=lang)
+    return ox.Literal(str(value), datatype=N(datatype)) if datatype else ox.Literal(str(value))
+
+
+class _Triples(list):
+    def add(self, s, p, o):
+        self.append(ox.Triple(s, N(p) if isinstance(p, str) else p, o))
+
+    def typed(self, s, *classes):
+        for c in classes:
+            self.add(s, TYPE, N(c))
+
+    def texts(self, s, p, by_language: dict):
+        for lang, text in sorted(by_language.items()):
+            self.add(s, p, L(text, lang))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def dataset_iri(settings: Settings) -> ox.NamedNode:
+    return N(settings.id_base + "dataset/koko")
+
+
+def catalogue(settings: Settings, files: dict) -> list:
+    """The DCAT-AP 3 catalogue: one dataset, one distribution per published graph file.
+
+    `files` maps each file's name to its (size in bytes, SHA-256 hex) as written.
+    """
+    cat = settings.catalogue
+    idb = settings.id_base
+    t = _Triples()
+    catalog, dataset = N(idb + "catalog"), dataset_iri(settings)
+    release = L(settings.release_date.isoformat(), datatype=XSD + "date")
+
+    publisher = N(idb + "organisation/publisher")
+    t.typed(publisher, FOAF + "Agent", FOAF + "Organization")
+    t.texts(publisher, FOAF + "name", cat["publisher"]["name"])
+    homepage = N(cat["publisher"]["homepage"])
+    t.add(publisher, FOAF + "homepage", homepage)
+    t.typed(homepage, FOAF + "Document")
+
+    t.typed(catalog, DCAT + "Catalog")
+    t.texts(catalog, DCT + "title", cat["title"])
+    t.texts(catalog, DCT + "description", cat["description"])
+    t.add(catalog, DCT + "publisher", publisher)
+    t.add(catalog, DCAT + "dataset", dataset)
+    t.add(catalog, FOAF + "homepage", homepage)
+    t.add(catalog, DCT + "license", N(LICENCE))
+    t.add(catalog, DCT + "issued", release)
+    t.add(catalog, DCT + "modified", release)
+    for code in LANGUAGES:
+        t.add(catalog, DCT + "language", N(EU + "language/" + code))
+
+    t.typed(dataset, DCAT + "Dataset")
+    t.texts(dataset, DCT + "title", cat["title"])
+    t.texts(dataset, DCT + "description", cat["description"])
+    t.add(dataset, DCT + "identifier", L(dataset.value))
+    t.add(dataset, DCT + "publisher", publisher)
+    t.add(dataset, DCT + "license", N(LICENCE))
+    t.add(dataset, DCT + "issued", release)
+    t.add(dataset, DCT + "modified", release)
+    t.add(dataset, DCAT + "landingPage", homepage)
+    t.add(dataset, DCT + "conformsTo", N(settings.base_iri + "def/koko"))
+    t.typed(N(settings.base_iri + "def/koko"), DCT + "Standard")
+    frequency = N(EU + "frequency/" + cat["frequency"])
+    t.add(dataset, DCT + "accrualPeriodicity", frequency)
+    t.typed(frequency, DCT + "Frequency", SKOS + "Concept")
+    t.add(frequency, SKOS + "prefLabel", L(FREQUENCIES.get(cat["frequency"], cat["frequency"]), "en"))
+    t.add(frequency, SKOS + "inScheme", N(EU + "frequency"))
+    for lang, words in sorted(cat["keywords"].items()):
+        for word in words:
+            t.add(dataset, DCAT + "keyword", L(word, lang))
+    for code, label in THEMES.items():
+        theme = N(EU + "data-theme/" + code)
+        t.add(dataset, DCAT + "theme", theme)
+        t.typed(theme, SKOS + "Concept")
+        t.add(theme, SKOS + "prefLabel", L(label, "en"))
+        t.add(theme, SKOS + "inScheme", N(EU + "data-theme"))
+    t.typed(N(EU + "data-theme"), SKOS + "ConceptScheme")
+    t.add(N(EU + "data-theme"), DCT + "title", L("Data theme", "en"))
+    t.add(catalog, DCAT + "themeTaxonomy", N(EU + "data-theme"))
+    for code, label in LANGUAGES.items():
+        language = N(EU + "language/" + code)
+        t.add(dataset, DCT + "language", language)
+        t.typed(language, DCT + "LinguisticSystem")
+        t.add(language, SKOS + "inScheme", N(EU + "language"))
+    for place in (N(EU + "country/FIN"), N("http://data.europa.eu/nuts/code/FI1D2")):
+        t.add(dataset, DCT + "spatial", place)
+        t.typed(place, DCT + "Location")
+    t.add(N(EU + "country/FIN"), SKOS + "inScheme", N(EU + "country"))
+    t.add(catalog, DCT + "spatial", N(EU + "country/FIN"))
+    period = N(idb + "period/dataset-temporal")
+    t.add(dataset, DCT + "temporal", period)
+    t.typed(period, DCT + "PeriodOfTime")
+    t.add(period, DCAT + "startDate", L(f"{int(cat['temporal']['start']):04d}", datatype=XSD + "gYear"))
+    t.add(period, DCAT + "endDate", L(f"{int(cat['temporal']['end']):04d}", datatype=XSD + "gYear"))
+
+    contact = N(idb + "contact/dataset")
+    t.add(dataset, DCAT + "contactPoint", contact)
+    t.typed(contact, VCARD + "Kind", VCARD + "Organization")
+    t.add(contact, VCARD + "fn", L(cat["contact"]["name"]))
+    t.add(contact, VCARD + "hasEmail", N("mailto:" + cat["contact"]["email"]))
+    t.add(contact, VCARD + "hasURL", N(cat["contact"]["url"]))
+
+    t.typed(N(LICENCE), DCT + "LicenseDocument")
+    attribution = N("http://purl.org/adms/licencetype/Attribution")
+    t.add(N(LICENCE), DCT + "type", attribution)
+    t.typed(attribution, SKOS + "Concept")
+    t.add(attribution, SKOS + "prefLabel", L("Attribution", "en"))
+    t.add(N(LICENCE), RDFS + "label", L("Creative Commons Attribution 4.0 International", "en"))
+    t.typed(N(STABLE), SKOS + "Concept")
+    t.add(N(STABLE), SKOS + "prefLabel", L("stable", "en"))
+    for name, (media, file_type, title, description) in DISTRIBUTIONS.items():
+        size, digest = files[name]
+        key = name.replace(".", "-")
+        dist = N(idb + "distribution/" + key)
+        url = N(settings.download_base + name)
+        t.add(dataset, DCAT + "distribution", dist)
+        t.typed(dist, DCAT + "Distribution")
+        t.add(dist, DCT + "title", L(title, "en"))
+        t.add(dist, DCT + "description", L(description, "en"))
+        t.add(dist, N(AVAILABILITY), N(STABLE))
+        t.add(dist, DCAT + "downloadURL", url)
+        t.add(dist, DCAT + "accessURL", url)
+        t.add(dist, DCAT + "mediaType", N(IANA + media))
+        t.typed(N(IANA + media), DCT + "MediaType")
+        t.add(dist, DCT + "format", N(EU + "file-type/" + file_type))
+        t.typed(N(EU + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
+        t.add(N(EU + "file-type/" + file_type), SKOS + "inScheme", N(EU + "file-type"))
+        t.add(dist, DCAT + "byteSize", L(size, datatype=XSD + "nonNegativeInteger"))
+        t.add(dist, DCT + "license", N(LICENCE))
+        t.add(dist, DCT + "issued", release)
+        t.add(dist, DCT + "modified", release)
+        checksum = N(idb + "checksum/" + key)
+        t.add(dist, SPDX + "checksum", checksum)
+        t.typed(checksum, SPDX + "Checksum")
+        t.add(checksum, SPDX + "algorithm", N(SPDX + "checksumAlgorithm_sha256"))
+        t.add(checksum, SPDX + "checksumValue", L(digest, datatype=XSD + "hexBinary"))
+    return t
+
+
+@dataclass
+class Stats:
+    """Counts of a graph, for VoID and the run's summary."""
+
+    triples: int = 0
+    subjects: int = 0
+    classes: Counter = field(default_factory=Counter)  # class IRI -> instances
+    properties: Counter = field(default_factory=Counter)  # property IRI -> triples
+    examples: tuple = ()
+
+
+class Counting:
+    """Counts a graph line by line: canonical N-Triples lines (bytes, without line ends) in
+    their sorted order, so that one subject's lines come together and no set is needed."""
+
+    def __init__(self):
+        self.subjects = 0
+        self.last_subject = b""
+        self.examples: list = []
+        self.properties: Counter = Counter()
+        self.classes: Counter = Counter()
+        self.type_marker = f"> <{RDF}type> <".encode()
+
+    def __call__(self, line: bytes) -> None:
+        s_end = line.index(b"> ")
+        p_end = line.index(b"> ", s_end + 2)
+        subject = line[1:s_end]
+        if subject != self.last_subject:
+            self.subjects += 1
+            self.last_subject = subject
+        self.properties[line[s_end + 3:p_end]] += 1
+        if line.startswith(self.type_marker, s_end):
+            self.classes[line[p_end + 3:-3]] += 1
+
+    def stats(self, settings: Settings, nt: bytes) -> "Stats":
+        stats = Stats()
+        stats.triples = sum(self.properties.values())
+        stats.properties = Counter({p.decode(): n for p, n in self.properties.items()})
+        stats.classes = Counter({c.decode(): n for c, n in self.classes.items()})
+        stats.subjects = self.subjects
+        stats.examples = tuple(settings.id_base + e for e in ("programme/koko", "area/kuopio", "municipality/297")
+                               if f"\n<{settings.id_base}{e}> ".encode() in nt or nt.startswith(f"<{settings.id_base}{e}> ".encode()))
+        return stats
+
+
+def void(settings: Settings, stats: Stats) -> list:
+    """VoID: size, class and property partitions, examples, dumps and the endpoint if any."""
+    t = _Triples()
+    dataset = dataset_iri(settings)
+    idb = settings.id_base
+    t.typed(dataset, VOID + "Dataset")
+    classes, properties = stats.classes, stats.properties
+    t.add(dataset, VOID + "triples", L(stats.triples, datatype=XSD + "integer"))
+    t.add(dataset, VOID + "entities", L(stats.subjects, datatype=XSD + "integer"))
+    t.add(dataset, VOID + "distinctSubjects", L(stats.subjects, datatype=XSD + "integer"))
+    t.add(dataset, VOID + "classes", L(len(classes), datatype=XSD + "integer"))
+    t.add(dataset, VOID + "properties", L(len(properties), datatype=XSD + "integer"))
+    t.add(dataset, VOID + "uriSpace", L(idb))
+    t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/Turtle"))
+    t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/N-Triples"))
+    t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/JSON-LD"))
+    for name in ("koko.ttl", "koko.nt", "koko.jsonld"):
+        t.add(dataset, VOID + "dataDump", N(settings.download_base + name))
+    if settings.sparql_endpoint:
+        t.add(dataset, VOID + "sparqlEndpoint", N(settings.sparql_endpoint))
+    vocabularies = sorted({_namespace(p) for p in properties} | {_namespace(c) for c in classes})
+    for ns in vocabularies:
+        t.add(dataset, VOID + "vocabulary", N(ns))
+    for example in stats.examples:
+        t.add(dataset, VOID + "exampleResource", N(example))
+    for i, (cls, count) in enumerate(sorted(classes.items()), start=1):
+        part = N(f"{idb}partition/class-{i:03d}")
+        t.add(dataset, VOID + "classPartition", part)
+        t.add(part, VOID + "class", N(cls))
+        t.add(part, VOID + "entities", L(count, datatype=XSD + "integer"))
+    for i, (prop, count) in enumerate(sorted(properties.items()), start=1):
+        part = N(f"{idb}partition/property-{i:03d}")
+        t.add(dataset, VOID + "propertyPartition", part)
+        t.add(part, VOID + "property", N(prop))
+        t.add(part, VOID + "triples", L(count, datatype=XSD + "integer"))
+    return t
+
+
+def _namespace(iri: str) -> str:
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[: cut + 1]
+
+
+def provenance(settings: Settings, built, input_files: dict) -> list:
+    """PROV-O of the run: inputs with checksums, the software, and the source of each group.
+
+    `input_files` maps a path relative to the data folder to its bytes. A statement group is
+    what one input file contributed: it was derived from that file and from the sources its
+    records cite.
+    """
+    t = _Triples()
+    idb = settings.id_base
+    release = settings.release_date.isoformat()
+    dataset = dataset_iri(settings)
+    run = N(f"{idb}run/{release}")
+    software = N(f"{idb}software/koko-lod-{__version__}")
+    t.typed(run, PROV + "Activity")
+    t.add(run, RDFS + "label", L(f"koko publish, release {release}", "en"))
+    t.add(run, PROV + "wasAssociatedWith", software)
+    t.add(run, DCT + "date", L(release, datatype=XSD + "date"))
+    t.typed(software, PROV + "SoftwareAgent")
+    t.add(software, RDFS + "label", L(f"koko-lod {__version__}", "en"))
+    t.add(software, N("http://www.w3.org/2002/07/owl#versionInfo"), L(__version__))
+    t.typed(dataset, PROV + "Entity")
+    t.add(dataset, PROV + "wasGeneratedBy", run)
+    t.add(dataset, PROV + "generatedAtTime", L(release + "T00:00:00Z", datatype=XSD + "dateTime"))
+    by_file: dict = {}
+    relative: dict = {}
+    for subject, place in built.subject_places.items():
+        if place.file not in relative:
+            relative[place.file] = _relative(place.file, settings.data_dir)
+        by_file.setdefault(relative[place.file], set()).add(subject)
+    for path, data in sorted(input_files.items()):
+        entity = N(f"{idb}input/{release}/{path}")
+        t.typed(entity, PROV + "Entity")
+        t.add(entity, DCT + "title", L(path))
+        t.add(run, PROV + "used", entity)
+        t.add(dataset, PROV + "wasDerivedFrom", entity)
+        checksum = N(f"{idb}checksum/input-{release}-{path.replace('/', '-')}")
+        t.add(entity, SPDX + "checksum", checksum)
+        t.typed(checksum, SPDX + "Checksum")
+        t.add(checksum, SPDX + "algorithm", N(SPDX + "checksumAlgorithm_sha256"))
+        t.add(checksum, SPDX + "checksumValue", L(sha256(data), datatype=XSD + "hexBinary"))
+        subjects = by_file.get(path, set())
+        if not subjects:
+            continue
+        group = N(f"{idb}statement-group/{release}/{path}")
+        t.typed(group, PROV + "Entity")
+        t.add(group, DCT + "isPartOf", dataset)
+        t.add(group, PROV + "wasDerivedFrom", entity)
+        t.add(group, PROV + "wasGeneratedBy", run)
+        t.add(group, VOID + "entities", L(len(subjects), datatype=XSD + "integer"))
+        for source in sorted({built.derived_from[s] for s in subjects if s in built.derived_from}):
+            t.add(group, PROV + "wasDerivedFrom", N(source))
+    return t
+
+
+def _relative(file: str, data_dir) -> str:
+    from pathlib import Path
+
+    try:
+        return Path(file).resolve().relative_to(Path(data_dir).resolve()).as_posix()
+    except ValueError:
+        return file
+
+
+def input_files(data_dir) -> dict:
+    """Every source file under the data folder, by its path relative to it."""
+    from pathlib import Path
+
+    root = Path(data_dir)
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}

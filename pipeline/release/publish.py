@@ -1,0 +1,205 @@
+"""The pipeline as one function per command: load -> build -> validate -> export."""
+
+from __future__ import annotations
+
+import gc
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
+from ..config import Settings
+from ..errors import NonConformingError
+from ..graph import serialize
+from ..graph.build import Built, build
+from ..sources.load import Sources, load
+from ..web.pages import Site
+from ..web.templating import Templates
+from . import catalog, parallel
+from .site import render_site
+from .staging import Staging
+
+Progress = Callable[[str], None]
+
+#: The published files a reader downloads (listed on the landing page).
+DOWNLOADS = ("koko.ttl", "koko.jsonld", "koko.nt", "context.jsonld", "catalog.ttl", "catalog.jsonld",
+             "void.ttl", "provenance.ttl", "ontology.ttl", "shapes.ttl", "validation.ttl")
+
+OUTPUT_README = """\
+# KOKO linked open data: published files
+
+Written by `koko publish` (`make publish`); the whole folder is replaced on each run.
+Do not edit these files: edit the sources in `data/` and publish again.
+
+| file | what |
+| --- | --- |
+| `koko.ttl` | the graph in Turtle |
+| `koko.nt` | the same graph in N-Triples (one triple a line, sorted) |
+| `koko.jsonld` | the same graph in JSON-LD, compacted with `context.jsonld` (embedded) |
+| `context.jsonld` | the JSON-LD context: short keys for web developers |
+| `ontology.ttl` | the KOKO ontology (OWL; labels in fi, sv, en) |
+| `shapes.ttl` | the SHACL shapes the graph was validated with |
+| `validation.ttl` | the SHACL validation report of this release |
+| `catalog.ttl`, `catalog.jsonld` | the DCAT-AP 3 catalogue record: one distribution per file, with size and SHA-256 |
+| `void.ttl` | the VoID description: size, class and property partitions, dumps |
+| `provenance.ttl` | PROV-O of the release: input files with SHA-256, software version, sources per statement group |
+| `site/` | a static web site: an HTML page and Turtle, JSON-LD and N-Triples files for every IRI, with web-server configuration for content negotiation |
+"""
+
+
+@dataclass
+class Outcome:
+    sources: Sources
+    built: Built
+    report: Report | None
+    nt: bytes = b""  # the graph as canonical N-Triples: distinct, sorted
+    stats: catalog.Stats | None = None
+    files: dict = field(default_factory=dict)  # name -> size in bytes
+    timings: dict = field(default_factory=dict)
+
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def _load_and_build(settings: Settings, progress: Progress, timings: dict):
+    start = time.perf_counter()
+    progress("load")
+    sources = load(settings)
+    timings["load"] = time.perf_counter() - start
+    progress("build")
+    start = time.perf_counter()
+    built = build(sources)
+    timings["build"] = time.perf_counter() - start
+    return sources, built
+
+
+def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging):
+    """Load, build, sort and write koko.nt: run in a child process, whose memory (every
+    record and line of a large source) goes back to the system when it ends. Only the map
+    back to the sources returns; the graph itself is read back from the file it wrote."""
+    gc.disable()  # millions of objects that all live until this process ends: no cycles to find
+    timings: dict = {}
+    sources, built = _load_and_build(settings, progress, timings)
+    start = time.perf_counter()
+    staging.write("koko.nt", graph_nt(built, engine))
+    sources.tables.clear()  # the records are in the graph now
+    timings["sort"] = time.perf_counter() - start
+    return sources, built, timings, staging.files["koko.nt"]
+
+
+def _validate(built, nt: bytes, settings: Settings, engine: str):
+    """Validation and the graph's counts: the work that can go to another core.
+
+    It reads the graph as one buffer of N-Triples, which a forked child shares with its
+    parent; touching a million string objects instead would copy their pages.
+    """
+    counting = catalog.Counting()
+    report = validate(built, nt, settings.base_iri, engine, counting)
+    return report, counting.stats(settings, nt)
+
+
+def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None):
+    """The second worker's share: validation, the counts, and half of the static site."""
+    gc.disable()  # a short-lived process: its memory goes back when it ends
+    report, stats = _validate(built, nt, settings, engine)
+    return report, stats, write_site(nt, settings, staging, 1, 2) if staging is not None else {}
+
+
+def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
+    """Load, build and validate; raise on bad input, return the report either way."""
+    timings: dict = {}
+    sources, built = _load_and_build(settings, progress, timings)
+    nt = graph_nt(built, engine)
+    progress("validate")
+    start = time.perf_counter()
+    report, stats = _validate(built, nt, settings, engine)
+    timings["validate"] = time.perf_counter() - start
+    return Outcome(sources, built, report, nt, stats, timings=timings)
+
+
+def graph_nt(built, engine: str) -> bytes:
+    """The published N-Triples. The reference engine takes them back out of an rdflib graph."""
+    lines = built.lines
+    if engine == "pyshacl":
+        from ..check.validate import rdflib_round_trip
+
+        lines = rdflib_round_trip(lines)
+    nt = serialize.canonical_nt(lines)
+    built.lines = []  # from here on the graph is held once, as these bytes
+    return nt
+
+
+def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
+    """Write every output file that does not depend on validation into `staging`."""
+    base = settings.base_iri
+    nt = outcome.nt
+    staging.write("koko.ttl", serialize.to_turtle(nt, base))
+    staging.write("koko.jsonld", serialize.to_jsonld(nt, base))
+    staging.write("context.jsonld", serialize.context_bytes(base))
+    staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
+    staging.write("shapes.ttl", shapes_text(base).encode("utf-8"))
+    staging.write("README.md", OUTPUT_README.encode("utf-8"))
+    cat = serialize.nt_of(catalog.catalogue(settings, staging.files))
+    staging.write("catalog.ttl", serialize.to_turtle(cat, base))
+    staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
+    prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
+    staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
+
+
+def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1) -> dict:
+    """The static site under site/ (or share `part` of `parts` of it); returns the (size,
+    SHA-256) of each file written."""
+    ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    pages = Site.from_triples(serialize.parse_nt(nt), ontology, settings, endpoint=settings.sparql_endpoint)
+    staging.write_many(render_site(pages, DOWNLOADS, part, parts))
+    return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
+
+
+def render_reports(outcome: Outcome, settings: Settings, staging: Staging) -> None:
+    base = settings.base_iri
+    staging.write("validation.ttl", report_turtle(outcome.report, base))
+    staging.write("void.ttl", serialize.to_turtle(serialize.nt_of(catalog.void(settings, outcome.stats)), base))
+
+
+def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engine: str = "fast",
+            site: bool = True) -> Outcome:
+    """Load, build and sort in one child process; validate in another while the outputs are
+    written to a staging folder; swap the folder in when the graph conforms."""
+    if site:
+        Templates(settings.templates)  # a broken template stops the run before any work
+    with Staging(out_dir) as staging:
+        sources, built, timings, staging.files["koko.nt"] = parallel.start(
+            lambda: _graph(settings, progress, engine, staging)).result()
+        nt = (staging.tmp / "koko.nt").read_bytes()
+        start = time.perf_counter()
+        job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None))
+        try:
+            progress("validate and render")
+            outcome = Outcome(sources, built, None, nt, timings=timings)
+            gc.disable()  # rendering makes short-lived objects without cycles
+            try:
+                render(outcome, settings, staging)
+                if site:
+                    write_site(nt, settings, staging, 0, 2)
+            finally:
+                gc.enable()
+            timings["render"] = time.perf_counter() - start
+            outcome.report, outcome.stats, site_files = job.result()
+            staging.files.update(site_files)
+            timings["validate"] = time.perf_counter() - start
+        finally:
+            job.cancel()
+        if not outcome.report.conforms:
+            raise NonConformingError(outcome.report)
+        progress("write")
+        start = time.perf_counter()
+        render_reports(outcome, settings, staging)
+        staging.commit()
+    outcome.files = {name: size for name, (size, _) in staging.files.items()}
+    timings["write"] = time.perf_counter() - start
+    return outcome

@@ -1,0 +1,67 @@
+"""The static site: every page and per-IRI file under output/site/, for any web server.
+
+`site/.htaccess` makes Apache negotiate (MultiViews: /id/area/kuopio answers HTML, Turtle
+or JSON-LD by the Accept header and its q-values); `site/nginx.conf.example` does
+the same for nginx for the common Accept headers.
+"""
+
+from __future__ import annotations
+
+from ..web.pages import Site
+
+HTACCESS = """\
+# Apache: content negotiation for every IRI of the KOKO graph.
+# /id/area/kuopio answers kuopio.html, .ttl or .jsonld by the Accept header (q-values
+# honoured); HTML wins for browsers and for */*. /download/ should point at the output folder.
+# (N-Triples of one thing: `koko serve`; of the whole graph: /download/koko.nt.)
+Options +MultiViews
+MultiviewsMatch Any
+DirectoryIndex index.html
+AddType "text/html; charset=utf-8; qs=1.0" .html
+AddType "text/turtle; charset=utf-8; qs=0.9" .ttl
+AddType "application/ld+json; qs=0.8" .jsonld
+AddCharset utf-8 .html .ttl
+"""
+
+NGINX = """\
+# nginx: serve output/site/ with content negotiation for the IRIs of the KOKO graph.
+# A map picks the suffix from the Accept header (the common cases; Apache's MultiViews in
+# .htaccess weighs q-values fully).
+map $http_accept $koko_suffix {
+    default                         .html;
+    "~*^text/turtle"                .ttl;
+    "~*^application/ld\\+json"       .jsonld;
+}
+types {
+    text/html               html;
+    text/turtle             ttl;
+    application/ld+json     jsonld;
+}
+server {
+    listen 80;
+    root /srv/koko/output/site;
+    location /download/ { alias /srv/koko/output/; }
+    location / {
+        add_header Vary Accept;
+        try_files $uri $uri$koko_suffix $uri.html $uri/index.html =404;
+    }
+}
+"""
+
+
+def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1) -> dict:
+    """Relative path -> bytes of the static site's files; with `parts`, only share `part` of
+    them (the IRIs are dealt out in turn), so that two processes can each write half."""
+    files = {} if part else {
+        "index.html": site.landing("fi", downloads=downloads).encode("utf-8"),
+        "query.html": site.query_page("fi").encode("utf-8"),
+        "def/koko.html": site.ontology_page("fi").encode("utf-8"),
+        ".htaccess": HTACCESS.encode("utf-8"),
+        "nginx.conf.example": NGINX.encode("utf-8"),
+    }
+    for iri in site.things()[part::parts]:
+        local = site.href(iri).lstrip("/")
+        files[local + ".html"] = site.page(iri, "fi").encode("utf-8")
+        files[local + ".ttl"] = site.rdf(iri, "ttl")
+        files[local + ".jsonld"] = site.rdf(iri, "jsonld")
+    return {"site/" + name: data for name, data in files.items()}

@@ -1,0 +1,110 @@
+"""Export stage: write every output file into a new folder, then swap it in.
+
+A run that fails, or is interrupted, leaves the previous output folder exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import InputError
+
+MARKER = ".koko-output"
+
+
+def _is_ours(folder: Path) -> bool:
+    if (folder / MARKER).exists():
+        return True
+    return all(p.name.startswith(".") or p.name == "README.md" for p in folder.iterdir())
+
+
+@contextmanager
+def _signals_held():
+    """Hold Ctrl-C and SIGTERM for the two renames that swap the folders."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def recover(out_dir: Path) -> None:
+    """Put back a previous output that a killed run left moved aside."""
+    out_dir = out_dir.resolve()
+    if out_dir.exists():
+        for stale in out_dir.parent.glob(f".{out_dir.name}.old-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        return
+    olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
+    if olds:
+        os.rename(olds[-1], out_dir)
+
+
+class Staging:
+    """A new output folder, written file by file beside the old one and swapped in whole.
+
+    Each file is written as soon as it is ready, so a large output is never all in memory;
+    its size and SHA-256 are kept for the catalogue. `commit()` swaps the folder in; leaving
+    the `with` block without committing (an error, Ctrl-C) removes it, and the previous
+    output stays as it was.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir.resolve()
+        self.parent = self.out_dir.parent
+        self.parent.mkdir(parents=True, exist_ok=True)
+        recover(self.out_dir)
+        if self.out_dir.exists() and (not self.out_dir.is_dir() or not _is_ours(self.out_dir)):
+            raise InputError(f"{self.out_dir}: not replaced: it holds files that koko did not write; choose another --out")
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.parent))
+        self.files: dict = {}  # name -> (size, sha256 hex)
+        self._folders: set = set()
+        self.committed = False
+
+    def __enter__(self) -> "Staging":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if not self.committed:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def write(self, name: str, data: bytes) -> None:
+        path = self.tmp / name
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        with open(path, "wb") as fh:
+            fh.write(data)
+        self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
+
+    def write_many(self, files: dict, threads: int = 8) -> None:
+        """Write many small files at once: creating a file waits on the disk, not the CPU,
+        so several threads finish a few thousand of them in a fraction of the time."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        for folder in sorted({(self.tmp / name).parent for name in files} - self._folders):
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(lambda item: self.write(*item), files.items()))
+
+    def commit(self) -> None:
+        (self.tmp / MARKER).write_text("written by koko publish; the folder is replaced as a whole on each run\n")
+        os.chmod(self.tmp, 0o755)
+        with _signals_held():
+            if self.out_dir.exists():
+                old = self.parent / f".{self.out_dir.name}.old-{os.getpid()}"
+                os.rename(self.out_dir, old)
+                os.rename(self.tmp, self.out_dir)
+                self.committed = True
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.rename(self.tmp, self.out_dir)
+                self.committed = True

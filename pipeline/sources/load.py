@@ -1,0 +1,445 @@
+"""Load stage: read every source file into typed records that remember their place.
+
+All problems of a run are collected (up to a limit) and raised together as one InputError,
+so a steward can fix a file in one go.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config import Settings
+from ..errors import InputError, Place, Problems, TooManyProblems, ValueProblem
+from . import values
+from .readers import Cell, YMap, YSeq, display_path, read_csv, read_yaml
+from .reference import Reference, load_reference
+from .schema import BY_NAME, TABLES, Field, Table
+
+
+class Fact:
+    """A typed value, where it stands, and the source it comes from when not the record's."""
+
+    __slots__ = ("value", "place", "source")
+
+    def __init__(self, value: Any, place: Place, source: str | None = None):
+        self.value = value
+        self.place = place
+        self.source = source
+
+
+@dataclass
+class ActionLine:
+    notation: str
+    name: dict  # language -> Fact
+    parent: str  # notation of the broader line, "" at the top
+    place: Place
+
+
+@dataclass
+class Record:
+    table: str
+    place: Place
+    facts: dict = field(default_factory=dict)  # field name -> Fact
+
+    def get(self, name: str, default=None):
+        fact = self.facts.get(name)
+        return default if fact is None else fact.value
+
+    @property
+    def key(self) -> str:
+        table = BY_NAME[self.table]
+        return self.get(table.key) if table.key else ""
+
+    @property
+    def source(self) -> str:
+        return self.get("source")
+
+
+@dataclass
+class Sources:
+    """Everything the build needs: typed records per table and the reference classification."""
+
+    settings: Settings
+    reference: Reference
+    tables: dict = field(default_factory=dict)  # table name -> list[Record]
+    files: list = field(default_factory=list)  # every source file read, for provenance
+
+    def records(self, table: str) -> list[Record]:
+        return self.tables.get(table, [])
+
+    def index(self, table: str) -> dict:
+        return {r.key: r for r in self.records(table)}
+
+
+def load(settings: Settings) -> Sources:
+    data_dir = settings.data_dir
+    if not data_dir.is_dir():
+        raise InputError(f"{display_path(data_dir)}: source folder not found (give it with --data)")
+    reference = load_reference(data_dir, settings.reference_date)
+    sources = Sources(settings, reference)
+    problems = Problems()
+    yaml_docs: dict[str, YMap] = {}
+    unreadable: set = set()
+    for table in TABLES:
+        path = data_dir / table.file
+        if table.file not in sources.files:
+            sources.files.append(table.file)
+        if table.file in unreadable:
+            continue
+        try:
+            if table.file.endswith(".yaml"):
+                if table.file not in yaml_docs:
+                    yaml_docs[table.file] = read_yaml(path)
+                    _check_top_keys(yaml_docs[table.file], table.file, problems)
+                sources.tables[table.name] = _from_yaml(table, yaml_docs[table.file], problems, reference)
+            else:
+                sources.tables[table.name] = _from_csv(table, path, problems, reference)
+        except TooManyProblems:
+            raise
+        except InputError as exc:  # this file cannot be read at all: say so, and read the others
+            unreadable.add(table.file)
+            for problem in exc.problems:
+                problems.add(problem.place, problem.message, problem.hint)
+    problems.raise_if_any()
+    _check_keys_and_references(sources, problems)
+    problems.raise_if_any()
+    return sources
+
+
+def _check_top_keys(doc: YMap, file: str, problems: Problems) -> None:
+    known = [t.yaml_key for t in TABLES if t.file == file]
+    for key in doc:
+        if key not in known:
+            problems.add(doc.key_place(key), f"unknown section {key!r}", _nearest(key, known))
+
+
+def _nearest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+
+
+# --- reading records ------------------------------------------------------------------------
+
+def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> list[Record]:
+    csv_table = read_csv(path, problems)
+    header_place = Place(csv_table.name, 1)
+    header_ok = True
+    for name in csv_table.header:
+        if name not in table.names:
+            problems.add(header_place, f"unknown column {name!r}", _nearest(name, table.names))
+            header_ok = False
+    seen = set()
+    for name in csv_table.header:
+        if name in seen:
+            problems.add(header_place, f"column {name!r} appears twice")
+            header_ok = False
+        seen.add(name)
+    for f in table.fields:
+        if f.name not in csv_table.header:
+            problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}")
+            header_ok = False
+    if not header_ok:
+        return []
+    if not csv_table.rows and not table.allow_empty:
+        problems.add(Place(csv_table.name, 2), "has a header but no rows")
+    columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields]
+    name, table_name = csv_table.name, table.name
+    records = []
+    for line, row in csv_table.rows:
+        record = Record(table_name, Place(name, line))
+        facts = record.facts
+        for index, f, convert in columns:
+            text = row[index]
+            if not text or text.isspace():
+                if f.required:
+                    problems.add(Place(name, line, 0, f.name), f"{f.name!r} is required but empty")
+                continue
+            try:
+                facts[f.name] = Fact(convert(text), Place(name, line, 0, f.name))
+            except ValueProblem as exc:
+                problems.add(Place(name, line, 0, f.name), _about(f.name, exc.message), exc.hint)
+        records.append(record)
+    return records
+
+
+def _about(field: str, message: str) -> str:
+    """'email 'x' is not an e-mail address', 'year: ...': the field named once, first."""
+    if message.startswith(field):
+        return message
+    return f"{field} {message}" if message.startswith("'") else f"{field}: {message}"
+
+
+def _scalar_converter(f: Field, ref: Reference):
+    """The function that types one value of field `f` (one lookup per table, not per value)."""
+    if f.type in _CONVERTERS:
+        return _CONVERTERS[f.type]
+    if f.type == "ref" or f.type.startswith("ref:"):
+        return values.key
+    return lambda text: _scalar(f.type, text, f, ref)
+
+
+def _from_yaml(table: Table, doc: YMap, problems: Problems, ref: Reference) -> list[Record]:
+    node = doc.get(table.yaml_key)
+    if node is None:
+        if table.single:
+            problems.add(doc.place, f"section {table.yaml_key!r} is missing")
+        return []
+    items = [node] if table.single else node
+    if table.single and not isinstance(node, YMap):
+        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a mapping")
+        return []
+    if not table.single and not isinstance(node, YSeq):
+        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a list (lines starting with -)")
+        return []
+    records = []
+    for item in items:
+        if not isinstance(item, YMap):
+            problems.add(getattr(item, "place", doc.place), f"each entry of {table.yaml_key!r} must be a mapping")
+            continue
+        record = Record(table.name, item.place)
+        for key in item:
+            if key not in table.names:
+                problems.add(item.key_place(key), f"unknown field {key!r}", _nearest(key, table.names))
+        for f in table.fields:
+            if f.name in item:
+                value, source = _unwrap(item[f.name], problems)
+                _set(record, f, value, source, problems, ref)
+            elif f.required:
+                problems.add(item.place, f"{f.name!r} is required")
+        records.append(record)
+    return records
+
+
+def _unwrap(node, problems: Problems):
+    """`{value: X, source: key}` gives (X, key); anything else gives (node, None)."""
+    if isinstance(node, YMap) and "value" in node and set(node) <= {"value", "source"}:
+        source = node.get("source")
+        if source is not None and not isinstance(source, Cell):
+            problems.add(node.key_place("source"), "source must be a key of sources.yaml")
+            source = None
+        return node["value"], source.text.strip() if source is not None else None
+    return node, None
+
+
+def _set(record: Record, f: Field, node, source: str | None, problems: Problems, ref: Reference) -> None:
+    place = getattr(node, "place", record.place)
+    try:
+        value = _convert(f, node, problems, ref)
+    except ValueProblem as exc:
+        problems.add(place, _about(f.name, exc.message), exc.hint)
+        return
+    if value is None or value == [] or value == {}:
+        if f.required:
+            problems.add(place, f"{f.name!r} is required but empty")
+        return
+    record.facts[f.name] = Fact(value, place, source)
+
+
+def _cell(node, what: str) -> Cell:
+    if not isinstance(node, Cell):
+        raise ValueProblem(f"must be {what}, not a {'list' if isinstance(node, YSeq) else 'mapping'}")
+    return node
+
+
+_CONVERTERS = {
+    "key": values.key, "text": values.text, "iri": values.iri, "date": values.date,
+    "year": values.year, "int": values.integer, "decimal": values.decimal, "bool": values.boolean,
+    "email": values.email, "phone": values.phone, "language": values.language,
+}
+
+
+def _convert(f: Field, node, problems: Problems, ref: Reference):
+    kind = f.type
+    if kind == "lang":
+        return _lang(node, problems)
+    if kind == "lang-list":
+        seq = _seq(node)
+        return [x for x in (_lang(_unwrap(item, problems)[0], problems) for item in seq) if x]
+    if kind == "action-lines":
+        return _action_lines(node, problems)
+    if kind.endswith("-list") or kind.startswith("ref-list:"):
+        item_type = "ref" if kind.startswith("ref-list:") else kind[: -len("-list")]
+        out = []
+        for item in _seq(node):
+            cell = _cell(item, "a value")
+            try:
+                out.append(Fact(_scalar(item_type, cell.text, f, ref), cell.place))
+            except ValueProblem as exc:
+                problems.add(cell.place, f"{f.name}: {exc.message}", exc.hint)
+        return out
+    cell = _cell(node, "a single value")
+    if not cell.text.strip():
+        return None
+    return _scalar(kind, cell.text, f, ref)
+
+
+def _scalar(kind: str, text: str, f: Field, ref: Reference):
+    if kind in _CONVERTERS:
+        return _CONVERTERS[kind](text)
+    if kind == "ref" or kind.startswith("ref:"):
+        return values.key(text)
+    if kind == "choice":
+        word = text.strip()
+        if word not in f.choices:
+            raise ValueProblem(f"{word!r} is not one of {', '.join(f.choices)}")
+        return word
+    if kind == "code":
+        return values.code(text, 3)
+    if kind == "nuts":
+        word = text.strip()
+        if not re.fullmatch(r"FI[0-9A-Z]{1,3}", word):
+            raise ValueProblem(f"{word!r} is not a NUTS code of Finland", "e.g. FI1D2")
+        return word
+    if kind in ("municipality", "subregion", "region"):
+        level = {"municipality": "municipalities", "subregion": "subregions", "region": "regions"}[kind]
+        code = values.code(text, 2 if kind == "region" else 3)
+        if not ref.has(level, code):
+            raise ValueProblem(f"{code} is not a {kind} code in the {ref.date.isoformat()} classification",
+                               ref.suggest(level, code))
+        return code
+    raise AssertionError(f"unknown field type {kind}")
+
+
+def _seq(node) -> list:
+    if isinstance(node, Cell):
+        return [node] if node.text.strip() else []
+    if not isinstance(node, YSeq):
+        raise ValueProblem("must be a list")
+    return node
+
+
+def _lang(node, problems: Problems) -> dict:
+    """A language map `{fi: ..., en: ...}`; each text may carry its own source."""
+    if isinstance(node, Cell):
+        raise ValueProblem("needs a language", "write it as  fi: text")
+    if not isinstance(node, YMap):
+        raise ValueProblem("must be a mapping of languages (fi, sv, en) to text")
+    out = {}
+    for lang, value in node.items():
+        try:
+            values.language(lang)
+        except ValueProblem as exc:
+            problems.add(node.key_place(lang), exc.message, exc.hint)
+            continue
+        inner, source = _unwrap(value, problems)
+        if not isinstance(inner, Cell) or not inner.text.strip():
+            problems.add(node.key_place(lang), f"text for {lang!r} is missing")
+            continue
+        out[lang] = Fact(" ".join(inner.text.split()), inner.place, source)
+    return out
+
+
+def _action_lines(node, problems: Problems) -> dict:
+    if not isinstance(node, YMap):
+        raise ValueProblem("must be a mapping with source, note and lines")
+    out = {"lines": [], "note": {}, "source": None}
+    for key in node:
+        if key not in ("lines", "note", "source"):
+            problems.add(node.key_place(key), f"unknown field {key!r}", "known: lines, note, source")
+    if "note" in node:
+        out["note"] = _lang(node["note"], problems)
+    if "source" in node:
+        out["source"] = values.key(_cell(node["source"], "a source key").text)
+
+    def walk(seq, parent: str) -> None:
+        for item in _seq(seq):
+            if not isinstance(item, YMap) or "notation" not in item or "name" not in item:
+                problems.add(getattr(item, "place", node.place), "an action line needs notation and name")
+                continue
+            notation = _cell(item["notation"], "text").text.strip()
+            out["lines"].append(ActionLine(notation, _lang(item["name"], problems), parent, item.place))
+            if "lines" in item:
+                walk(item["lines"], notation)
+
+    walk(node.get("lines", YSeq(node.place)), "")
+    return out
+
+
+# --- checks across records ------------------------------------------------------------------
+
+def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
+    keys: dict[str, set] = {}
+    for table in TABLES:
+        seen: dict[str, Place] = {}
+        for record in sources.records(table.name):
+            k = record.key
+            if table.key and k:
+                if k in seen:
+                    problems.add(record.facts[table.key].place, f"duplicate key {k!r}", f"first used at line {seen[k].line}")
+                seen[k] = record.facts[table.key].place
+        keys[table.name] = set(seen)
+
+    def check(kind: str, fact: Fact, field_name: str) -> None:
+        target = kind.split(":", 1)[1]
+        if fact.value not in keys[target]:
+            problems.add(fact.place, f"{field_name}: {fact.value!r} is not a key of {BY_NAME[target].file}"
+                         + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])))
+
+    for table in TABLES:
+        refs = [(f.name, "ref:" + f.type.split(":", 1)[1], f.type.startswith("ref-list:"))
+                for f in table.fields if f.type.startswith(("ref:", "ref-list:"))]
+        texts = [f.name for f in table.fields if f.type in ("lang", "lang-list", "action-lines")]
+        for record in sources.records(table.name):
+            facts = record.facts
+            for name, kind, is_list in refs:
+                fact = facts.get(name)
+                if fact is not None:
+                    for item in (fact.value if is_list else (fact,)):
+                        check(kind, item, name)
+            for name in texts:
+                fact = facts.get(name)
+                for source_fact in _source_overrides(fact) if fact is not None else ():
+                    if source_fact.source not in keys["sources"]:
+                        problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
+                                     _nearest(source_fact.source, sorted(keys["sources"])))
+            for fact in facts.values():
+                if fact.source and fact.source not in keys["sources"]:
+                    problems.add(fact.place, f"source {fact.source!r} is not a key of sources.yaml",
+                                 _nearest(fact.source, sorted(keys["sources"])))
+    _check_classification(sources, problems)
+
+
+def _source_overrides(fact: Fact):
+    value = fact.value
+    if isinstance(value, dict) and "lines" in value:
+        maps = [value["note"]] + [line.name for line in value["lines"]]
+        if value["source"]:
+            yield Fact(value["source"], fact.place, value["source"])
+    elif isinstance(value, list):
+        maps = value
+    else:
+        maps = [value]
+    for lang_map in maps:
+        for item in lang_map.values():
+            if item.source:
+                yield item
+
+
+def _check_classification(sources: Sources, problems: Problems) -> None:
+    ref = sources.reference
+    former = {r.key: r for r in sources.records("former_municipalities")}
+    for code, record in former.items():
+        if ref.has("municipalities", code):
+            problems.add(record.facts["code"].place, f"{code} is a municipality in the {ref.date} classification, not a former one")
+    seen: dict = {}
+    for record in sources.records("memberships"):
+        code = record.get("municipality")
+        date = record.get("classification_date")
+        place = record.facts["municipality"].place
+        if not ref.has("municipalities", code) and code not in former:
+            problems.add(place, f"{code} is not a municipality of the {ref.date} classification nor in former-municipalities.csv",
+                         ref.suggest("municipalities", code))
+            continue
+        if (code, date) in seen:
+            problems.add(record.place, f"municipality {code} already has a sub-region on {date}", f"see line {seen[(code, date)].line}")
+        seen[(code, date)] = record.place
+        if date == ref.date and ref.units["municipalities"][code].parent != record.get("subregion"):
+            problems.add(record.facts["subregion"].place,
+                         f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}")
+    for record in sources.records("decisions"):
+        if not (record.get("area") or record.get("municipality") or record.get("subregion")):
+            problems.add(record.place, "a decision needs an area, a municipality or a sub-region")

@@ -1,0 +1,216 @@
+"""Read source files into cells that remember their file, line and column.
+
+YAML is read with every scalar kept as text (no implicit typing, so `no` stays "no" and
+`2011-12-31` stays a string until the loader types it). CSV is read the way Excel in a
+Finnish locale writes it as well as the plain way: UTF-8 (with or without BOM) or
+Windows-1252, `,` `;` or tab as the delimiter.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+import yaml
+
+from ..errors import InputError, Place, Problem
+
+
+class Cell(NamedTuple):
+    """One scalar value as written in a source, with where it stands."""
+
+    text: str
+    place: Place
+
+
+class YMap(dict):
+    """A YAML mapping: keys to Cell / YMap / YSeq, with the places of its keys."""
+
+    def __init__(self, place: Place):
+        super().__init__()
+        self.place = place
+        self.key_places: dict[str, Place] = {}
+
+    def key_place(self, key: str) -> Place:
+        return self.key_places.get(key, self.place)
+
+
+class YSeq(list):
+    def __init__(self, place: Place):
+        super().__init__()
+        self.place = place
+
+
+def to_plain(node):
+    """A YAML node as plain Python: dicts, lists and stripped strings."""
+    if isinstance(node, YMap):
+        return {key: to_plain(value) for key, value in node.items()}
+    if isinstance(node, YSeq):
+        return [to_plain(value) for value in node]
+    return node.text.strip()
+
+
+def display_path(path: Path) -> str:
+    """A path as a steward would write it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = display_path(path)
+    if not path.exists():
+        raise InputError([Problem(Place(name), "file not found", "create it or check the --data folder")])
+    if path.is_dir():
+        raise InputError([Problem(Place(name), "is a folder, not a file")])
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError([Problem(Place(name), f"cannot be read: {exc.strerror}")]) from None
+
+
+def read_yaml(path: Path) -> YMap:
+    """Parse a YAML file whose top level is a mapping; broken YAML names its line and column."""
+    name = display_path(path)
+    raw = _read_bytes(path)
+    text = decode(raw, name)
+    if not text.strip():
+        raise InputError([Problem(Place(name, 1), "file is empty")])
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Place(name, mark.line + 1, mark.column + 1) if mark else Place(name)
+        what = " ".join(x for x in (exc.context, exc.problem) if x)
+        raise InputError([Problem(where, f"broken YAML: {what}")]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Problem(Place(name), f"broken YAML: {exc}")]) from None
+    if node is None:
+        raise InputError([Problem(Place(name, 1), "file is empty")])
+    value = _convert(node, name)
+    if not isinstance(value, YMap):
+        raise InputError([Problem(value.place, "the top level must be a mapping (key: value lines)")])
+    return value
+
+
+def _place(node, name: str) -> Place:
+    return Place(name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _convert(node, name: str):
+    if isinstance(node, yaml.MappingNode):
+        out = YMap(_place(node, name))
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise InputError([Problem(_place(key_node, name), "a key must be plain text")])
+            key = key_node.value
+            if key in out:
+                raise InputError([Problem(_place(key_node, name), f"key {key!r} appears twice in this mapping")])
+            out[key] = _convert(value_node, name)
+            out.key_places[key] = _place(key_node, name)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        out = YSeq(_place(node, name))
+        out.extend(_convert(item, name) for item in node.value)
+        return out
+    if isinstance(node, yaml.ScalarNode):
+        text = node.value
+        if node.tag == "tag:yaml.org,2002:null" and node.style is None and text in ("", "~", "null"):
+            text = ""
+        return Cell(text, _place(node, name))
+    raise InputError([Problem(_place(node, name), "unsupported YAML construct (anchors and aliases are not used here)")])
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+
+
+def decode(raw: bytes, name: str) -> str:
+    """UTF-8 (BOM or not) when it decodes; Windows-1252 when the file is not UTF-8 at all.
+
+    A file that has UTF-8 characters and also bytes that are not UTF-8 is broken, and the
+    error names the line of the first bad byte.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    if not _UTF8_MULTIBYTE.search(raw):
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            bad = exc.start
+    line = raw.count(b"\n", 0, bad) + 1
+    column = bad - (raw.rfind(b"\n", 0, bad) + 1) + 1
+    raise InputError([Problem(
+        Place(name, line, column),
+        f"byte 0x{raw[bad]:02x} is not valid text in UTF-8 or Windows-1252",
+        "save the file as UTF-8",
+    )])
+
+
+@dataclass
+class Table:
+    """A CSV file: its header and its rows, each as (first line number, list of field texts)."""
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+    delimiter: str
+
+
+def sniff_delimiter(first_line: str) -> str:
+    counts = {d: _count_outside_quotes(first_line, d) for d in (";", ",", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _count_outside_quotes(line: str, char: str) -> int:
+    inside = False
+    count = 0
+    for c in line:
+        if c == '"':
+            inside = not inside
+        elif c == char and not inside:
+            count += 1
+    return count
+
+
+def read_csv(path: Path, problems) -> Table | None:
+    """Read a CSV table. Row-shape problems go to `problems`; unreadable files raise."""
+    name = display_path(path)
+    raw = _read_bytes(path)
+    text = decode(raw, name)
+    if not text.strip():
+        raise InputError([Problem(Place(name, 1), "file is empty", "it needs at least the header row")])
+    first_line = text.splitlines()[0]
+    delimiter = sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    except csv.Error as exc:
+        raise InputError([Problem(Place(name, 1), f"header row cannot be read: {exc}")]) from None
+    rows: list[tuple[int, list[str]]] = []
+    line_after = reader.line_num
+    while True:
+        start = line_after + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError([Problem(Place(name, reader.line_num), f"row cannot be read: {exc}",
+                                      "check the quotes on this line")]) from None
+        line_after = reader.line_num
+        if not fields or all(not f.strip() for f in fields):
+            continue  # blank lines (and rows of empty cells Excel leaves) carry nothing
+        if len(fields) != len(header):
+            problems.add(Place(name, start), f"row has {len(fields)} fields, the header has {len(header)}",
+                         f"the delimiter here is {delimiter!r}; a value with it must be quoted")
+            continue
+        rows.append((start, fields))
+    return Table(name, header, rows, delimiter)

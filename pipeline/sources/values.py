@@ -1,0 +1,148 @@
+"""Turn the text of one source value into a typed value, or say what is wrong with it.
+
+Finnish spreadsheets write `11 000 000,00` and `31.12.2011`; plain files write `11000000`
+and `2011-12-31`. Both give the same value, so both dialects publish the same graph.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ValueProblem
+
+_SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
+_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_IRI_BAD = re.compile(r"[\s<>\"{}|\\^`]")
+
+TRUE_WORDS = {"yes", "true", "1", "kyllä", "k", "x"}
+FALSE_WORDS = {"no", "false", "0", "ei", "e"}
+
+
+def text(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueProblem("is empty")
+    return value
+
+
+def key(value: str) -> str:
+    value = value.strip()
+    if not _KEY.match(value):
+        raise ValueProblem(f"{value!r} is not a key", "use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma")
+    return value
+
+
+def decimal(value: str) -> Decimal:
+    """A decimal number, with `.` or a decimal comma, and space thousands separators."""
+    raw = value
+    value = _SPACES.sub("", value.strip())
+    if "," in value and "." in value:
+        raise ValueProblem(f"{raw!r} is not a number", "write it without thousands separators, e.g. 11000000,00 or 11000000.00")
+    value = value.replace(",", ".")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueProblem(f"{raw!r} is not a number") from None
+    if not number.is_finite():
+        raise ValueProblem(f"{raw!r} is not a number")
+    return number
+
+
+def decimal_lexical(number: Decimal) -> str:
+    """The xsd:decimal form used in every output: no exponent, no trailing zeros."""
+    out = format(number.normalize(), "f")
+    return "0" if out in ("-0", "") else out
+
+
+def year(value: str) -> int:
+    value = value.strip()
+    if not re.fullmatch(r"\d{4}", value):
+        raise ValueProblem(f"{value!r} is not a year", "write four digits, e.g. 2011")
+    return int(value)
+
+
+def date(value: str) -> dt.date:
+    """An ISO date (2011-12-31) or a Finnish one (31.12.2011)."""
+    raw = value.strip()
+    m = _FI_DATE.match(raw)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if _ISO_DATE.match(raw):
+            return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueProblem(f"{raw!r} is not a date on the calendar") from None
+    raise ValueProblem(f"{raw!r} is not a date", "write it as 2011-12-31 or 31.12.2011")
+
+
+def boolean(value: str) -> bool:
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueProblem(f"{value!r} is not yes or no")
+
+
+def integer(value: str) -> int:
+    raw = value
+    value = _SPACES.sub("", value.strip())
+    if not re.fullmatch(r"\d+", value):
+        raise ValueProblem(f"{raw!r} is not a whole number")
+    return int(value)
+
+
+def code(value: str, digits: int) -> str:
+    """An official code, zero-padded: municipality and sub-region 3 digits, region 2."""
+    value = value.strip()
+    if not re.fullmatch(r"\d{1,%d}" % digits, value):
+        raise ValueProblem(f"{value!r} is not a code of {digits} digits")
+    return value.zfill(digits)
+
+
+def email(value: str) -> str:
+    """An e-mail address as a mailto: IRI; `(at)` as web pages write it is read as `@`."""
+    raw = value.strip()
+    address = re.sub(r"\s*\(at\)\s*|\s*\[at\]\s*", "@", raw)
+    if not _EMAIL.match(address):
+        raise ValueProblem(f"{raw!r} is not an e-mail address", "write it as name@example.fi")
+    return "mailto:" + address
+
+
+def phone(value: str) -> str:
+    """A Finnish phone number as a tel: IRI in E.164 (0207 464 645 -> tel:+358207464645)."""
+    raw = value.strip()
+    digits = re.sub(r"[\s\u00a0()\-/.]", "", raw)
+    if digits.startswith("00"):
+        digits = "+" + digits[2:]
+    elif digits.startswith("0"):
+        digits = "+358" + digits[1:]
+    if not re.fullmatch(r"\+[1-9]\d{6,14}", digits):
+        raise ValueProblem(f"{raw!r} is not a phone number", "write it as 0207 464 645 or +358 207 464 645")
+    return "tel:" + digits
+
+
+def iri(value: str) -> str:
+    """A web address that is a valid IRI (checked by the same parser that reads the output)."""
+    import pyoxigraph
+
+    value = value.strip()
+    if not re.match(r"^https?://[^/\s]+", value) or _IRI_BAD.search(value):
+        raise ValueProblem(f"{value!r} is not a web address", "write it as http://... or https://...")
+    try:
+        pyoxigraph.NamedNode(value)
+    except ValueError as exc:
+        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters") from None
+    return value
+
+
+def language(value: str) -> str:
+    value = value.strip()
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
+        raise ValueProblem(f"{value!r} is not a language tag", "use fi, sv or en")
+    return value

@@ -1,0 +1,200 @@
+"""HTML pages and per-IRI RDF for every thing in the published graph.
+
+One renderer serves `koko serve` and the static site. A page carries its text in Finnish,
+Swedish and English; the reader's language (Accept-Language, ?lang=, or the switch) is shown
+and the others hidden by CSS, so a static copy needs no server to switch languages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..config import LANGS, PACKAGE_ROOT, Settings
+from ..graph import serialize
+from ..graph.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD
+from .labels import STANDARD, UI
+from .query import with_prologue
+from .templating import Templates
+
+LABEL_PROPERTIES = (SKOS + "prefLabel", VCARD + "fn", DCT + "title", RDFS + "label", SCHEMA + "text")
+QUERIES_DIR = PACKAGE_ROOT / "queries"
+#: The RDF forms of one thing's page: suffix and media type, and the link's label.
+ALTERNATES = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"))
+RDF_LABELS = ("Turtle", "JSON-LD", "N-Triples")
+
+
+@dataclass
+class Site:
+    settings: Settings
+    out: dict = field(default_factory=lambda: defaultdict(list))  # subject -> [(p, o)]
+    inc: dict = field(default_factory=lambda: defaultdict(list))  # object IRI -> [(s, p)]
+    ontology: dict = field(default_factory=lambda: defaultdict(list))  # term -> [(p, o)]
+    endpoint: str = "/sparql"
+    templates: Templates = field(default=None)  # the shipped templates unless a steward's are given
+
+    def __post_init__(self):
+        if self.templates is None:
+            self.templates = Templates(self.settings.templates)
+
+    @classmethod
+    def from_output(cls, out_dir: Path, settings: Settings, endpoint: str = "/sparql") -> "Site":
+        return cls.from_triples(ox.parse(path=str(out_dir / "koko.nt"), format=ox.RdfFormat.N_TRIPLES),
+                                ox.parse(path=str(out_dir / "ontology.ttl"), format=ox.RdfFormat.TURTLE),
+                                settings, endpoint)
+
+    @classmethod
+    def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql") -> "Site":
+        site = cls(settings, endpoint=endpoint)
+        for t in triples:
+            site.add(t.subject, t.predicate, t.object)
+        for t in ontology_triples:
+            if isinstance(t.subject, ox.NamedNode):
+                site.ontology[t.subject.value].append((t.predicate.value, t.object))
+        return site
+
+    def add(self, s, p, o) -> None:
+        self.out[s.value].append((p.value, o))
+        if isinstance(o, ox.NamedNode):
+            self.inc[o.value].append((s.value, p.value))
+
+    # -- IRIs and paths ------------------------------------------------------------------
+    @property
+    def base(self) -> str:
+        return self.settings.base_iri
+
+    def things(self) -> list:
+        """Every IRI of the graph under {base}id/, the ones that get a page."""
+        return sorted(s for s in self.out if s.startswith(self.base + "id/"))
+
+    def iri_for(self, path: str) -> str | None:
+        iri = self.base + path.lstrip("/")
+        return iri if iri in self.out and iri.startswith(self.base + "id/") else None
+
+    def href(self, iri: str) -> str:
+        if iri.startswith(self.base):
+            local = iri[len(self.base):]
+            if local.startswith("def/koko#"):
+                return "/def/koko#" + local.split("#", 1)[1]
+            return "/" + local
+        return iri
+
+    # -- labels --------------------------------------------------------------------------
+    def names(self, iri: str) -> dict:
+        """Language -> name of a thing, every language filled (fi, then en, then sv, then any)."""
+        found: dict = {}
+        for p in LABEL_PROPERTIES:
+            for pred, o in self.out.get(iri, []) + self.ontology.get(iri, []):
+                if pred == p and isinstance(o, ox.Literal):
+                    found.setdefault(o.language or "", o.value)
+            if found:
+                break
+        if not found and iri in STANDARD:
+            found = dict(STANDARD[iri])
+        if not found:
+            notation = [o.value for p, o in self.out.get(iri, []) if p == SKOS + "notation"]
+            found = {"": notation[0] if notation else _tail(iri)}
+        best = [found.get(k) for k in ("fi", "en", "sv", "")] + list(found.values())
+        fallback = next(v for v in best if v)
+        return {lang: found.get(lang) or fallback for lang in LANGS}
+
+    def term_names(self, iri: str) -> dict:
+        return STANDARD.get(iri) or self.names(iri)
+
+    # -- pages ---------------------------------------------------------------------------
+    def render(self, template: str, lang: str, fixed: bool, **context) -> str:
+        return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint, **context)
+
+    def page(self, iri: str, lang: str = "fi", fixed: bool = False) -> str:
+        pairs = self.out.get(iri, [])
+        rows = [{"property": p, "href": self.href(p), "names": self.term_names(p),
+                 "objects": [self.value(o) for o in sorted(values, key=_sort_key)]}
+                for p, values in _group(pairs) if p != RDF + "type"]
+        types = [{"href": self.href(o.value), "names": self.term_names(o.value)}
+                 for p, o in sorted(pairs, key=lambda x: str(x[1])) if p == RDF + "type"]
+        incoming = [{"href": self.href(s), "names": self.names(s), "property_names": self.term_names(p)}
+                    for s, p in sorted(self.inc.get(iri, [])) if not s.startswith(self.base + "id/statement/")]
+        names = self.names(iri)
+        return self.render("page.html", lang, fixed, title=names, names=names, iri=iri, local=self.href(iri),
+                           types=types, rows=rows, incoming=incoming, alternates=ALTERNATES,
+                           downloads=[(ext, media, label) for (ext, media), label in zip(ALTERNATES, RDF_LABELS)])
+
+    def value(self, o) -> dict:
+        """What the page shows for one value (see `value` in macros.html)."""
+        if isinstance(o, ox.NamedNode):
+            iri = o.value
+            if iri.startswith(("mailto:", "tel:")):
+                return {"kind": "contact", "href": iri, "text": iri.split(":", 1)[1]}
+            if iri in self.out or iri in self.ontology or iri.startswith(self.base):
+                return {"kind": "thing", "href": self.href(iri), "names": self.names(iri)}
+            return {"kind": "link", "href": iri}
+        return {"kind": "literal", "text": o.value, "lang": o.language}
+
+    def rdf(self, iri: str, fmt: str) -> bytes:
+        nt = serialize.nt_of([ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in self.out.get(iri, [])])
+        if fmt == "ttl":
+            return serialize.to_turtle(nt, self.base, only_used=True)
+        if fmt == "nt":
+            return nt
+        return serialize.to_jsonld(nt, self.base, context_url=self.settings.download_base + "context.jsonld")
+
+    # -- landing, query and vocabulary pages -----------------------------------------------
+    def landing(self, lang: str = "fi", fixed: bool = False, downloads: tuple = ()) -> str:
+        cat = self.settings.catalogue
+        programme = self.base + "id/programme/koko"
+        return self.render("landing.html", lang, fixed, title=cat["title"], catalogue=cat, downloads=downloads,
+                           programme={"href": self.href(programme), "names": self.names(programme)},
+                           examples=[self.example(path) for path in sorted(QUERIES_DIR.glob("*.rq"))])
+
+    def example(self, path: Path) -> dict:
+        """An example query of queries/: its comment lines say what it answers."""
+        text = path.read_text(encoding="utf-8")
+        comment = " ".join(line[1:].strip() for line in text.splitlines() if line.startswith("#"))
+        body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+        return _query(path.stem, with_prologue(body, self.base), comment)
+
+    def query_page(self, lang: str = "fi", fixed: bool = False) -> str:
+        start = _query("free", "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
+        return self.render("query.html", lang, fixed, title=UI["query"], start=start)
+
+    def ontology_page(self, lang: str = "fi", fixed: bool = False) -> str:
+        ns = self.base + "def/koko#"
+        properties = {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
+        sections = {"classes": [], "properties": []}
+        for term in sorted(t for t in self.ontology if t.startswith(ns)):
+            types = {o.value for p, o in self.ontology[term] if p == RDF + "type"}
+            key = "classes" if OWL + "Class" in types else "properties" if types & properties else None
+            if key is None:
+                continue
+            comments = {o.language: o.value for p, o in self.ontology[term] if p == RDFS + "comment"}
+            sections[key].append({
+                "local": term[len(ns):], "names": self.names(term),
+                "comments": {lang: comments.get(lang, "") for lang in LANGS},
+                "parents": [o.value for p, o in self.ontology[term] if p in (RDFS + "subClassOf", RDFS + "subPropertyOf")],
+            })
+        title = self.names(self.base + "def/koko")
+        return self.render("vocabulary.html", lang, fixed, title=title, namespace=ns,
+                           sections=[{"key": key, "terms": terms} for key, terms in sections.items()])
+
+
+def _query(name: str, text: str, comment: str = "") -> dict:
+    return {"name": name, "text": text, "comment": comment, "rows": min(14, text.count("\n") + 2)}
+
+
+def _group(pairs):
+    grouped: dict = defaultdict(list)
+    for p, o in pairs:
+        grouped[p].append(o)
+    return sorted(grouped.items())
+
+
+def _sort_key(term) -> tuple:
+    return (getattr(term, "language", "") or "", str(term))
+
+
+def _tail(iri: str) -> str:
+    return re.split(r"[/#]", iri.rstrip("/"))[-1] or iri

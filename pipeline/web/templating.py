@@ -1,0 +1,77 @@
+"""The pages' Jinja2 templates: the shipped ones, and a steward's folder that overrides them.
+
+Every page is rendered from a template with autoescaping on, so a value from the graph is
+always escaped. A steward's folder (`--templates DIR`, or `templates:` in data/dataset.yaml)
+is searched first, file by file: a `footer.html` there replaces the (empty) shipped footer,
+a `style.css` the shipped style. A steward's template can extend a shipped one by its
+`koko/` name (`{% extends "koko/base.html" %}`) and override only some blocks.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from ..config import LANGS
+from ..errors import InputError, Place, Problem
+from ..sources.readers import display_path
+from .labels import UI
+
+SHIPPED = Path(__file__).resolve().parent / "templates"
+#: The templates the pages are rendered from; each is compiled up front, so a broken
+#: template stops a run before anything is written.
+PAGES = ("page.html", "landing.html", "query.html", "vocabulary.html")
+
+
+class Templates:
+    def __init__(self, folder: Path | None = None):
+        if folder is not None and not folder.is_dir():
+            raise InputError([Problem(Place(display_path(folder)), "the templates folder does not exist",
+                                      "give a folder of .html templates (see README.md, Restyling the pages)")])
+        self.folder = folder
+        shipped = jinja2.FileSystemLoader(str(SHIPPED))
+        own = [jinja2.FileSystemLoader(str(folder))] if folder is not None else []
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader(own + [shipped, jinja2.PrefixLoader({"koko": shipped})]),
+            autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            auto_reload=False, keep_trailing_newline=True)
+        self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset)
+        with _errors():
+            self.pages = {name: self.env.get_template(name) for name in PAGES}
+
+    def render(self, name: str, **context) -> str:
+        with _errors():
+            return self.pages[name].render(**context)
+
+    def asset(self, name: str) -> Markup:
+        """A stylesheet or script, inlined as it is (not parsed as a template)."""
+        with _errors():
+            source, _, _ = self.env.loader.get_source(self.env, name)
+        return Markup(source)
+
+
+@contextmanager
+def _errors():
+    """Turns a template's mistake into a source problem (exit 2) naming its file and line: any
+    Jinja2 error, and any other error raised in a template that is not one of the shipped ones."""
+    try:
+        yield
+    except Exception as exc:
+        file, line = getattr(exc, "filename", None), getattr(exc, "lineno", 0) or 0
+        if file is None:  # an error while rendering: the innermost template frame says where
+            tb = exc.__traceback__
+            while tb is not None:
+                if tb.tb_frame.f_code.co_filename.endswith((".html", ".css", ".js")):
+                    file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+                tb = tb.tb_next
+        own = file is not None and not Path(file).resolve().is_relative_to(SHIPPED)
+        if not isinstance(exc, jinja2.TemplateError) and not own:
+            raise
+        if isinstance(exc, jinja2.TemplateNotFound):
+            message = f"template {exc.name!r} not found"
+        else:
+            message = f"template error: {getattr(exc, 'message', None) or exc}"
+        raise InputError([Problem(Place(display_path(Path(file)) if file else "templates", line), message)]) from None

@@ -1,0 +1,111 @@
+"""The three serialisations carry one graph, byte-identical run after run, written atomically."""
+
+import json
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+from conftest import RELEASE, ROOT
+from pyld import jsonld
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from pipeline.errors import NonConformingError
+from pipeline.release.publish import publish
+from pipeline.sources.settings import load_settings
+
+FILES = ["koko.ttl", "koko.nt", "koko.jsonld", "context.jsonld", "ontology.ttl", "shapes.ttl", "validation.ttl", "README.md"]
+
+
+def triples(path, fmt):
+    return {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(path), format=fmt)}
+
+
+def test_all_files_written(published):
+    for name in FILES:
+        assert (published / name).stat().st_size > 0, name
+
+
+def test_serialisations_are_one_graph_by_strict_parsers(published):
+    nt = triples(published / "koko.nt", ox.RdfFormat.N_TRIPLES)
+    assert len(nt) > 5000
+    assert triples(published / "koko.ttl", ox.RdfFormat.TURTLE) == nt
+    assert triples(published / "koko.jsonld", ox.RdfFormat.JSON_LD) == nt
+
+
+def test_jsonld_expands_to_the_same_graph_with_pyld(published):
+    doc = json.loads((published / "koko.jsonld").read_text(encoding="utf-8"))
+    nquads = jsonld.to_rdf(doc, {"format": "application/n-quads"})
+    from_pyld = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)}
+    assert from_pyld == triples(published / "koko.nt", ox.RdfFormat.N_TRIPLES)
+
+
+def test_rdflib_reads_them_isomorphic(published):
+    ttl = Graph().parse(published / "koko.ttl")
+    assert isomorphic(ttl, Graph().parse(published / "koko.nt"))
+    assert isomorphic(ttl, Graph().parse(published / "koko.jsonld", format="json-ld"))
+
+
+def test_context_file_is_the_embedded_context(published):
+    embedded = json.loads((published / "koko.jsonld").read_text(encoding="utf-8"))["@context"]
+    assert json.loads((published / "context.jsonld").read_text(encoding="utf-8"))["@context"] == embedded
+    assert embedded["prefLabel"] == {"@id": "skos:prefLabel", "@container": "@language"}
+
+
+def test_byte_identical_in_a_second_process(published, tmp_path):
+    out = tmp_path / "again"
+    subprocess.run([sys.executable, "-m", "pipeline", "publish", "--data", str(ROOT / "data"),
+                    "--out", str(out), "--release-date", RELEASE], check=True, capture_output=True)
+    for name in FILES:
+        assert (out / name).read_bytes() == (published / name).read_bytes(), name
+
+
+def test_base_iri_is_configurable(tmp_path):
+    settings = load_settings(ROOT / "data", base_iri="http://example.org/koko/")
+    publish(settings, tmp_path / "out")
+    g = triples(tmp_path / "out" / "koko.nt", ox.RdfFormat.N_TRIPLES)
+    subjects = {t.subject.value for t in g}
+    assert "http://example.org/koko/id/programme/koko" in subjects
+    assert not any(s.startswith("https://w3id.org/koko-lod/") for s in subjects)
+    assert "http://example.org/koko/def/koko#" in (tmp_path / "out" / "ontology.ttl").read_text()
+
+
+def test_nonconforming_data_is_not_exported(data_dir, tmp_path, published):
+    out = tmp_path / "out"
+    publish(load_settings(data_dir), out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    funding = data_dir / "funding.csv"
+    funding.write_text(funding.read_text().replace(",EUR,yes,0.5,", ",EUR,yes,2,"))
+    with pytest.raises(NonConformingError):
+        publish(load_settings(data_dir), out)
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_refuses_to_replace_a_foreign_folder(tmp_path, settings):
+    from pipeline.errors import InputError
+
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("keep me")
+    with pytest.raises(InputError):
+        publish(settings, foreign)
+    assert (foreign / "thesis.tex").read_text() == "keep me"
+
+
+def test_fast_path_and_plain_rdflib_path_publish_the_same_bytes(tmp_path):
+    """At 1,000 generated funding rows: the fast path (N-Triples lines, Rust SHACL, pyoxigraph)
+    and the plain path (the graph in rdflib, validated by pySHACL) write identical files."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    data = generate(1000, tmp_path / "data")
+    settings = load_settings(data)
+    fast = publish(settings, tmp_path / "fast", site=False)
+    plain = publish(settings, tmp_path / "plain", engine="pyshacl", site=False)
+    assert fast.stats.triples > 20000
+    names = sorted(p.name for p in (tmp_path / "fast").iterdir() if p.is_file())
+    assert names == sorted(p.name for p in (tmp_path / "plain").iterdir() if p.is_file())
+    for name in names:
+        assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
+    assert plain.report.results == fast.report.results

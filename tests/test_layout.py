@@ -1,0 +1,87 @@
+"""The package's shape: one subpackage a stage, and no stage reaching into a later one."""
+
+import ast
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+PACKAGE = ROOT / "pipeline"
+#: The stages in the order the pipeline runs them; a stage may import only from its left.
+STAGES = ("sources", "graph", "check", "web", "release", "remote")
+#: Top-level modules every stage may import; they import no stage themselves.
+SHARED = ("config", "errors")
+
+
+def module_name(path: Path, root: Path = ROOT) -> str:
+    parts = path.relative_to(root).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path, root: Path = ROOT) -> set:
+    """Every pipeline module a file imports, at the top or inside a function."""
+    name = module_name(path, root)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.startswith("pipeline"):
+                found.add(target)
+                found.update(f"{target}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("pipeline"))
+    return found
+
+
+def violations(path: Path, root: Path = ROOT) -> list:
+    own = stage_of(module_name(path, root))
+    wrong = []
+    for target in sorted(imported(path, root)):
+        stage = stage_of(target)
+        if stage not in STAGES:
+            continue
+        if own in SHARED or (own in STAGES and STAGES.index(stage) > STAGES.index(own)):
+            wrong.append(target)
+    return wrong
+
+
+def stage_of(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else None
+
+
+MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def test_the_folder_listing_shows_the_stages():
+    folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == set(STAGES)
+    top = {p.stem for p in PACKAGE.glob("*.py")}
+    assert top == {"__init__", "__main__", "cli", "config", "errors"}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_stage_imports_a_later_stage(path):
+    assert violations(path) == [], f"{module_name(path)} imports a later stage"
+
+
+def test_a_later_import_is_caught(tmp_path):
+    """The check above sees an import written as the code writes them, inside a function too."""
+    probe = tmp_path / "pipeline" / "graph" / "build.py"
+    probe.parent.mkdir(parents=True)
+    probe.write_text("def f():\n    from ..web.pages import Site\n    from ..sources.load import load\n")
+    assert violations(probe, tmp_path) == ["pipeline.web.pages", "pipeline.web.pages.Site"]
+    config = tmp_path / "pipeline" / "config.py"
+    config.write_text("from .sources.readers import read_yaml\n")
+    assert violations(config, tmp_path) == ["pipeline.sources.readers", "pipeline.sources.readers.read_yaml"]
+
+
+def test_tests_mirror_the_layout():
+    tests = ROOT / "tests"
+    assert {p.name for p in tests.iterdir() if p.is_dir() and p.name in STAGES} == set(STAGES)

@@ -1,0 +1,109 @@
+"""Pages from Jinja2 templates: autoescaped, and restyled by a steward's folder of templates."""
+
+import io
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from conftest import DATA, RELEASE
+
+from pipeline.cli import main
+from pipeline.errors import InputError
+from pipeline.sources.settings import load_settings
+from pipeline.web.pages import Site
+from pipeline.web.serve import App
+from pipeline.web.templating import Templates
+
+FOOTER = '<footer class="council">Pohjois-Savon liitto · <a href="https://example.org/">example.org</a></footer>\n'
+BASE = "https://w3id.org/koko-lod/"
+
+
+def snapshot(folder):
+    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish(data_dir, out, *extra):
+    return CliRunner().invoke(main, ["publish", "--data", str(data_dir), "--out", str(out),
+                                     "--release-date", RELEASE, *extra])
+
+
+def test_a_footer_from_the_command_line_is_on_every_kind_of_page(data_dir, tmp_path):
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "footer.html").write_text(FOOTER)
+    result = publish(data_dir, tmp_path / "out", "--templates", str(own))
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "out" / "site"
+    for page in ("index.html", "id/area/kuopio.html", "id/municipality/297.html", "query.html", "def/koko.html"):
+        text = (site / page).read_text()
+        assert FOOTER.strip() in text, page
+        assert text.index(FOOTER.strip()) > text.index("</main>")
+
+
+def test_a_templates_setting_in_dataset_yaml_and_a_block_override(data_dir, tmp_path):
+    own = data_dir / "look"
+    own.mkdir()
+    (own / "base.html").write_text('{% extends "koko/base.html" %}\n'
+                                   '{% block brand %}<a class="brand" href="/"><img src="/logo.svg" alt="Savo"></a>{% endblock %}\n')
+    (own / "style.css").write_text("body{background:#fffbe6}\n")
+    dataset = data_dir / "dataset.yaml"
+    dataset.write_text(dataset.read_text() + "templates: look\n")
+    result = publish(data_dir, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    for page in ("index.html", "id/area/kuopio.html"):
+        text = (tmp_path / "out" / "site" / page).read_text()
+        assert '<img src="/logo.svg" alt="Savo">' in text and "body{background:#fffbe6}" in text
+        assert "header .brand{" not in text  # the shipped style is replaced, not added to
+
+
+def test_koko_serve_renders_with_the_stewards_templates(published, tmp_path):
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "footer.html").write_text(FOOTER)
+    settings = load_settings(DATA).with_templates(own)
+    app = App(Site.from_output(published, settings), published, "http://127.0.0.1:9")
+    for path in ("/", "/id/area/kuopio"):
+        status, headers, body = app.route("GET", path, {"PATH_INFO": path, "HTTP_ACCEPT": "text/html",
+                                                         "wsgi.input": io.BytesIO()})
+        assert status == "200 OK" and FOOTER.strip().encode() in body, path
+
+
+def test_values_from_the_graph_are_escaped(settings):
+    thing = ox.NamedNode(BASE + "id/area/x")
+    nasty = '<script>alert("x")</script> & \'quoted\''
+    triples = [ox.Triple(thing, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal(nasty, language="fi")),
+               ox.Triple(thing, ox.NamedNode("https://schema.org/url"), ox.NamedNode("https://example.org/a?x=1&y='2'"))]
+    page = Site.from_triples(triples, [], settings).page(thing.value)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quoted&#39;" in page
+    assert 'href="https://example.org/a?x=1&amp;y=&#39;2&#39;"' in page
+
+
+@pytest.mark.parametrize("name,text,line,message", [
+    ("footer.html", "<footer>\n{% if %}\n</footer>\n", 2, "template error"),
+    ("footer.html", "<footer>\n\n{{ publisher.name }}</footer>\n", 3, "'publisher' is undefined"),
+    ("page.html", '{% extends "base.html" %}\n{% block main %}{% include "missing.html" %}{% endblock %}\n', 2,
+     "'missing.html' not found"),
+])
+def test_a_broken_template_is_exit_2_naming_file_and_line(data_dir, tmp_path, published, name, text, line, message):
+    out = tmp_path / "out"
+    shutil.copytree(published, out)
+    before = snapshot(out)
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / name).write_text(text)
+    result = publish(data_dir, out, "--templates", str(own))
+    assert result.exit_code == 2, result.output
+    assert f"{name}:{line}" in result.output and message in result.output, result.output
+    assert "internal error" not in result.output
+    assert snapshot(out) == before
+
+
+def test_a_missing_templates_folder_is_exit_2(data_dir, tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        Templates(tmp_path / "nowhere")
+    dataset = data_dir / "dataset.yaml"
+    dataset.write_text(dataset.read_text() + "templates: nowhere\n")
+    result = publish(data_dir, tmp_path / "out")
+    assert result.exit_code == 2 and "dataset.yaml" in result.output and "'nowhere' not found" in result.output
