@@ -12,7 +12,7 @@ import click
 
 from . import __version__
 from .config import Settings
-from .errors import EXIT_INTERNAL, InputError, KokoError, NonConformingError
+from .errors import EXIT_INTERNAL, EXIT_NONCONFORMING, InputError, KokoError, NonConformingError, Place, Problem
 from .sources.settings import load_settings
 
 
@@ -52,15 +52,19 @@ def settings_from(data_dir: Path, release_date: dt.date | None = None, base_iri:
     return load_settings(data_dir, base_iri).with_release_date(release_date).with_templates(templates)
 
 
-def run(ctx: click.Context, action):
-    """Call the library; turn its errors into a message and an exit code."""
+def run(ctx: click.Context, action, as_json: bool = False):
+    """Call the library; turn its errors into a message and an exit code. With `as_json`, a
+    program that asked for JSON gets a JSON document on standard output for every outcome."""
     debug = ctx.find_object(Context).debug
     try:
         return action()
     except KokoError as exc:
         if debug:
             raise
-        if isinstance(exc, NonConformingError):
+        if as_json:
+            click.echo(json_outcome(exc.exit_code, getattr(exc, "report", None), getattr(exc, "problems", None)
+                                    or [Problem(Place(""), str(exc), code="input-error")]))
+        elif isinstance(exc, NonConformingError):
             print_report(exc.report, "text")
             click.echo(f"koko: the data does not conform: {exc.report.violation_count} violation(s); nothing was published.", err=True)
         elif isinstance(exc, InputError):
@@ -74,7 +78,10 @@ def run(ctx: click.Context, action):
     except Exception as exc:  # a bug, not bad input: say so plainly
         if debug:
             raise
-        click.echo(f"koko: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+        message = f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
+        if as_json:
+            click.echo(json_outcome(EXIT_INTERNAL, None, [Problem(Place(""), message, code="internal-error")]))
+        click.echo(f"koko: {message}", err=True)
         sys.exit(EXIT_INTERNAL)
 
 
@@ -149,21 +156,36 @@ def validate(ctx, data_dir: Path, fmt: str, engine: str) -> None:
         outcome = check(settings_from(data_dir), progress, engine)
         print_report(outcome.report, fmt, outcome.sources.settings.base_iri)
         if not outcome.report.conforms:
-            sys.exit(1)
+            sys.exit(EXIT_NONCONFORMING)
 
-    run(ctx, action)
+    run(ctx, action, as_json=fmt == "json")
+
+
+def json_outcome(exit_code: int, report=None, problems=()) -> str:
+    """One JSON document for every outcome of `koko validate --format json`: the SHACL
+    results when the sources could be read, the problems (with a stable `code`) when not."""
+    results = report.results if report is not None else []
+    return json.dumps({
+        "exit_code": exit_code,
+        "conforms": bool(report is not None and report.conforms and exit_code == 0),
+        "violations": report.violation_count if report is not None else 0,
+        "warnings": report.warning_count if report is not None else 0,
+        "problems": [{**_where(p.place), "code": p.code, "message": p.message, "hint": p.hint or None}
+                     for p in problems or []],
+        "results": [{**_where(r.place), "severity": r.severity, "component": r.component, "message": r.message,
+                     "focus": r.focus, "path": r.path or None, "value": r.value or None} for r in results],
+    }, ensure_ascii=False, indent=2)
+
+
+def _where(place) -> dict:
+    """file, line, column (of a character) and field (a CSV column's name); null when unknown."""
+    return {"file": place.file or None, "line": place.line or None, "column": place.column or None,
+            "field": place.field or None}
 
 
 def print_report(report, fmt: str, base_iri: str = "") -> None:
     if fmt == "json":
-        click.echo(json.dumps({
-            "conforms": report.conforms,
-            "violations": report.violation_count,
-            "warnings": report.warning_count,
-            "results": [{"file": r.place.file, "line": r.place.line, "column": r.place.field or None,
-                         "severity": r.severity, "message": r.message, "focus": r.focus, "path": r.path,
-                         "value": r.value} for r in report.results],
-        }, ensure_ascii=False, indent=2))
+        click.echo(json_outcome(0 if report.conforms else EXIT_NONCONFORMING, report))
         return
     if fmt == "turtle":
         from .check.validate import report_turtle

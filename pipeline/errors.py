@@ -1,7 +1,9 @@
 """Typed errors that carry a place in a source file and a note on what to do.
 
-Exit codes follow DESIGN.md: 1 the data does not conform, 2 bad input or configuration,
-3 a remote service failed.
+Exit codes: 0 done, 1 the data does not conform to the shapes, 2 a source or setting cannot
+be read or has a wrong value, 3 a remote service failed, 4 a bug in koko, 130 interrupted.
+Every problem in the sources has a stable `code` (one of CODES) for programs that read
+`koko validate --format json`; the message is for people and may change.
 """
 
 from __future__ import annotations
@@ -17,6 +19,52 @@ EXIT_INTERNAL = 4  # a bug in koko, not in the data: the message asks for --debu
 
 #: How many load problems one run collects before it stops reading.
 MAX_PROBLEMS = 100
+
+#: The kinds of problem in the sources: code -> what it means. The codes are part of the
+#: JSON output and do not change; new kinds get new codes.
+CODES = {
+    "file-not-found": "a source file or folder is missing",
+    "not-a-file": "a folder where a file is expected",
+    "file-unreadable": "the file cannot be opened",
+    "empty-file": "the file is empty",
+    "encoding-error": "bytes that are neither UTF-8 nor Windows-1252 text",
+    "yaml-syntax": "YAML that does not parse",
+    "yaml-unsupported": "a YAML construct the sources do not use (anchors, aliases)",
+    "csv-syntax": "a CSV row that does not parse (an unclosed quote)",
+    "field-count": "a CSV row with more or fewer fields than the header",
+    "wrong-structure": "a mapping, list or text where another is expected",
+    "unknown-field": "a field, column, section or setting the sources do not have",
+    "unknown-column": "a CSV column the table does not have",
+    "duplicate-column": "a CSV column named twice",
+    "missing-column": "a CSV column the table needs is not in the header",
+    "missing-field": "a field or section the record needs is not there",
+    "missing-language": "a text without its language, or a language without its text",
+    "no-rows": "a table with a header and no rows",
+    "required-empty": "a value the record needs is empty",
+    "duplicate-key": "a key used twice",
+    "duplicate-membership": "a municipality in two sub-regions on one date",
+    "unknown-reference": "a key that no record of the table it points to has",
+    "unknown-source": "a source that sources.yaml does not have",
+    "unknown-code": "a municipality, sub-region, region or NUTS code the classification does not have",
+    "reference-conflict": "a fact that contradicts the reference classification",
+    "reference-missing": "no reference classification for the date",
+    "not-a-key": "a key that is not lower-case ASCII with hyphens",
+    "not-a-number": "a value that is not a number",
+    "not-an-integer": "a value that is not a whole number",
+    "not-a-year": "a value that is not a year",
+    "not-a-date": "a value that is not a date on the calendar",
+    "not-a-boolean": "a value that is not yes or no",
+    "not-a-code": "a code with the wrong number of digits",
+    "not-an-email": "a value that is not an e-mail address",
+    "not-a-phone": "a value that is not a phone number",
+    "not-an-iri": "a value that is not a web address",
+    "not-a-language": "a language tag other than fi, sv or en",
+    "not-in-list": "a value that is not one of those allowed",
+    "template-error": "a page template that does not parse or render",
+    "too-many-problems": "the run stopped collecting problems",
+    "input-error": "any other input that cannot be used",
+    "internal-error": "a bug in koko (exit 4); run again with --debug and report it",
+}
 
 
 class Place(NamedTuple):
@@ -46,9 +94,10 @@ class Problem:
     place: Place
     message: str
     hint: str = ""
+    code: str = "input-error"  # a key of CODES
 
     def __str__(self) -> str:
-        text = f"{self.place}: {self.message}"
+        text = f"{self.place}: {self.message}" if str(self.place) else self.message
         if self.place.field:
             text += f" (column {self.place.field})"
         if self.hint:
@@ -103,9 +152,10 @@ class RemoteError(KokoError):
 class ValueProblem(ValueError):
     """A single value that cannot be converted; the loader adds the place."""
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", code: str = "input-error"):
         self.message = message
         self.hint = hint
+        self.code = code
         super().__init__(message)
 
 
@@ -116,10 +166,11 @@ class Problems:
         self.items: list[Problem] = []
         self.limit = limit
 
-    def add(self, place: Place, message: str, hint: str = "") -> None:
-        self.items.append(Problem(place, message, hint))
+    def add(self, place: Place, message: str, hint: str = "", code: str = "input-error") -> None:
+        self.items.append(Problem(place, message, hint, code))
         if len(self.items) >= self.limit:
-            raise TooManyProblems(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems")])
+            raise TooManyProblems(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems",
+                                                           code="too-many-problems")])
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.place.file, p.place.line, p.place.column, p.message))

@@ -5,6 +5,7 @@ code, the file and line the message must name, and a fragment of the message. Ev
 end with that exit code, no traceback, and the previous output folder byte-for-byte as it was.
 """
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 from conftest import BROKEN
 
 from pipeline.cli import main
+from pipeline.errors import CODES
 
 CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 
@@ -23,18 +25,24 @@ def snapshot(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_corpus_is_large_enough():
-    assert len(CASES) >= 30
-
-
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
-def test_broken_source(case: Path, data_dir: Path, tmp_path: Path, published: Path):
+def lay_over(case: Path, data_dir: Path) -> dict:
+    """Put a case's broken files over the copy of data/; return its case.yaml."""
     spec = yaml.safe_load((case / "case.yaml").read_text(encoding="utf-8"))
     for path in case.iterdir():
         if path.name != "case.yaml":
             shutil.copyfile(path, data_dir / path.name)
     if spec.get("delete"):
         (data_dir / spec["delete"]).unlink()
+    return spec
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 30
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_broken_source(case: Path, data_dir: Path, tmp_path: Path, published: Path):
+    spec = lay_over(case, data_dir)
     out = tmp_path / "output"
     shutil.copytree(published, out)
     before = snapshot(out)
@@ -49,3 +57,30 @@ def test_broken_source(case: Path, data_dir: Path, tmp_path: Path, published: Pa
     assert re.search(pattern, result.output), result.output
     assert spec["message"] in result.output, result.output
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_broken_source_as_json(case: Path, data_dir: Path):
+    """`koko validate --format json` gives one JSON document on standard output for every
+    case, with the exit code, and each problem or result placed and coded."""
+    spec = lay_over(case, data_dir)
+
+    result = CliRunner().invoke(main, ["validate", "--data", str(data_dir), "--format", "json"])
+
+    assert result.exit_code == spec["exit"], result.output
+    doc = json.loads(result.stdout)
+    assert doc["exit_code"] == spec["exit"] and doc["conforms"] is False
+    found = doc["problems"] if spec["exit"] == 2 else [r for r in doc["results"] if r["severity"] == "violation"]
+    assert found, doc
+    where = spec["file"].split("/", 1)[1]
+
+    def said(p):  # as the text output says it
+        return p["message"] + (f" (column {p['field']})" if p.get("field") else "") + (f"; {p['hint']}" if p.get("hint") else "")
+
+    matching = [p for p in found if p["file"] and p["file"].endswith(where) and spec["message"] in said(p)]
+    assert matching, found
+    if "line" in spec:
+        assert any(p["line"] == spec["line"] for p in matching), matching
+    for p in doc["problems"]:
+        assert p["code"] in CODES and p["code"] not in ("input-error", "internal-error"), p
+        assert set(p) == {"file", "line", "column", "field", "code", "message", "hint"}

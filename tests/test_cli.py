@@ -50,3 +50,62 @@ def test_help_ends_with_example():
         result = CliRunner().invoke(main, args)
         assert result.exit_code == 0
         assert result.output.strip().split("\n\n")[-1].strip().startswith("Example: koko"), args
+
+
+def test_validate_json_for_sources_that_cannot_be_read(data_dir):
+    contacts = data_dir / "contacts.csv"
+    contacts.write_text(contacts.read_text().replace("olli.kokander(at)suonenjoki.fi", "olli.kokander(at)suonenjoki"))
+    (data_dir / "programme.yaml").write_text("name: [unclosed\n")
+    result = CliRunner().invoke(main, ["validate", "--data", str(data_dir), "--format", "json"])
+    assert result.exit_code == 2
+    doc = json.loads(result.stdout)  # JSON on standard output, the progress on standard error
+    assert doc["exit_code"] == 2 and doc["conforms"] is False and doc["results"] == []
+    by_code = {p["code"]: p for p in doc["problems"]}
+    assert by_code["yaml-syntax"]["file"].endswith("programme.yaml") and by_code["yaml-syntax"]["line"] >= 1
+    email = by_code["not-an-email"]
+    assert email["file"].endswith("contacts.csv") and email["field"] == "email" and email["line"] == 2
+    assert email["hint"] == "write it as name@example.fi"
+
+
+def test_validate_json_for_a_missing_folder_and_a_bug(tmp_path, monkeypatch):
+    result = CliRunner().invoke(main, ["validate", "--data", str(tmp_path / "nope"), "--format", "json"])
+    assert result.exit_code == 2 and json.loads(result.stdout)["problems"][0]["code"] == "file-not-found"
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("pipeline.release.publish.check", broken)
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 4
+    assert json.loads(result.stdout)["problems"][0]["code"] == "internal-error"
+
+
+def test_every_problem_code_is_listed():
+    import re
+
+    from conftest import ROOT
+
+    from pipeline.errors import CODES
+
+    used = {m for path in (ROOT / "pipeline").rglob("*.py")
+            for m in re.findall(r'code="([a-z-]+)"', path.read_text(encoding="utf-8"))}
+    assert used and used <= set(CODES), used - set(CODES)
+
+
+def test_a_bad_date_option_names_the_option_once():
+    for args in (["publish", "--release-date", "28.11.2026"], ["fetch-reference", "--date", "2013-13-01"]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2
+        assert "is not a date; write it as YYYY-MM-DD" in result.output and ": :" not in result.output
+
+
+def test_shared_options_are_declared_once():
+    """--data, --out, --engine and --templates mean the same in every command that takes them."""
+    seen: dict = {}
+    for name, command in main.commands.items():
+        for param in command.params:
+            for opt in param.opts:
+                if opt in ("--data", "--out", "--engine", "--templates"):
+                    shape = (param.name, param.help, str(param.type), param.default)
+                    assert seen.setdefault(opt, shape) == shape, (name, opt)
+    assert set(seen) == {"--data", "--out", "--engine", "--templates"}

@@ -5,7 +5,7 @@ shapes/koko-rules.ttl took seconds that way on the small real graph, and would t
 a large one. Here each constraint is one query: the shape's targets are joined into the
 query's WHERE clause, so `$this` (the same variable as `?this`) is bound by the join instead
 of being pre-bound node by node. The results are the ones SHACL defines (focus node, path,
-value, message with {?var} filled in, severity); tests/test_engines.py checks that they
+value, message with {?var} filled in, severity); tests/check/test_engines.py checks that they
 equal pySHACL's on the real data and the whole broken-source corpus.
 
 Supported: sh:select constraints on node shapes with sh:targetClass, sh:targetNode or
@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-SH = "http://www.w3.org/ns/shacl#"
-RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+from ..graph.vocab import RDF, RDFS, SH, XSD
+
+RDF_TYPE = ox.NamedNode(RDF + "type")
 SUPPORTED_SHAPE_KEYS = {RDF_TYPE.value} | {SH + k for k in ("targetClass", "targetNode", "target", "sparql", "severity",
                                                              "deactivated", "message")} | \
-    {"http://www.w3.org/2000/01/rdf-schema#comment", "http://www.w3.org/2000/01/rdf-schema#label"}
+    {RDFS + "comment", RDFS + "label"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def load_constraints(shapes_turtle: str) -> list:
     store = ox.Store()
     store.load(shapes_turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
     g = _Graph(store)
-    true = ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean"))
+    true = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
     constraints = []
     for shape in sorted({q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH + "sparql"), None)}, key=str):
         keys = {q.predicate.value for q in store.quads_for_pattern(shape, None, None)}
@@ -132,7 +133,7 @@ def named_iris(constraints) -> frozenset:
     names them too), so a triple whose predicate - or, for rdf:type, whose class - is not
     named here cannot change what they find.
     """
-    found = {RDF_TYPE.value, "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
+    found = {RDF_TYPE.value, RDFS + "subClassOf"}
     for c in constraints:
         declared = dict(re.findall(r"PREFIX\s+(\w*):\s*<([^>]*)>", c.query))
         found.update(re.findall(r"<([^>\s]+)>", c.query))

@@ -1,6 +1,6 @@
 """Validate stage: the built graph against the shapes, each result mapped back to its source.
 
-Two engines give the same results (tests/test_engines.py checks it on the real data and the
+Two engines give the same results (tests/check/test_engines.py checks it on the real data and the
 whole broken-source corpus):
 
 - "fast": SHACL Core with `shacl` (a Rust engine), the SPARQL rules with pyoxigraph;
@@ -23,20 +23,12 @@ import pyoxigraph as ox
 from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import Place
 from ..graph.build import Built, literal
-from .sparql_rules import (
-    SH,
-    RawResult,
-    evaluate,
-    load_constraints,
-    named_iris,
-    relevant_lines,
-    store_of,
-)
+from ..graph.vocab import RDF, SH, XSD
+from .sparql_rules import RawResult, evaluate, load_constraints, named_iris, relevant_lines, store_of
 
 CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
 RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
 SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 GENERIC = {
     "MinCountConstraintComponent": "a required value is missing",
@@ -148,27 +140,19 @@ def _fast(nt: bytes, base_iri: str, each_line=None) -> list:
 def _pyshacl(nt: bytes, base_iri: str) -> list:
     """The reference: pySHACL over an rdflib graph, Core and SPARQL rules alike."""
     from pyshacl import validate as shacl_validate
-    from rdflib import BNode, Graph, URIRef
+    from rdflib import Graph, URIRef
     from rdflib.namespace import SH as RSH
 
     data = Graph().parse(data=nt, format="nt")
     shapes = Graph().parse(data=shapes_text(base_iri), format="turtle")
     _, report, _ = shacl_validate(data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
 
-    def term(t) -> str | None:
-        if t is None or isinstance(t, BNode):
-            return None
-        if isinstance(t, URIRef):
-            return f"<{t}>"
-        datatype = str(t.datatype) if t.datatype and str(t.datatype) != XSD_STRING else None
-        return literal(str(t), t.language, f"<{datatype}>" if datatype else None)
-
     raw = []
     for node in report.subjects(RSH.resultSeverity, None):
         path = report.value(node, RSH.resultPath)
         messages = sorted(str(m) for m in report.objects(node, RSH.resultMessage)) or [""]
         raw.append(RawResult(str(report.value(node, RSH.focusNode)), str(path) if isinstance(path, URIRef) else "",
-                             term(report.value(node, RSH.value)), str(report.value(node, RSH.resultSeverity)),
+                             _nt_term(report.value(node, RSH.value)), str(report.value(node, RSH.resultSeverity)),
                              str(report.value(node, RSH.sourceConstraintComponent)), messages[0]))
     return raw
 
@@ -178,17 +162,22 @@ def rdflib_round_trip(lines: list) -> list:
 
     Publishing from these must give the same bytes as from the build's own lines.
     """
-    from rdflib import Graph, URIRef
+    from rdflib import Graph
 
     graph = Graph().parse(data=b"\n".join(lines).decode("utf-8"), format="nt")
+    return [f"{_nt_term(s)} {_nt_term(p)} {_nt_term(o)} .".encode("utf-8") for s, p, o in graph]
 
-    def term(t) -> str:
-        if isinstance(t, URIRef):
-            return f"<{t}>"
-        datatype = str(t.datatype) if t.datatype and str(t.datatype) != XSD_STRING else None
-        return literal(str(t), t.language, f"<{datatype}>" if datatype else None)
 
-    return [f"{term(s)} {term(p)} {term(o)} .".encode("utf-8") for s, p, o in graph]
+def _nt_term(t) -> str | None:
+    """An rdflib term as the build writes it in N-Triples; None for no term or a blank node."""
+    from rdflib import BNode, URIRef
+
+    if t is None or isinstance(t, BNode):
+        return None
+    if isinstance(t, URIRef):
+        return f"<{t}>"
+    datatype = str(t.datatype) if t.datatype and str(t.datatype) != XSD + "string" else None
+    return literal(str(t), t.language, f"<{datatype}>" if datatype else None)
 
 
 def _result(r: RawResult, built: Built, declared: frozenset) -> Result:
@@ -217,13 +206,13 @@ def report_turtle(report: Report, base_iri: str) -> bytes:
     from ..graph.serialize import canonical_nt
 
     root = f"<{base_iri}id/validation/report>"
-    lines = [f"{root} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SH}ValidationReport> .",
-             f'{root} <{SH}conforms> "{str(report.conforms).lower()}"^^<http://www.w3.org/2001/XMLSchema#boolean> .']
+    lines = [f"{root} <{RDF}type> <{SH}ValidationReport> .",
+             f'{root} <{SH}conforms> "{str(report.conforms).lower()}"^^<{XSD}boolean> .']
     for r in report.results:
         key = hashlib.sha1("\x1f".join((r.focus, r.path, r.value, r.component, r.severity, r.message)).encode()).hexdigest()[:16]
         node = f"<{base_iri}id/validation/result-{key}>"
         lines += [f"{root} <{SH}result> {node} .",
-                  f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{SH}ValidationResult> .",
+                  f"{node} <{RDF}type> <{SH}ValidationResult> .",
                   f"{node} <{SH}focusNode> <{r.focus}> .",
                   f"{node} <{SH}resultSeverity> <{SH}{r.severity.capitalize()}> .",
                   f"{node} <{SH}sourceConstraintComponent> <{SH}{r.component}> .",

@@ -18,7 +18,7 @@ from ..config import LANGS
 from ..errors import Place
 from ..sources.load import Fact, Record, Sources
 from ..sources.values import decimal_lexical
-from .vocab import DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
+from .vocab import DCAT, DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
 
 _XSD = {name: f"<{XSD}{name}>" for name in ("date", "gYear", "decimal", "boolean", "integer")}
 TYPE = f"<{RDF}type>"
@@ -285,8 +285,8 @@ class GraphBuilder:
                 period = self.node("period", f"{rec.key}-planned")
                 self.add(s, self.kk("plannedPeriod"), period)
                 self.subject(period, [N(DCT + "PeriodOfTime")], rec)
-                self.value(period, N("http://www.w3.org/ns/dcat#startDate"), rec, "planned_start_year", self.year)
-                self.value(period, N("http://www.w3.org/ns/dcat#endDate"), rec, "planned_end_year", self.year)
+                self.value(period, N(DCAT + "startDate"), rec, "planned_start_year", self.year)
+                self.value(period, N(DCAT + "endDate"), rec, "planned_end_year", self.year)
             self.value(s, N(SCHEMA + "endDate"), rec, "end_date")
             self.lang(s, N(SKOS + "note"), rec, "end_note")
             self.lang(s, self.kk("legalBasis"), rec, "legal_basis")

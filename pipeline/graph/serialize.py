@@ -12,26 +12,13 @@ import re
 
 import pyoxigraph as ox
 
-from .vocab import (
-    DCAT,
-    DCT,
-    FOAF,
-    ORG,
-    PROV,
-    RDF,
-    SCHEMA,
-    SKOS,
-    VCARD,
-    XSD,
-    prefixes,
-    vocabulary_prefixes,
-)
+from .vocab import DCAT, DCT, FOAF, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD, prefixes, vocabulary_prefixes
 
 
 def canonical_nt(lines) -> bytes:
     """N-Triples lines (bytes), distinct and sorted: the published order.
 
-    The build writes terms exactly as pyoxigraph does (tests/test_build.py checks it), so
+    The build writes terms exactly as pyoxigraph does (tests/graph/test_build.py checks it), so
     sorting the lines is all that canonical N-Triples needs. They are sorted by subject
     first: "<subject>" ends at the first "> " and no IRI holds ">", so one subject's
     "<subject>" is never the start of another's, and sorting the subjects and then each
@@ -174,7 +161,7 @@ def context(base_iri: str) -> dict:
     ctx: dict = {"@version": 1.1, "@base": base_iri + "id/", "id": "@id", "type": "@type"}
     ctx.update(pfx)
     for name, (iri, coercion) in _all_terms(base_iri).items():
-        ctx[name] = _term_definition(_compact(iri, pfx), coercion, pfx)
+        ctx[name] = _term_definition(compact_iri(iri, pfx), coercion, pfx)
     return ctx
 
 
@@ -192,10 +179,10 @@ def _term_definition(iri: str, coercion, pfx) -> dict | str:
         return {"@id": iri, "@container": "@language"}
     if coercion == "@id":
         return {"@id": iri, "@type": "@id"}
-    return {"@id": iri, "@type": _compact(coercion, pfx)}
+    return {"@id": iri, "@type": compact_iri(coercion, pfx)}
 
 
-def _compact(iri: str, pfx: dict) -> str:
+def compact_iri(iri: str, pfx: dict) -> str:
     """A compact IRI (prefix:local), a path relative to {base}id/, or the IRI itself."""
     base = pfx.get("@base")
     if base and iri.startswith(base) and ":" not in iri[len(base):]:
@@ -222,7 +209,7 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
     def compact(iri: str) -> str:
         found = compact_cache.get(iri)
         if found is None:
-            found = compact_cache[iri] = _compact(iri, pfx)
+            found = compact_cache[iri] = compact_iri(iri, pfx)
         return found
 
     type_iri = RDF + "type"
@@ -313,7 +300,7 @@ def _plain(value: str, lang: str, datatype: str, pfx: dict):
         return value == "true"
     if datatype == XSD + "integer" and value.isdigit() and (value == "0" or not value.startswith("0")):
         return int(value)
-    return {"@value": value, "@type": _compact(datatype, pfx)}
+    return {"@value": value, "@type": compact_iri(datatype, pfx)}
 
 
 def _value_object(term: str, pfx, compact):

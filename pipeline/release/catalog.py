@@ -16,7 +16,8 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..config import Settings
-from ..graph.vocab import DCAT, DCT, FOAF, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from ..graph.vocab import DCAT, DCT, FOAF, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from .outputs import DISTRIBUTIONS, DUMPS
 
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -25,18 +26,6 @@ THEMES = {"REGI": "Regions and cities", "GOVE": "Government and public sector"}
 FREQUENCIES = {"IRREG": "irregular", "ANNUAL": "annual", "NEVER": "never", "UNKNOWN": "unknown"}
 LANGUAGES = {"FIN": "Finnish", "SWE": "Swedish", "ENG": "English"}
 
-#: The published files that are distributions: name -> (media type, EU file type, title).
-DISTRIBUTIONS = {
-    "koko.ttl": ("text/turtle", "RDF_TURTLE", "KOKO graph (Turtle)", "The whole KOKO graph in Turtle."),
-    "koko.jsonld": ("application/ld+json", "JSON_LD", "KOKO graph (JSON-LD)",
-                    "The whole KOKO graph in JSON-LD, compacted with the published context."),
-    "koko.nt": ("application/n-triples", "RDF_N_TRIPLES", "KOKO graph (N-Triples)",
-                "The whole KOKO graph in N-Triples, one sorted triple a line."),
-    "ontology.ttl": ("text/turtle", "RDF_TURTLE", "KOKO ontology (Turtle)",
-                     "The OWL ontology of the terms the graph defines, with labels in fi, sv and en."),
-    "shapes.ttl": ("text/turtle", "RDF_TURTLE", "KOKO SHACL shapes (Turtle)",
-                   "The SHACL shapes the graph is validated with."),
-}
 AVAILABILITY = "http://data.europa.eu/r5r/availability"
 STABLE = EU + "planned-availability/STABLE"
 
@@ -160,7 +149,8 @@ def catalogue(settings: Settings, files: dict) -> list:
     t.add(N(LICENCE), RDFS + "label", L("Creative Commons Attribution 4.0 International", "en"))
     t.typed(N(STABLE), SKOS + "Concept")
     t.add(N(STABLE), SKOS + "prefLabel", L("stable", "en"))
-    for name, (media, file_type, title, description) in DISTRIBUTIONS.items():
+    for name, out in DISTRIBUTIONS.items():
+        media, file_type, title, description = out.media, out.file_type, out.title, out.description
         size, digest = files[name]
         key = name.replace(".", "-")
         dist = N(idb + "distribution/" + key)
@@ -250,7 +240,7 @@ def void(settings: Settings, stats: Stats) -> list:
     t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/Turtle"))
     t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/N-Triples"))
     t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/JSON-LD"))
-    for name in ("koko.ttl", "koko.nt", "koko.jsonld"):
+    for name in DUMPS:
         t.add(dataset, VOID + "dataDump", N(settings.download_base + name))
     if settings.sparql_endpoint:
         t.add(dataset, VOID + "sparqlEndpoint", N(settings.sparql_endpoint))
@@ -296,7 +286,7 @@ def provenance(settings: Settings, built, input_files: dict) -> list:
     t.add(run, DCT + "date", L(release, datatype=XSD + "date"))
     t.typed(software, PROV + "SoftwareAgent")
     t.add(software, RDFS + "label", L(f"koko-lod {__version__}", "en"))
-    t.add(software, N("http://www.w3.org/2002/07/owl#versionInfo"), L(__version__))
+    t.add(software, N(OWL + "versionInfo"), L(__version__))
     t.typed(dataset, PROV + "Entity")
     t.add(dataset, PROV + "wasGeneratedBy", run)
     t.add(dataset, PROV + "generatedAtTime", L(release + "T00:00:00Z", datatype=XSD + "dateTime"))

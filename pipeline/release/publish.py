@@ -18,37 +18,11 @@ from ..graph.build import Built, build
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, parallel
+from . import catalog, outputs, parallel
 from .site import render_site
 from .staging import Staging
 
 Progress = Callable[[str], None]
-
-#: The published files a reader downloads (listed on the landing page).
-DOWNLOADS = ("koko.ttl", "koko.jsonld", "koko.nt", "context.jsonld", "catalog.ttl", "catalog.jsonld",
-             "void.ttl", "provenance.ttl", "ontology.ttl", "shapes.ttl", "validation.ttl")
-
-OUTPUT_README = """\
-# KOKO linked open data: published files
-
-Written by `koko publish` (`make publish`); the whole folder is replaced on each run.
-Do not edit these files: edit the sources in `data/` and publish again.
-
-| file | what |
-| --- | --- |
-| `koko.ttl` | the graph in Turtle |
-| `koko.nt` | the same graph in N-Triples (one triple a line, sorted) |
-| `koko.jsonld` | the same graph in JSON-LD, compacted with `context.jsonld` (embedded) |
-| `context.jsonld` | the JSON-LD context: short keys for web developers |
-| `ontology.ttl` | the KOKO ontology (OWL; labels in fi, sv, en) |
-| `shapes.ttl` | the SHACL shapes the graph was validated with |
-| `validation.ttl` | the SHACL validation report of this release |
-| `catalog.ttl`, `catalog.jsonld` | the DCAT-AP 3 catalogue record: one distribution per file, with size and SHA-256 |
-| `void.ttl` | the VoID description: size, class and property partitions, dumps |
-| `provenance.ttl` | PROV-O of the release: input files with SHA-256, software version, sources per statement group |
-| `site/` | a static web site: an HTML page and Turtle, JSON-LD and N-Triples files for every IRI, with web-server configuration for content negotiation |
-"""
-
 
 @dataclass
 class Outcome:
@@ -143,7 +117,7 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
     staging.write("shapes.ttl", shapes_text(base).encode("utf-8"))
-    staging.write("README.md", OUTPUT_README.encode("utf-8"))
+    staging.write("README.md", outputs.readme().encode("utf-8"))
     cat = serialize.nt_of(catalog.catalogue(settings, staging.files))
     staging.write("catalog.ttl", serialize.to_turtle(cat, base))
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
@@ -156,7 +130,7 @@ def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, p
     SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_triples(serialize.parse_nt(nt), ontology, settings, endpoint=settings.sparql_endpoint)
-    staging.write_many(render_site(pages, DOWNLOADS, part, parts))
+    staging.write_many(render_site(pages, outputs.DOWNLOADS, part, parts))
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
 

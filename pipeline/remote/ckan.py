@@ -18,7 +18,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import InputError, RemoteError
-from ..release.catalog import DISTRIBUTIONS
+from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
 
 TOKEN_VARIABLE = "KOKO_CKAN_API_KEY"
@@ -55,7 +55,8 @@ def dataset_fields(settings: Settings, name: str, organization: str | None) -> d
 
 
 def resource_fields(settings: Settings, out_dir: Path, name: str) -> dict:
-    media, _, title, description = DISTRIBUTIONS[name]
+    out = DISTRIBUTIONS[name]
+    media, title, description = out.media, out.title, out.description
     data = (out_dir / name).read_bytes()
     return {
         "name": name,

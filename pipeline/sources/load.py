@@ -103,7 +103,7 @@ def load(settings: Settings) -> Sources:
         except InputError as exc:  # this file cannot be read at all: say so, and read the others
             unreadable.add(table.file)
             for problem in exc.problems:
-                problems.add(problem.place, problem.message, problem.hint)
+                problems.add(problem.place, problem.message, problem.hint, code=problem.code)
     problems.raise_if_any()
     _check_keys_and_references(sources, problems)
     problems.raise_if_any()
@@ -114,7 +114,7 @@ def _check_top_keys(doc: YMap, file: str, problems: Problems) -> None:
     known = [t.yaml_key for t in TABLES if t.file == file]
     for key in doc:
         if key not in known:
-            problems.add(doc.key_place(key), f"unknown section {key!r}", _nearest(key, known))
+            problems.add(doc.key_place(key), f"unknown section {key!r}", _nearest(key, known), code="unknown-field")
 
 
 def _nearest(name: str, known) -> str:
@@ -130,22 +130,22 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
     header_ok = True
     for name in csv_table.header:
         if name not in table.names:
-            problems.add(header_place, f"unknown column {name!r}", _nearest(name, table.names))
+            problems.add(header_place, f"unknown column {name!r}", _nearest(name, table.names), code="unknown-column")
             header_ok = False
     seen = set()
     for name in csv_table.header:
         if name in seen:
-            problems.add(header_place, f"column {name!r} appears twice")
+            problems.add(header_place, f"column {name!r} appears twice", code="duplicate-column")
             header_ok = False
         seen.add(name)
     for f in table.fields:
         if f.name not in csv_table.header:
-            problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}")
+            problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}", code="missing-column")
             header_ok = False
     if not header_ok:
         return []
     if not csv_table.rows and not table.allow_empty:
-        problems.add(Place(csv_table.name, 2), "has a header but no rows")
+        problems.add(Place(csv_table.name, 2), "has a header but no rows", code="no-rows")
     columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields]
     name, table_name = csv_table.name, table.name
     records = []
@@ -156,12 +156,12 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
             text = row[index]
             if not text or text.isspace():
                 if f.required:
-                    problems.add(Place(name, line, 0, f.name), f"{f.name!r} is required but empty")
+                    problems.add(Place(name, line, 0, f.name), f"{f.name!r} is required but empty", code="required-empty")
                 continue
             try:
                 facts[f.name] = Fact(convert(text), Place(name, line, 0, f.name))
             except ValueProblem as exc:
-                problems.add(Place(name, line, 0, f.name), _about(f.name, exc.message), exc.hint)
+                problems.add(Place(name, line, 0, f.name), _about(f.name, exc.message), exc.hint, code=exc.code)
         records.append(record)
     return records
 
@@ -186,30 +186,30 @@ def _from_yaml(table: Table, doc: YMap, problems: Problems, ref: Reference) -> l
     node = doc.get(table.yaml_key)
     if node is None:
         if table.single:
-            problems.add(doc.place, f"section {table.yaml_key!r} is missing")
+            problems.add(doc.place, f"section {table.yaml_key!r} is missing", code="missing-field")
         return []
     items = [node] if table.single else node
     if table.single and not isinstance(node, YMap):
-        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a mapping")
+        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a mapping", code="wrong-structure")
         return []
     if not table.single and not isinstance(node, YSeq):
-        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a list (lines starting with -)")
+        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a list (lines starting with -)", code="wrong-structure")
         return []
     records = []
     for item in items:
         if not isinstance(item, YMap):
-            problems.add(getattr(item, "place", doc.place), f"each entry of {table.yaml_key!r} must be a mapping")
+            problems.add(getattr(item, "place", doc.place), f"each entry of {table.yaml_key!r} must be a mapping", code="wrong-structure")
             continue
         record = Record(table.name, item.place)
         for key in item:
             if key not in table.names:
-                problems.add(item.key_place(key), f"unknown field {key!r}", _nearest(key, table.names))
+                problems.add(item.key_place(key), f"unknown field {key!r}", _nearest(key, table.names), code="unknown-field")
         for f in table.fields:
             if f.name in item:
                 value, source = _unwrap(item[f.name], problems)
                 _set(record, f, value, source, problems, ref)
             elif f.required:
-                problems.add(item.place, f"{f.name!r} is required")
+                problems.add(item.place, f"{f.name!r} is required", code="missing-field")
         records.append(record)
     return records
 
@@ -219,7 +219,7 @@ def _unwrap(node, problems: Problems):
     if isinstance(node, YMap) and "value" in node and set(node) <= {"value", "source"}:
         source = node.get("source")
         if source is not None and not isinstance(source, Cell):
-            problems.add(node.key_place("source"), "source must be a key of sources.yaml")
+            problems.add(node.key_place("source"), "source must be a key of sources.yaml", code="unknown-source")
             source = None
         return node["value"], source.text.strip() if source is not None else None
     return node, None
@@ -230,18 +230,18 @@ def _set(record: Record, f: Field, node, source: str | None, problems: Problems,
     try:
         value = _convert(f, node, problems, ref)
     except ValueProblem as exc:
-        problems.add(place, _about(f.name, exc.message), exc.hint)
+        problems.add(place, _about(f.name, exc.message), exc.hint, code=exc.code)
         return
     if value is None or value == [] or value == {}:
         if f.required:
-            problems.add(place, f"{f.name!r} is required but empty")
+            problems.add(place, f"{f.name!r} is required but empty", code="required-empty")
         return
     record.facts[f.name] = Fact(value, place, source)
 
 
 def _cell(node, what: str) -> Cell:
     if not isinstance(node, Cell):
-        raise ValueProblem(f"must be {what}, not a {'list' if isinstance(node, YSeq) else 'mapping'}")
+        raise ValueProblem(f"must be {what}, not a {'list' if isinstance(node, YSeq) else 'mapping'}", code="wrong-structure")
     return node
 
 
@@ -269,7 +269,7 @@ def _convert(f: Field, node, problems: Problems, ref: Reference):
             try:
                 out.append(Fact(_scalar(item_type, cell.text, f, ref), cell.place))
             except ValueProblem as exc:
-                problems.add(cell.place, f"{f.name}: {exc.message}", exc.hint)
+                problems.add(cell.place, f"{f.name}: {exc.message}", exc.hint, code=exc.code)
         return out
     cell = _cell(node, "a single value")
     if not cell.text.strip():
@@ -285,21 +285,21 @@ def _scalar(kind: str, text: str, f: Field, ref: Reference):
     if kind == "choice":
         word = text.strip()
         if word not in f.choices:
-            raise ValueProblem(f"{word!r} is not one of {', '.join(f.choices)}")
+            raise ValueProblem(f"{word!r} is not one of {', '.join(f.choices)}", code="not-in-list")
         return word
     if kind == "code":
         return values.code(text, 3)
     if kind == "nuts":
         word = text.strip()
         if not re.fullmatch(r"FI[0-9A-Z]{1,3}", word):
-            raise ValueProblem(f"{word!r} is not a NUTS code of Finland", "e.g. FI1D2")
+            raise ValueProblem(f"{word!r} is not a NUTS code of Finland", "e.g. FI1D2", code="unknown-code")
         return word
     if kind in ("municipality", "subregion", "region"):
         level = {"municipality": "municipalities", "subregion": "subregions", "region": "regions"}[kind]
         code = values.code(text, 2 if kind == "region" else 3)
         if not ref.has(level, code):
             raise ValueProblem(f"{code} is not a {kind} code in the {ref.date.isoformat()} classification",
-                               ref.suggest(level, code))
+                               ref.suggest(level, code), code="unknown-code")
         return code
     raise AssertionError(f"unknown field type {kind}")
 
@@ -308,26 +308,26 @@ def _seq(node) -> list:
     if isinstance(node, Cell):
         return [node] if node.text.strip() else []
     if not isinstance(node, YSeq):
-        raise ValueProblem("must be a list")
+        raise ValueProblem("must be a list", code="wrong-structure")
     return node
 
 
 def _lang(node, problems: Problems) -> dict:
     """A language map `{fi: ..., en: ...}`; each text may carry its own source."""
     if isinstance(node, Cell):
-        raise ValueProblem("needs a language", "write it as  fi: text")
+        raise ValueProblem("needs a language", "write it as  fi: text", code="missing-language")
     if not isinstance(node, YMap):
-        raise ValueProblem("must be a mapping of languages (fi, sv, en) to text")
+        raise ValueProblem("must be a mapping of languages (fi, sv, en) to text", code="wrong-structure")
     out = {}
     for lang, value in node.items():
         try:
             values.language(lang)
         except ValueProblem as exc:
-            problems.add(node.key_place(lang), exc.message, exc.hint)
+            problems.add(node.key_place(lang), exc.message, exc.hint, code=exc.code)
             continue
         inner, source = _unwrap(value, problems)
         if not isinstance(inner, Cell) or not inner.text.strip():
-            problems.add(node.key_place(lang), f"text for {lang!r} is missing")
+            problems.add(node.key_place(lang), f"text for {lang!r} is missing", code="missing-language")
             continue
         out[lang] = Fact(" ".join(inner.text.split()), inner.place, source)
     return out
@@ -335,11 +335,11 @@ def _lang(node, problems: Problems) -> dict:
 
 def _action_lines(node, problems: Problems) -> dict:
     if not isinstance(node, YMap):
-        raise ValueProblem("must be a mapping with source, note and lines")
+        raise ValueProblem("must be a mapping with source, note and lines", code="wrong-structure")
     out = {"lines": [], "note": {}, "source": None}
     for key in node:
         if key not in ("lines", "note", "source"):
-            problems.add(node.key_place(key), f"unknown field {key!r}", "known: lines, note, source")
+            problems.add(node.key_place(key), f"unknown field {key!r}", "known: lines, note, source", code="unknown-field")
     if "note" in node:
         out["note"] = _lang(node["note"], problems)
     if "source" in node:
@@ -348,7 +348,7 @@ def _action_lines(node, problems: Problems) -> dict:
     def walk(seq, parent: str) -> None:
         for item in _seq(seq):
             if not isinstance(item, YMap) or "notation" not in item or "name" not in item:
-                problems.add(getattr(item, "place", node.place), "an action line needs notation and name")
+                problems.add(getattr(item, "place", node.place), "an action line needs notation and name", code="missing-field")
                 continue
             notation = _cell(item["notation"], "text").text.strip()
             out["lines"].append(ActionLine(notation, _lang(item["name"], problems), parent, item.place))
@@ -369,7 +369,7 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
             k = record.key
             if table.key and k:
                 if k in seen:
-                    problems.add(record.facts[table.key].place, f"duplicate key {k!r}", f"first used at line {seen[k].line}")
+                    problems.add(record.facts[table.key].place, f"duplicate key {k!r}", f"first used at line {seen[k].line}", code="duplicate-key")
                 seen[k] = record.facts[table.key].place
         keys[table.name] = set(seen)
 
@@ -377,7 +377,7 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
         target = kind.split(":", 1)[1]
         if fact.value not in keys[target]:
             problems.add(fact.place, f"{field_name}: {fact.value!r} is not a key of {BY_NAME[target].file}"
-                         + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])))
+                         + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])), code="unknown-reference")
 
     for table in TABLES:
         refs = [(f.name, "ref:" + f.type.split(":", 1)[1], f.type.startswith("ref-list:"))
@@ -395,11 +395,11 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
                 for source_fact in _source_overrides(fact) if fact is not None else ():
                     if source_fact.source not in keys["sources"]:
                         problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
-                                     _nearest(source_fact.source, sorted(keys["sources"])))
+                                     _nearest(source_fact.source, sorted(keys["sources"])), code="unknown-source")
             for fact in facts.values():
                 if fact.source and fact.source not in keys["sources"]:
                     problems.add(fact.place, f"source {fact.source!r} is not a key of sources.yaml",
-                                 _nearest(fact.source, sorted(keys["sources"])))
+                                 _nearest(fact.source, sorted(keys["sources"])), code="unknown-source")
     _check_classification(sources, problems)
 
 
@@ -424,7 +424,7 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
     former = {r.key: r for r in sources.records("former_municipalities")}
     for code, record in former.items():
         if ref.has("municipalities", code):
-            problems.add(record.facts["code"].place, f"{code} is a municipality in the {ref.date} classification, not a former one")
+            problems.add(record.facts["code"].place, f"{code} is a municipality in the {ref.date} classification, not a former one", code="reference-conflict")
     seen: dict = {}
     for record in sources.records("memberships"):
         code = record.get("municipality")
@@ -432,14 +432,14 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
         place = record.facts["municipality"].place
         if not ref.has("municipalities", code) and code not in former:
             problems.add(place, f"{code} is not a municipality of the {ref.date} classification nor in former-municipalities.csv",
-                         ref.suggest("municipalities", code))
+                         ref.suggest("municipalities", code), code="unknown-code")
             continue
         if (code, date) in seen:
-            problems.add(record.place, f"municipality {code} already has a sub-region on {date}", f"see line {seen[(code, date)].line}")
+            problems.add(record.place, f"municipality {code} already has a sub-region on {date}", f"see line {seen[(code, date)].line}", code="duplicate-membership")
         seen[(code, date)] = record.place
         if date == ref.date and ref.units["municipalities"][code].parent != record.get("subregion"):
             problems.add(record.facts["subregion"].place,
-                         f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}")
+                         f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}", code="reference-conflict")
     for record in sources.records("decisions"):
         if not (record.get("area") or record.get("municipality") or record.get("subregion")):
-            problems.add(record.place, "a decision needs an area, a municipality or a sub-region")
+            problems.add(record.place, "a decision needs an area, a municipality or a sub-region", code="missing-field")

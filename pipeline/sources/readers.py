@@ -65,13 +65,13 @@ def display_path(path: Path) -> str:
 def _read_bytes(path: Path) -> bytes:
     name = display_path(path)
     if not path.exists():
-        raise InputError([Problem(Place(name), "file not found", "create it or check the --data folder")])
+        raise InputError([Problem(Place(name), "file not found", "create it or check the --data folder", code="file-not-found")])
     if path.is_dir():
-        raise InputError([Problem(Place(name), "is a folder, not a file")])
+        raise InputError([Problem(Place(name), "is a folder, not a file", code="not-a-file")])
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(Place(name), f"cannot be read: {exc.strerror}")]) from None
+        raise InputError([Problem(Place(name), f"cannot be read: {exc.strerror}", code="file-unreadable")]) from None
 
 
 def read_yaml(path: Path) -> YMap:
@@ -80,21 +80,21 @@ def read_yaml(path: Path) -> YMap:
     raw = _read_bytes(path)
     text = decode(raw, name)
     if not text.strip():
-        raise InputError([Problem(Place(name, 1), "file is empty")])
+        raise InputError([Problem(Place(name, 1), "file is empty", code="empty-file")])
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Place(name, mark.line + 1, mark.column + 1) if mark else Place(name)
         what = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise InputError([Problem(where, f"broken YAML: {what}")]) from None
+        raise InputError([Problem(where, f"broken YAML: {what}", code="yaml-syntax")]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(Place(name), f"broken YAML: {exc}")]) from None
+        raise InputError([Problem(Place(name), f"broken YAML: {exc}", code="yaml-syntax")]) from None
     if node is None:
-        raise InputError([Problem(Place(name, 1), "file is empty")])
+        raise InputError([Problem(Place(name, 1), "file is empty", code="empty-file")])
     value = _convert(node, name)
     if not isinstance(value, YMap):
-        raise InputError([Problem(value.place, "the top level must be a mapping (key: value lines)")])
+        raise InputError([Problem(value.place, "the top level must be a mapping (key: value lines)", code="wrong-structure")])
     return value
 
 
@@ -107,10 +107,10 @@ def _convert(node, name: str):
         out = YMap(_place(node, name))
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError([Problem(_place(key_node, name), "a key must be plain text")])
+                raise InputError([Problem(_place(key_node, name), "a key must be plain text", code="wrong-structure")])
             key = key_node.value
             if key in out:
-                raise InputError([Problem(_place(key_node, name), f"key {key!r} appears twice in this mapping")])
+                raise InputError([Problem(_place(key_node, name), f"key {key!r} appears twice in this mapping", code="duplicate-key")])
             out[key] = _convert(value_node, name)
             out.key_places[key] = _place(key_node, name)
         return out
@@ -123,7 +123,7 @@ def _convert(node, name: str):
         if node.tag == "tag:yaml.org,2002:null" and node.style is None and text in ("", "~", "null"):
             text = ""
         return Cell(text, _place(node, name))
-    raise InputError([Problem(_place(node, name), "unsupported YAML construct (anchors and aliases are not used here)")])
+    raise InputError([Problem(_place(node, name), "unsupported YAML construct (anchors and aliases are not used here)", code="yaml-unsupported")])
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
@@ -150,6 +150,7 @@ def decode(raw: bytes, name: str) -> str:
         Place(name, line, column),
         f"byte 0x{raw[bad]:02x} is not valid text in UTF-8 or Windows-1252",
         "save the file as UTF-8",
+        code="encoding-error",
     )])
 
 
@@ -186,14 +187,14 @@ def read_csv(path: Path, problems) -> Table | None:
     raw = _read_bytes(path)
     text = decode(raw, name)
     if not text.strip():
-        raise InputError([Problem(Place(name, 1), "file is empty", "it needs at least the header row")])
+        raise InputError([Problem(Place(name, 1), "file is empty", "it needs at least the header row", code="empty-file")])
     first_line = text.splitlines()[0]
     delimiter = sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
-        raise InputError([Problem(Place(name, 1), f"header row cannot be read: {exc}")]) from None
+        raise InputError([Problem(Place(name, 1), f"header row cannot be read: {exc}", code="csv-syntax")]) from None
     rows: list[tuple[int, list[str]]] = []
     line_after = reader.line_num
     while True:
@@ -204,13 +205,13 @@ def read_csv(path: Path, problems) -> Table | None:
             break
         except csv.Error as exc:
             raise InputError([Problem(Place(name, reader.line_num), f"row cannot be read: {exc}",
-                                      "check the quotes on this line")]) from None
+                                      "check the quotes on this line", code="csv-syntax")]) from None
         line_after = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue  # blank lines (and rows of empty cells Excel leaves) carry nothing
         if len(fields) != len(header):
             problems.add(Place(name, start), f"row has {len(fields)} fields, the header has {len(header)}",
-                         f"the delimiter here is {delimiter!r}; a value with it must be quoted")
+                         f"the delimiter here is {delimiter!r}; a value with it must be quoted", code="field-count")
             continue
         rows.append((start, fields))
     return Table(name, header, rows, delimiter)

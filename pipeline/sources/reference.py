@@ -77,7 +77,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     folder = reference_folder(data_dir, date)
     if not folder.is_dir():
         raise InputError([Problem(Place(str(folder)), f"no reference classification for {date.isoformat()}",
-                                  f"run `koko fetch-reference --date {date.isoformat()}` or set reference_date in dataset.yaml")])
+                                  f"run `koko fetch-reference --date {date.isoformat()}` or set reference_date in dataset.yaml", code="reference-missing")])
     meta = read_yaml(folder / "snapshot.yaml")
     via = meta.get("derived_via")
     ref = Reference(date=date, source=_text(meta, "source"), derived_via=via.text.strip() if via is not None and hasattr(via, "text") else "",
@@ -86,7 +86,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     for level in LEVELS:
         table = read_csv(folder / f"{level}.csv", problems)
         if table.header != COLUMNS[level]:
-            problems.add(Place(table.name, 1), f"header must be {','.join(COLUMNS[level])}")
+            problems.add(Place(table.name, 1), f"header must be {','.join(COLUMNS[level])}", code="missing-column")
             continue
         units = {}
         col = {name: i for i, name in enumerate(table.header)}
@@ -94,10 +94,10 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
             place = Place(table.name, line)
             code = row[col["code"]].strip()
             if not code.isdigit() or len(code) != DIGITS[level]:
-                problems.add(Place(table.name, line, 0, "code"), f"{code!r} is not a code of {DIGITS[level]} digits")
+                problems.add(Place(table.name, line, 0, "code"), f"{code!r} is not a code of {DIGITS[level]} digits", code="not-a-code")
                 continue
             if code in units:
-                problems.add(place, f"code {code} appears twice")
+                problems.add(place, f"code {code} appears twice", code="duplicate-key")
                 continue
             names = {lang: row[col[f"name_{lang}"]].strip() for lang in ("fi", "sv", "en") if row[col[f"name_{lang}"]].strip()}
             parent = row[col[PARENT[level]]].strip() if level in PARENT else ""
@@ -107,7 +107,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     for level, parent_level in (("municipalities", "subregions"), ("subregions", "regions")):
         for unit in ref.units[level].values():
             if unit.parent not in ref.units[parent_level]:
-                problems.add(unit.place, f"{PARENT[level]} {unit.parent} is not in {parent_level}.csv")
+                problems.add(unit.place, f"{PARENT[level]} {unit.parent} is not in {parent_level}.csv", code="unknown-reference")
     problems.raise_if_any()
     return ref
 
@@ -115,5 +115,5 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
 def _text(meta, key: str) -> str:
     cell = meta.get(key)
     if cell is None or not hasattr(cell, "text") or not cell.text.strip():
-        raise InputError([Problem(meta.place, f"snapshot.yaml needs {key!r}")])
+        raise InputError([Problem(meta.place, f"snapshot.yaml needs {key!r}", code="missing-field")])
     return cell.text.strip()

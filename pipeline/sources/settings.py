@@ -15,7 +15,7 @@ def parse_iso_date(text: str, place: Place) -> dt.date:
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:
-        raise InputError([Problem(place, f"{text!r} is not a date", "write it as YYYY-MM-DD")]) from None
+        raise InputError([Problem(place, f"{text!r} is not a date", "write it as YYYY-MM-DD", code="not-a-date")]) from None
 
 
 def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
@@ -26,12 +26,12 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
     known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint", "templates", "catalogue"}
     for key in doc:
         if key not in known:
-            raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}")])
+            raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}", code="unknown-field")])
     base = base_iri or values.get("base_iri", DEFAULT_BASE_IRI)
     for name, value in (("base_iri", base), ("download_base", values.get("download_base", base + "download/"))):
         place = doc.key_place(name) if name in doc else Place(str(path))
         if not (value.startswith(("http://", "https://")) and value.endswith(("/", "#"))):
-            raise InputError([Problem(place, f"{name} {value!r} must be an http(s) IRI ending in / or #")])
+            raise InputError([Problem(place, f"{name} {value!r} must be an http(s) IRI ending in / or #", code="not-an-iri")])
         _checked(iri, value, place, name)
     return Settings(
         data_dir=data_dir,
@@ -54,7 +54,7 @@ def _templates(value: str | None, data_dir: Path, doc) -> Path | None:
     folder = data_dir / value
     if not folder.is_dir():
         raise InputError([Problem(doc.key_place("templates"), f"templates folder {value!r} not found in {data_dir}",
-                                  "give a folder, relative to the data folder, that holds .html templates")])
+                                  "give a folder, relative to the data folder, that holds .html templates", code="file-not-found")])
     return folder
 
 
@@ -62,7 +62,7 @@ def _checked(check, value, place: Place, what: str):
     try:
         return check(value)
     except ValueProblem as exc:
-        raise InputError([Problem(place, f"{what}: {exc.message}", exc.hint)]) from None
+        raise InputError([Problem(place, f"{what}: {exc.message}", exc.hint, code=exc.code)]) from None
 
 
 CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "temporal", "frequency"}
@@ -71,15 +71,15 @@ CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "t
 def _catalogue(doc) -> dict:
     node = doc.get("catalogue")
     if node is None:
-        raise InputError([Problem(doc.place, "dataset.yaml needs a catalogue section", "see README.md")])
+        raise InputError([Problem(doc.place, "dataset.yaml needs a catalogue section", "see README.md", code="missing-field")])
     if not isinstance(node, YMap):
-        raise InputError([Problem(doc.key_place("catalogue"), "catalogue must be a mapping")])
+        raise InputError([Problem(doc.key_place("catalogue"), "catalogue must be a mapping", code="wrong-structure")])
     for key in CATALOGUE_KEYS:
         if key not in node:
-            raise InputError([Problem(node.place, f"catalogue needs {key!r}")])
+            raise InputError([Problem(node.place, f"catalogue needs {key!r}", code="missing-field")])
     for key in node:
         if key not in CATALOGUE_KEYS:
-            raise InputError([Problem(node.key_place(key), f"unknown catalogue setting {key!r}")])
+            raise InputError([Problem(node.key_place(key), f"unknown catalogue setting {key!r}", code="unknown-field")])
     plain = to_plain(node)
     for key, need in (("publisher", ("homepage",)), ("contact", ("url",))):
         for field_name in need:
@@ -89,5 +89,5 @@ def _catalogue(doc) -> dict:
         _checked(email, plain["contact"]["email"], node.key_place("contact"), "catalogue contact email")
     for key, need in (("publisher", ("name", "homepage")), ("contact", ("name", "email", "url")), ("temporal", ("start", "end"))):
         if not isinstance(plain[key], dict) or any(k not in plain[key] for k in need):
-            raise InputError([Problem(node.key_place(key), f"catalogue {key} needs {', '.join(need)}")])
+            raise InputError([Problem(node.key_place(key), f"catalogue {key} needs {', '.join(need)}", code="missing-field")])
     return plain

@@ -26,14 +26,14 @@ FALSE_WORDS = {"no", "false", "0", "ei", "e"}
 def text(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueProblem("is empty")
+        raise ValueProblem("is empty", code="required-empty")
     return value
 
 
 def key(value: str) -> str:
     value = value.strip()
     if not _KEY.match(value):
-        raise ValueProblem(f"{value!r} is not a key", "use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma")
+        raise ValueProblem(f"{value!r} is not a key", "use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma", code="not-a-key")
     return value
 
 
@@ -42,14 +42,14 @@ def decimal(value: str) -> Decimal:
     raw = value
     value = _SPACES.sub("", value.strip())
     if "," in value and "." in value:
-        raise ValueProblem(f"{raw!r} is not a number", "write it without thousands separators, e.g. 11000000,00 or 11000000.00")
+        raise ValueProblem(f"{raw!r} is not a number", "write it without thousands separators, e.g. 11000000,00 or 11000000.00", code="not-a-number")
     value = value.replace(",", ".")
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValueProblem(f"{raw!r} is not a number") from None
+        raise ValueProblem(f"{raw!r} is not a number", code="not-a-number") from None
     if not number.is_finite():
-        raise ValueProblem(f"{raw!r} is not a number")
+        raise ValueProblem(f"{raw!r} is not a number", code="not-a-number")
     return number
 
 
@@ -62,7 +62,7 @@ def decimal_lexical(number: Decimal) -> str:
 def year(value: str) -> int:
     value = value.strip()
     if not re.fullmatch(r"\d{4}", value):
-        raise ValueProblem(f"{value!r} is not a year", "write four digits, e.g. 2011")
+        raise ValueProblem(f"{value!r} is not a year", "write four digits, e.g. 2011", code="not-a-year")
     return int(value)
 
 
@@ -76,8 +76,8 @@ def date(value: str) -> dt.date:
         if _ISO_DATE.match(raw):
             return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValueProblem(f"{raw!r} is not a date on the calendar") from None
-    raise ValueProblem(f"{raw!r} is not a date", "write it as 2011-12-31 or 31.12.2011")
+        raise ValueProblem(f"{raw!r} is not a date on the calendar", code="not-a-date") from None
+    raise ValueProblem(f"{raw!r} is not a date", "write it as 2011-12-31 or 31.12.2011", code="not-a-date")
 
 
 def boolean(value: str) -> bool:
@@ -86,14 +86,14 @@ def boolean(value: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueProblem(f"{value!r} is not yes or no")
+    raise ValueProblem(f"{value!r} is not yes or no", code="not-a-boolean")
 
 
 def integer(value: str) -> int:
     raw = value
     value = _SPACES.sub("", value.strip())
     if not re.fullmatch(r"\d+", value):
-        raise ValueProblem(f"{raw!r} is not a whole number")
+        raise ValueProblem(f"{raw!r} is not a whole number", code="not-an-integer")
     return int(value)
 
 
@@ -101,7 +101,7 @@ def code(value: str, digits: int) -> str:
     """An official code, zero-padded: municipality and sub-region 3 digits, region 2."""
     value = value.strip()
     if not re.fullmatch(r"\d{1,%d}" % digits, value):
-        raise ValueProblem(f"{value!r} is not a code of {digits} digits")
+        raise ValueProblem(f"{value!r} is not a code of {digits} digits", code="not-a-code")
     return value.zfill(digits)
 
 
@@ -110,7 +110,7 @@ def email(value: str) -> str:
     raw = value.strip()
     address = re.sub(r"\s*\(at\)\s*|\s*\[at\]\s*", "@", raw)
     if not _EMAIL.match(address):
-        raise ValueProblem(f"{raw!r} is not an e-mail address", "write it as name@example.fi")
+        raise ValueProblem(f"{raw!r} is not an e-mail address", "write it as name@example.fi", code="not-an-email")
     return "mailto:" + address
 
 
@@ -123,7 +123,7 @@ def phone(value: str) -> str:
     elif digits.startswith("0"):
         digits = "+358" + digits[1:]
     if not re.fullmatch(r"\+[1-9]\d{6,14}", digits):
-        raise ValueProblem(f"{raw!r} is not a phone number", "write it as 0207 464 645 or +358 207 464 645")
+        raise ValueProblem(f"{raw!r} is not a phone number", "write it as 0207 464 645 or +358 207 464 645", code="not-a-phone")
     return "tel:" + digits
 
 
@@ -133,16 +133,16 @@ def iri(value: str) -> str:
 
     value = value.strip()
     if not re.match(r"^https?://[^/\s]+", value) or _IRI_BAD.search(value):
-        raise ValueProblem(f"{value!r} is not a web address", "write it as http://... or https://...")
+        raise ValueProblem(f"{value!r} is not a web address", "write it as http://... or https://...", code="not-an-iri")
     try:
         pyoxigraph.NamedNode(value)
     except ValueError as exc:
-        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters") from None
+        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters", code="not-an-iri") from None
     return value
 
 
 def language(value: str) -> str:
     value = value.strip()
     if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
-        raise ValueProblem(f"{value!r} is not a language tag", "use fi, sv or en")
+        raise ValueProblem(f"{value!r} is not a language tag", "use fi, sv or en", code="not-a-language")
     return value

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import InputError
+from ..graph.serialize import compact_iri
 from ..graph.vocab import prefixes
 
 
@@ -77,17 +78,11 @@ def _cell(term) -> str:
 
 
 def _table(names: list, rows: list, base_iri: str) -> str:
-    short = [[_shorten(c, base_iri) for c in row] for row in rows]
+    pfx = prefixes(base_iri)
+    short = [[compact_iri(c, pfx) for c in row] for row in rows]
     widths = [max([len(n)] + [len(r[i]) for r in short]) for i, n in enumerate(names)]
     line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
     out = [line(names), line(["-" * w for w in widths])]
     out += [line(r) for r in short]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out) + "\n"
-
-
-def _shorten(value: str, base_iri: str) -> str:
-    for name, ns in sorted(prefixes(base_iri).items(), key=lambda kv: -len(kv[1])):
-        if value.startswith(ns) and "/" not in value[len(ns):]:
-            return f"{name}:{value[len(ns):]}"
-    return value

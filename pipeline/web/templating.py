@@ -30,7 +30,7 @@ class Templates:
     def __init__(self, folder: Path | None = None):
         if folder is not None and not folder.is_dir():
             raise InputError([Problem(Place(display_path(folder)), "the templates folder does not exist",
-                                      "give a folder of .html templates (see README.md, Restyling the pages)")])
+                                      "give a folder of .html templates (see README.md, Restyling the pages)", code="file-not-found")])
         self.folder = folder
         shipped = jinja2.FileSystemLoader(str(SHIPPED))
         own = [jinja2.FileSystemLoader(str(folder))] if folder is not None else []
@@ -74,4 +74,5 @@ def _errors():
             message = f"template {exc.name!r} not found"
         else:
             message = f"template error: {getattr(exc, 'message', None) or exc}"
-        raise InputError([Problem(Place(display_path(Path(file)) if file else "templates", line), message)]) from None
+        place = Place(display_path(Path(file)) if file else "templates", line)
+        raise InputError([Problem(place, message, code="template-error")]) from None

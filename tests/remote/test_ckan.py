@@ -9,7 +9,7 @@ from servers.ckan import FakeCkan
 
 from pipeline.cli import main
 from pipeline.errors import InputError, RemoteError
-from pipeline.release.catalog import DISTRIBUTIONS
+from pipeline.release.outputs import DISTRIBUTIONS
 from pipeline.release.publish import publish
 from pipeline.remote.ckan import push
 from pipeline.remote.http import Retry
