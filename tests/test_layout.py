@@ -85,3 +85,45 @@ def test_a_later_import_is_caught(tmp_path):
 def test_tests_mirror_the_layout():
     tests = ROOT / "tests"
     assert {p.name for p in tests.iterdir() if p.is_dir() and p.name in STAGES} == set(STAGES)
+
+
+#: Names that must be defined (assigned at module level, or as a function) in one module only.
+ONCE = ("LANGS", "DOWNLOADS", "DISTRIBUTIONS", "parse_q_list", "pick_language", "compact_iri", "_nt_term",
+        "load_settings")
+
+
+def definitions(path: Path) -> set:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+@pytest.mark.parametrize("name", ONCE)
+def test_defined_once(name):
+    where = [module_name(p) for p in MODULES if name in definitions(p)]
+    assert len(where) == 1, f"{name} is defined in {where}"
+
+
+def test_namespaces_are_spelled_out_only_in_vocab():
+    from pipeline.graph import vocab
+
+    namespaces = [v for k, v in vars(vocab).items() if k.isupper() and isinstance(v, str) and v.startswith("http")]
+    for path in MODULES:
+        if path.name == "vocab.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        for ns in namespaces:
+            assert f'"{ns}' not in text, f"{path.relative_to(PACKAGE)} spells out {ns}; use graph.vocab"
+
+
+def test_no_reference_to_documents_the_repository_does_not_have():
+    for path in MODULES:
+        for doc in ("DESIGN.md",):
+            assert doc not in path.read_text(encoding="utf-8") or (ROOT / doc).exists(), path

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..config import Settings
-from ..graph.vocab import DCAT, DCT, FOAF, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from ..graph.vocab import DCAT, DCT, FOAF, NUTS, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
 from .outputs import DISTRIBUTIONS, DUMPS
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -123,7 +123,7 @@ def catalogue(settings: Settings, files: dict) -> list:
         t.add(dataset, DCT + "language", language)
         t.typed(language, DCT + "LinguisticSystem")
         t.add(language, SKOS + "inScheme", N(EU + "language"))
-    for place in (N(EU + "country/FIN"), N("http://data.europa.eu/nuts/code/FI1D2")):
+    for place in (N(EU + "country/FIN"), N(NUTS + "FI1D2")):
         t.add(dataset, DCT + "spatial", place)
         t.typed(place, DCT + "Location")
     t.add(N(EU + "country/FIN"), SKOS + "inScheme", N(EU + "country"))
