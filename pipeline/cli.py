@@ -172,6 +172,7 @@ def json_outcome(exit_code: int, report=None, problems=()) -> str:
         "warnings": report.warning_count if report is not None else 0,
         "problems": [{**_where(p.place), "code": p.code, "message": p.message, "hint": p.hint or None}
                      for p in problems or []],
+        "notes": list(report.notes) if report is not None else [],
         "results": [{**_where(r.place), "severity": r.severity, "component": r.component, "message": r.message,
                      "focus": r.focus, "path": r.path or None, "value": r.value or None} for r in results],
     }, ensure_ascii=False, indent=2)
@@ -192,6 +193,7 @@ def print_report(report, fmt: str, base_iri: str = "") -> None:
 
         click.echo(report_turtle(report, base_iri).decode("utf-8"), nl=False)
         return
+    print_notes(report)
     current = None
     for result in report.results:
         if result.place.file != current:
@@ -200,6 +202,12 @@ def print_report(report, fmt: str, base_iri: str = "") -> None:
         click.echo(f"  {result.severity}: {result}")
     click.echo(f"{report.violation_count} violation(s), {report.warning_count} warning(s); "
                + ("conforms." if report.conforms else "does not conform."))
+
+
+def print_notes(report) -> None:
+    """The shapes that left the fast path, and why (see shapes/ in README.md)."""
+    for note in report.notes:
+        click.echo(f"Slower path: {note}")
 
 
 def print_summary(outcome, out_dir: Path, seconds: float) -> None:
@@ -213,6 +221,7 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
     click.echo(f"Validation: conforms, {report.warning_count} warning(s).")
     for result in report.results:
         click.echo(f"  {result.severity}: {result}")
+    print_notes(report)
     for note in outcome.built.notes:
         click.echo(f"Note: {note}")
     click.echo(f"Files in {out_dir}/:")

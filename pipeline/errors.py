@@ -61,6 +61,8 @@ CODES = {
     "not-a-language": "a language tag other than fi, sv or en",
     "not-in-list": "a value that is not one of those allowed",
     "template-error": "a page template that does not parse or render",
+    "rdf-syntax": "a Turtle file (shapes, ontology) that does not parse",
+    "shapes-error": "a shape that SHACL itself makes an error (SHACL-SHACL, forbidden SPARQL)",
     "too-many-problems": "the run stopped collecting problems",
     "input-error": "any other input that cannot be used",
     "internal-error": "a bug in koko (exit 4); run again with --debug and report it",

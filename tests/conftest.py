@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SHARED = ROOT.parent / "shared"
 BROKEN = ROOT / "tests" / "broken"  # the corpus of broken sources, one folder a case
+
+# Checked shapes graphs are cached (pipeline/check/shapes.py); the tests keep theirs apart.
+os.environ.setdefault("KOKO_CACHE", tempfile.mkdtemp(prefix="koko-test-cache-"))
 RELEASE = "2026-11-28"
 
 

@@ -6,11 +6,11 @@ a large one. Here each constraint is one query: the shape's targets are joined i
 query's WHERE clause, so `$this` (the same variable as `?this`) is bound by the join instead
 of being pre-bound node by node. The results are the ones SHACL defines (focus node, path,
 value, message with {?var} filled in, severity); tests/check/test_engines.py checks that they
-equal pySHACL's on the real data and the whole broken-source corpus.
+equal pySHACL's on the real data and the whole broken-source corpus, and
+tests/check/test_random_shapes.py on random rules.
 
-Supported: sh:select constraints on node shapes with sh:targetClass, sh:targetNode or
-sh:SPARQLTarget targets, sh:prefixes with sh:declare, sh:message, sh:severity,
-sh:deactivated. A rules file that uses anything else is refused, not half-evaluated.
+`sparql_scope` says whether the join gives pre-binding's answer for a query (else the shape
+goes to pySHACL) and which lines of the graph the query can match.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..graph.vocab import RDF, RDFS, SH, XSD
+from .sparql_scope import NotFast, check_allowed, scope
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
-SUPPORTED_SHAPE_KEYS = {RDF_TYPE.value} | {SH + k for k in ("targetClass", "targetNode", "target", "sparql", "severity",
-                                                             "deactivated", "message")} | \
-    {RDFS + "comment", RDFS + "label"}
+SHAPE_KEYS = {RDF_TYPE.value, RDFS + "comment", RDFS + "label"} | {
+    SH + k for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target", "sparql", "severity",
+                     "deactivated", "message", "name", "description", "prefixes", "declare")}
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,15 @@ class Constraint:
     query: str  # the constraint's SELECT with its prefixes and the shape's targets joined in
     messages: tuple
     severity: str
+    scope: str = "subset"  # "subset": only the lines `named` can match; "whole": the whole graph
+    named: frozenset = frozenset()  # predicates and classes the query can match
+    why: str = ""  # why the whole graph, when it is
 
 
 @dataclass(frozen=True)
 class RawResult:
-    """One result, engine-independent: IRIs bare, values as N-Triples terms."""
+    """One result, engine-independent: focus and value as N-Triples terms, path a bare IRI
+    ("" for none or a complex path), severity and component IRIs."""
 
     focus: str
     path: str
@@ -48,74 +53,92 @@ class RawResult:
     message: str
 
 
-class _Graph:
-    def __init__(self, store: ox.Store):
-        self.store = store
-
-    def objects(self, s, p: str) -> list:
-        return sorted((q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None)), key=str)
-
-    def value(self, s, p: str):
-        found = self.objects(s, p)
-        return found[0] if found else None
-
-
-def _prefixes(g: _Graph, node) -> str:
+def _prefixes(g, node) -> str:
     lines = set()
     for prefixes_node in g.objects(node, SH + "prefixes"):
         for decl in g.objects(prefixes_node, SH + "declare"):
-            lines.add(f"PREFIX {g.value(decl, SH + 'prefix').value}: <{g.value(decl, SH + 'namespace').value}>")
+            prefix, namespace = g.objects(decl, SH + "prefix"), g.objects(decl, SH + "namespace")
+            if prefix and namespace:
+                lines.add(f"PREFIX {prefix[0].value}: <{namespace[0].value}>")
     return "\n".join(sorted(lines)) + "\n"
 
 
-def _target_pattern(g: _Graph, shape) -> str:
+def _target_pattern(g, shape) -> str:
     parts = []
     for cls in g.objects(shape, SH + "targetClass"):
-        parts.append(f"{{ ?this <{RDF_TYPE.value}>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* {cls} }}")
+        parts.append(f"{{ ?this <{RDF_TYPE.value}>/<{RDFS}subClassOf>* {cls} }}")
     for node in g.objects(shape, SH + "targetNode"):
         parts.append(f"{{ VALUES ?this {{ {node} }} }}")
+    for p in g.objects(shape, SH + "targetSubjectsOf"):
+        parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?this {p} ?koko_o }} }}")
+    for p in g.objects(shape, SH + "targetObjectsOf"):
+        parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?koko_s {p} ?this }} }}")
     for target in g.objects(shape, SH + "target"):
-        select = g.value(target, SH + "select")
-        if ox.NamedNode(SH + "SPARQLTarget") not in g.objects(target, RDF_TYPE.value) or select is None:
-            raise ValueError(f"{shape}: only sh:SPARQLTarget targets are supported")
-        parts.append("{ " + _strip_prologue(select.value) + " }")
+        select = g.objects(target, SH + "select")
+        if ox.NamedNode(SH + "SPARQLTarget") not in g.objects(target, RDF_TYPE.value) or not select:
+            raise NotFast("a target other than a class, node, subjects-of, objects-of or SPARQL target")
+        parts.append("{ " + _strip_prologue(select[0].value) + " }")
     if not parts:
-        raise ValueError(f"{shape}: a SPARQL constraint needs a target")
-    return " UNION ".join(parts)
+        raise NotFast("no target the SPARQL path can join")
+    if any(isinstance(n, ox.Literal) for n in g.objects(shape, SH + "targetNode")):
+        raise NotFast("a literal as a target node")
+    # each focus node once: a node reached by two targets, or typed with a class and its
+    # subclass, would otherwise count twice in a constraint that aggregates
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join(parts) + " } }"
 
 
 def _strip_prologue(query: str) -> str:
-    return re.sub(r"(?is)^\s*(PREFIX\s+\S*\s*<[^>]*>\s*)*", "", query)
+    return re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", query)
 
 
 _OUTER_WHERE = re.compile(r"(?is)\bWHERE\s*\{")
 
 
-def load_constraints(shapes_turtle: str) -> list:
-    store = ox.Store()
-    store.load(shapes_turtle.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    g = _Graph(store)
+def constraints_of(g, shape) -> list:
+    """The SPARQL constraints of one node shape (`g` a shapes.ShapesGraph), each scoped."""
     true = ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
-    constraints = []
-    for shape in sorted({q.subject for q in store.quads_for_pattern(None, ox.NamedNode(SH + "sparql"), None)}, key=str):
-        keys = {q.predicate.value for q in store.quads_for_pattern(shape, None, None)}
-        if keys - SUPPORTED_SHAPE_KEYS:
-            raise ValueError(f"{shape}: only node shapes with targets and sh:sparql are supported here, not {sorted(keys - SUPPORTED_SHAPE_KEYS)}")
-        if g.value(shape, SH + "deactivated") == true:
+    if true in g.objects(shape, SH + "deactivated"):
+        return []
+    targets = _target_pattern(g, shape)
+    found = []
+    for node in g.objects(shape, SH + "sparql"):
+        if true in g.objects(node, SH + "deactivated"):
             continue
-        targets = _target_pattern(g, shape)
-        for node in g.objects(shape, SH + "sparql"):
-            if g.value(node, SH + "deactivated") == true:
-                continue
-            body = _strip_prologue(g.value(node, SH + "select").value)
-            if not re.search(r"(?is)^\s*SELECT\b[^{]*[$?]this\b", body):
-                raise ValueError(f"{shape}: the constraint's SELECT must project $this")
-            match = _OUTER_WHERE.search(body)
-            query = _prefixes(g, node) + body[: match.end()] + f" {targets} " + body[match.end():]
-            severity = g.value(node, SH + "severity") or g.value(shape, SH + "severity") or ox.NamedNode(SH + "Violation")
-            messages = tuple(sorted(m.value for m in g.objects(node, SH + "message")))
-            constraints.append(Constraint(shape.value, query, messages, severity.value))
-    return constraints
+        selects = g.objects(node, SH + "select")
+        if not selects:
+            raise NotFast("a SPARQL constraint without sh:select")
+        prologue, body, place = check_query(g, node, selects[0].value)
+        match = _OUTER_WHERE.search(body)
+        if match is None or not re.search(r"(?is)^\s*SELECT\b[^{]*[$?]this\b", body):
+            raise NotFast("a SELECT that does not project $this")
+        query = prologue + body[: match.end()] + f" {targets} " + body[match.end():]
+        how, named, why = scope(query, place)
+        try:
+            ox.Store().query(query)
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise NotFast(f"pyoxigraph cannot run the query as joined ({str(exc).splitlines()[0][:120]})") from None
+        severity = (g.objects(node, SH + "severity") or g.objects(shape, SH + "severity") or [ox.NamedNode(SH + "Violation")])[0]
+        messages = tuple(sorted(m.value for m in g.objects(node, SH + "message")))
+        found.append(Constraint(shape.value if isinstance(shape, ox.NamedNode) else str(shape), query, messages,
+                                severity.value, how, named | _iris_of(targets, prologue), why))
+    return found
+
+
+def check_query(g, node, select: str) -> tuple:
+    """(prologue, body, place) of a constraint's query, checked as SHACL requires."""
+    prologue, body, place = _prefixes(g, node), _strip_prologue(select), g.place_of(node)
+    check_allowed(prologue + body, place)
+    return prologue, body, place
+
+
+def _iris_of(text: str, prologue: str) -> frozenset:
+    """IRIs written in a query text, in full or with a declared prefix."""
+    declared = dict(re.findall(r"PREFIX\s+(\w*):\s*<([^>]*)>", prologue))
+    found = set(re.findall(r"<([^>\s]+)>", text))
+    for prefix, local in re.findall(r"(?<![\w?$])(\w+):([\w-]+)", text):
+        if prefix in declared:
+            found.add(declared[prefix] + local)
+    return frozenset(found)
 
 
 def store_of(nt: bytes) -> ox.Store:
@@ -126,39 +149,52 @@ def store_of(nt: bytes) -> ox.Store:
 
 
 def named_iris(constraints) -> frozenset:
-    """Every IRI the rules name: the predicates and classes they can match.
-
-    The rules in shapes/koko-rules.ttl write out every predicate and class they match (a
-    variable in those places is always narrowed with FILTER (?x IN (...)) or VALUES, which
-    names them too), so a triple whose predicate - or, for rdf:type, whose class - is not
-    named here cannot change what they find.
-    """
+    """Every predicate and class the subset-scoped constraints can match."""
     found = {RDF_TYPE.value, RDFS + "subClassOf"}
     for c in constraints:
-        declared = dict(re.findall(r"PREFIX\s+(\w*):\s*<([^>]*)>", c.query))
-        found.update(re.findall(r"<([^>\s]+)>", c.query))
-        for prefix, local in re.findall(r"(?<![\w?$])(\w+):([\w-]+)", c.query):
-            if prefix in declared:
-                found.add(declared[prefix] + local)
+        if c.scope == "subset":
+            found.update(c.named)
     return frozenset(found)
 
 
-def relevant_lines(lines, named: frozenset, each_line=None) -> list:
+SUBCLASS = ("<" + RDFS + "subClassOf>").encode()
+
+
+def relevant_lines(lines, named: frozenset, each_line=None, subclasses: bool = True) -> list:
     """The N-Triples lines (bytes, with their line ends) the rules can match: a named
-    predicate, a named class. `each_line` sees every line on the way (without its end)."""
+    predicate, or rdf:type with a named class or a subclass of one (`subclasses`: whether the
+    graph has any rdfs:subClassOf line at all). `each_line` sees every line on the way."""
     named_bytes = {iri.encode() for iri in named}
     type_predicate = RDF_TYPE.value.encode()
-    out = []
+    out, other_types, edges = [], [], []
     for line in lines:
         if len(line) < 2:
             continue
         if each_line is not None:
             each_line(line.rstrip(b"\n"))
-        s_end = line.index(b"> ")
-        p_end = line.index(b"> ", s_end + 2)
-        predicate = line[s_end + 3:p_end]
-        if predicate in named_bytes and (predicate != type_predicate or line.rstrip(b"\n")[p_end + 3:-3] in named_bytes):
+        s_end = line.index(b" ")
+        p_end = line.index(b"> ", s_end + 1)
+        predicate = line[s_end + 2:p_end]
+        if predicate == type_predicate:
+            obj = line.rstrip(b"\n")[p_end + 2:-2]
+            if obj[1:-1] in named_bytes:
+                out.append(line)
+            elif subclasses:
+                other_types.append((obj[1:-1], line))
+        elif predicate in named_bytes:
             out.append(line)
+            if predicate == SUBCLASS[1:-1]:
+                edges.append((line[1:s_end - 1], line.rstrip(b"\n")[p_end + 3:-3]))
+    if edges and other_types:  # instances of subclasses of a named class count as its instances
+        reach = set(named_bytes)
+        grew = True
+        while grew:
+            grew = False
+            for child, parent in edges:
+                if parent in reach and child not in reach:
+                    reach.add(child)
+                    grew = True
+        out.extend(line for cls, line in other_types if cls in reach)
     return out
 
 
@@ -180,7 +216,7 @@ def evaluate(store: ox.Store, constraints) -> list:
             value = solution["value"] if "value" in names else None
             path = solution["path"] if "path" in names else None
             for message in c.messages or ("",):
-                results.append(RawResult(focus.value, path.value if path is not None else "",
+                results.append(RawResult(str(focus), path.value if isinstance(path, ox.NamedNode) else "",
                                          str(value if value is not None else focus), c.severity,
                                          SH + "SPARQLConstraintComponent", _fill(message, solution, names)))
     return results

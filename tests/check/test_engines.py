@@ -13,7 +13,7 @@ import pytest
 from conftest import BROKEN, DATA
 
 from pipeline.check.sparql_rules import SH
-from pipeline.check.validate import report_turtle, rule_constraints, validate
+from pipeline.check.validate import project_shapes, report_turtle, validate
 from pipeline.errors import InputError
 from pipeline.graph.build import build
 from pipeline.graph.serialize import canonical_nt
@@ -36,10 +36,13 @@ def assert_same(fast, reference):
     assert fast.conforms == reference.conforms
 
 
-def test_every_rule_is_loaded():
-    shapes = {c.shape.rsplit("#", 1)[1] for c in rule_constraints(BASE)}
+def test_the_projects_shapes_all_take_the_fast_path():
+    plan = project_shapes(BASE).plan()
+    assert plan.notes == [] and plan.reference is None and plan.core is not None
+    shapes = {c.shape.rsplit("#", 1)[1] for c in plan.constraints}
     assert {"PeriodOrderShape", "FundingYearsShape", "FundingInPeriodShape", "DecisionInPeriodShape", "SharesAddUpShape",
             "CoFinancingShape", "AreaMunicipalitiesShape", "UniqueCodeShape"} <= shapes
+    assert {c.scope for c in plan.constraints} == {"subset"}
 
 
 def test_real_sources(settings):
