@@ -251,7 +251,8 @@ def _result(r: RawResult, built: Built, declared: frozenset) -> Result:
         name = r.path.rstrip("/").replace("#", "/").rsplit("/", 1)[-1]
         message = f"{name}: {GENERIC.get(component, component)}" if name else GENERIC.get(component, component)
     value = r.value or ""
-    if value and value != r.focus and _plain(value).strip('"<>') not in message:
+    shown = _plain(value).strip('"<>')
+    if value and value != r.focus and shown not in message and shown.rsplit("/", 1)[-1] not in message.split():
         message += f": {_plain(value)}"
     focus = r.focus[1:-1] if r.focus.startswith("<") else r.focus
     place = built.place(focus, r.path) or Place("(graph)")
