@@ -335,6 +335,10 @@ class ShapesGraph:
             for path in self.objects(s, SH + "path"):
                 if not isinstance(path, ox.NamedNode):
                     return "reference", "a property path other than a single predicate", []
+        for s in shapes:
+            for flag in self.objects(s, SH + "uniqueLang"):
+                if flag != ox.Literal("true", datatype=N(XSD + "boolean")):
+                    return "reference", "sh:uniqueLang other than true: pySHACL reads it as true", []
         unchecked = keys - NEUTRAL - CORE_CHECKED
         if unchecked:
             names = ", ".join(sorted(k.replace(SH, "sh:") for k in unchecked))

@@ -183,8 +183,14 @@ def _pyshacl(nt: bytes, shapes: str, shapes_format: str) -> list:
     from rdflib import Graph, URIRef
     from rdflib.namespace import SH as RSH
 
-    data = Graph().parse(data=nt, format="nt")
-    shapes_graph = Graph().parse(data=shapes, format=shapes_format)
+    import rdflib
+
+    normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # values as written, as in the data
+    try:
+        data = Graph().parse(data=nt, format="nt")
+        shapes_graph = Graph().parse(data=shapes, format=shapes_format)
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
     try:
         # allow_warnings stays off: it would also let a nested shape with only warnings conform,
         # which SHACL does not; whether the data conforms is decided from the results' severities
