@@ -117,7 +117,7 @@ def run(data: Path, shapes: Path, engine: str):
     return (not raw, rows)
 
 
-TESTS = tests()
+TESTS = tests() or [("the suite", None, None, None)]  # absent: one test that skips with the path
 
 
 @pytest.mark.parametrize("name,data,shapes,expected", TESTS, ids=[t[0] for t in TESTS])
@@ -136,4 +136,5 @@ def test_w3c_shacl_suite(name, data, shapes, expected):
 
 def test_the_suite_is_there_and_read():
     folder = suite()
+    assert TESTS[0][1] is not None
     assert len(TESTS) >= 100, f"{folder}: only {len(TESTS)} tests read"
