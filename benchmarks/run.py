@@ -1,7 +1,8 @@
 """Measure `koko publish` on generated sources against a naive rdflib + pySHACL baseline.
 
 For each size it generates a source folder (benchmarks/generate.py), then, each as its own
-process: `koko publish` (wall time, triples, triples per second, peak memory of the whole
+process: `koko publish` as a steward runs it (no flags: the static site included) and
+`koko publish --no-site` (wall time, triples, triples per second, peak memory of the whole
 process tree, sampled from /proc), and the baseline on the same graph (benchmarks/baseline.py:
 an rdflib Graph, rdflib's own Turtle, JSON-LD and N-Triples writers, pySHACL with default
 options). A baseline size whose estimate passes 10 minutes is skipped and said so. Prints a
@@ -83,7 +84,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1000,10000,100000", help="comma-separated sizes")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where the generated sources and outputs go")
-    parser.add_argument("--site", action="store_true", help="include the static site (output/site/)")
     args = parser.parse_args()
     sizes = [int(x) for x in args.rows.split(",")]
     koko = [sys.executable, "-m", "pipeline"]
@@ -92,11 +92,13 @@ def main() -> None:
     for rows in sizes:
         data = generate(rows, args.work / f"data-{rows}")
         out = args.work / f"out-{rows}"
-        run = measure(koko + ["publish", "--data", str(data), "--out", str(out), "--release-date", "2026-11-28",
-                              "--site" if args.site else "--no-site"])
+        run = measure(koko + ["publish", "--data", str(data), "--out", str(out), "--release-date", "2026-11-28"])
+        bare = measure(koko + ["publish", "--data", str(data), "--out", str(out) + "-no-site", "--release-date", "2026-11-28",
+                               "--no-site"])
         triples = sum(1 for _ in open(out / "koko.nt", "rb"))
         row = {"rows": rows, "triples": triples, "koko_s": run["seconds"], "koko_triples_per_s": round(triples / run["seconds"]),
-               "koko_peak_memory_mb": run["peak_rss_mb"]}
+               "koko_peak_memory_mb": run["peak_rss_mb"], "site_files": sum(1 for p in (out / "site").rglob("*") if p.is_file()),
+               "no_site_s": bare["seconds"], "no_site_peak_memory_mb": bare["peak_rss_mb"]}
         estimate = baseline_rate * triples * 1.3 if baseline_rate else None
         if estimate and estimate > BASELINE_LIMIT_S:
             row.update({"baseline_s": None, "baseline_skipped": f"estimated {estimate:.0f} s, over {BASELINE_LIMIT_S} s"})
@@ -118,12 +120,14 @@ def main() -> None:
 
 
 def print_table(results: list) -> None:
-    head = f"{'rows':>8} {'triples':>10} {'koko s':>8} {'triples/s':>10} {'peak MB':>8} {'baseline s':>11} {'ratio':>7}"
+    head = (f"{'rows':>8} {'triples':>10} {'koko s':>8} {'triples/s':>10} {'peak MB':>8} {'site files':>10} "
+            f"{'no-site s':>9} {'peak MB':>8} {'baseline s':>11} {'ratio':>7}")
     print("\n" + head + "\n" + "-" * len(head))
     for r in results:
         base = f"{r['baseline_s']:.2f}" if r.get("baseline_s") else "skipped"
         ratio = f"{r['speedup']}x" if r.get("speedup") else "-"
-        print(f"{r['rows']:>8} {r['triples']:>10} {r['koko_s']:>8.2f} {r['koko_triples_per_s']:>10} {r['koko_peak_memory_mb']:>8} {base:>11} {ratio:>7}")
+        print(f"{r['rows']:>8} {r['triples']:>10} {r['koko_s']:>8.2f} {r['koko_triples_per_s']:>10} {r['koko_peak_memory_mb']:>8} "
+              f"{r['site_files']:>10} {r['no_site_s']:>9.2f} {r['no_site_peak_memory_mb']:>8} {base:>11} {ratio:>7}")
         if r.get("baseline_skipped"):
             print(f"{'':>8} baseline skipped: {r['baseline_skipped']}")
 

@@ -55,5 +55,6 @@ def readme() -> str:
             "Written by `koko publish` (`make publish`); the whole folder is replaced on each run.\n"
             "Do not edit these files: edit the sources in `data/` and publish again.\n\n"
             "| file | what |\n| --- | --- |\n" + rows
-            + "| `site/` | a static web site: an HTML page and Turtle and JSON-LD files for every IRI, with web-server "
-              "configuration for content negotiation |\n")
+            + "| `site/` | a static web site: an HTML page and Turtle and JSON-LD files for every IRI of a kind with "
+              "at most 5,000 things (`koko serve` answers for the larger kinds), with web-server configuration for "
+              "content negotiation |\n")

@@ -129,8 +129,14 @@ def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, p
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
     SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    pages = Site.from_triples(serialize.parse_nt(nt), ontology, settings, endpoint=settings.sparql_endpoint)
-    staging.write_many(render_site(pages, outputs.DOWNLOADS, part, parts))
+    pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint)
+    batch: dict = {}
+    for name, data in render_site(pages, outputs.DOWNLOADS, part, parts):  # written as it is rendered
+        batch[name] = data
+        if len(batch) >= 600:
+            staging.write_many(batch)
+            batch = {}
+    staging.write_many(batch)
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
 

@@ -49,19 +49,18 @@ server {
 """
 
 
-def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1) -> dict:
-    """Relative path -> bytes of the static site's files; with `parts`, only share `part` of
-    them (the IRIs are dealt out in turn), so that two processes can each write half."""
-    files = {} if part else {
-        "index.html": site.landing("fi", downloads=downloads).encode("utf-8"),
-        "query.html": site.query_page("fi").encode("utf-8"),
-        "def/koko.html": site.ontology_page("fi").encode("utf-8"),
-        ".htaccess": HTACCESS.encode("utf-8"),
-        "nginx.conf.example": NGINX.encode("utf-8"),
-    }
+def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1):
+    """(relative path, bytes) of the static site's files, one at a time, so that a large
+    site is never held whole; with `parts`, only share `part` of them (the IRIs are dealt
+    out in turn), so that two processes can each write half."""
+    if not part:
+        yield "site/index.html", site.landing("fi", downloads=downloads).encode("utf-8")
+        yield "site/query.html", site.query_page("fi").encode("utf-8")
+        yield "site/def/koko.html", site.ontology_page("fi").encode("utf-8")
+        yield "site/.htaccess", HTACCESS.encode("utf-8")
+        yield "site/nginx.conf.example", NGINX.encode("utf-8")
     for iri in site.things()[part::parts]:
-        local = site.href(iri).lstrip("/")
-        files[local + ".html"] = site.page(iri, "fi").encode("utf-8")
-        files[local + ".ttl"] = site.rdf(iri, "ttl")
-        files[local + ".jsonld"] = site.rdf(iri, "jsonld")
-    return {"site/" + name: data for name, data in files.items()}
+        local = "site" + site.href(iri)
+        yield local + ".html", site.page(iri, "fi").encode("utf-8")
+        yield local + ".ttl", site.rdf(iri, "ttl")
+        yield local + ".jsonld", site.rdf(iri, "jsonld")

@@ -35,9 +35,26 @@ def _signals_held():
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
+def _remove_in_background(folder: Path) -> None:
+    """Delete a folder without waiting for it: deleting thousands of small files takes longer
+    than writing them, and nothing needs it gone before koko exits."""
+    if not hasattr(os, "fork"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    pid = os.fork()
+    if pid == 0:  # the child: its own session, so Ctrl-C in the terminal does not reach it
+        try:
+            os.setsid()
+            shutil.rmtree(folder, ignore_errors=True)
+        finally:
+            os._exit(0)
+
+
 def recover(out_dir: Path) -> None:
     """Put back a previous output that a killed run left moved aside."""
     out_dir = out_dir.resolve()
+    for trash in out_dir.parent.glob(f".{out_dir.name}.trash-*"):  # left by a run that stopped
+        shutil.rmtree(trash, ignore_errors=True)
     if out_dir.exists():
         for stale in out_dir.parent.glob(f".{out_dir.name}.old-*"):
             shutil.rmtree(stale, ignore_errors=True)
@@ -80,9 +97,23 @@ class Staging:
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        if not self._keep(name, path, data):
+            with open(path, "wb") as fh:
+                fh.write(data)
         self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
+
+    def _keep(self, name: str, path: Path, data: bytes) -> bool:
+        """Link the previous release's file when it holds exactly these bytes: the outputs are
+        deterministic, so a publish after a small edit rewrites only what changed, and a
+        link costs a small fraction of writing a file on a slow disk."""
+        previous = self.out_dir / name
+        try:
+            if previous.stat().st_size != len(data) or previous.read_bytes() != data:
+                return False
+            os.link(previous, path)
+            return True
+        except OSError:  # no previous file, another file system, no hard links here
+            return False
 
     def write_many(self, files: dict, threads: int = 8) -> None:
         """Write many small files at once: creating a file waits on the disk, not the CPU,
@@ -104,7 +135,9 @@ class Staging:
                 os.rename(self.out_dir, old)
                 os.rename(self.tmp, self.out_dir)
                 self.committed = True
-                shutil.rmtree(old, ignore_errors=True)
+                trash = self.parent / f".{self.out_dir.name}.trash-{os.getpid()}"
+                os.rename(old, trash)  # never put back by recover(): it may be half deleted
+                _remove_in_background(trash)
             else:
                 os.rename(self.tmp, self.out_dir)
                 self.committed = True

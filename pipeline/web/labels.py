@@ -88,6 +88,9 @@ _UI = {
     "property": ("Ominaisuus", "Egenskap", "Property"),
     "value": ("Arvo", "Värde", "Value"),
     "from": ("Mistä", "Från", "From"),
+    "bulk": ("Näillä on sivut vain palvelimella (koko serve), SPARQL-kyselyinä ja latauksissa:",
+             "Dessa har sidor bara på servern (koko serve), via SPARQL och i nedladdningarna:",
+             "These have pages only on the server (koko serve), through SPARQL and in the downloads:"),
 }
 
 #: Term IRI -> {language: name}.

@@ -23,6 +23,10 @@ from .templating import Templates
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", VCARD + "fn", DCT + "title", RDFS + "label", SCHEMA + "text")
 QUERIES_DIR = PACKAGE_ROOT / "queries"
+#: A kind of thing (id/<kind>/) with more things than this gets no static pages: there are
+#: too many files for a static host to be worth writing (at 100,000 funding decisions, some
+#: 300,000), and `koko serve` answers for each of them from its store.
+SITE_KIND_LIMIT = 5000
 #: The RDF forms of one thing's page: suffix and media type, and the link's label.
 ALTERNATES = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"))
 RDF_LABELS = ("Turtle", "JSON-LD", "N-Triples")
@@ -36,6 +40,7 @@ class Site:
     ontology: dict = field(default_factory=lambda: defaultdict(list))  # term -> [(p, o)]
     endpoint: str = "/sparql"
     templates: Templates = field(default=None)  # the shipped templates unless a steward's are given
+    bulk: dict = field(default_factory=dict)  # kind -> number of things: kinds without static pages
 
     def __post_init__(self):
         if self.templates is None:
@@ -43,9 +48,41 @@ class Site:
 
     @classmethod
     def from_output(cls, out_dir: Path, settings: Settings, endpoint: str = "/sparql") -> "Site":
-        return cls.from_triples(ox.parse(path=str(out_dir / "koko.nt"), format=ox.RdfFormat.N_TRIPLES),
-                                ox.parse(path=str(out_dir / "ontology.ttl"), format=ox.RdfFormat.TURTLE),
-                                settings, endpoint)
+        return cls.from_nt((out_dir / "koko.nt").read_bytes(),
+                           ox.parse(path=str(out_dir / "ontology.ttl"), format=ox.RdfFormat.TURTLE),
+                           settings, endpoint)
+
+    @classmethod
+    def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, endpoint: str = "/sparql",
+                limit: int | None = None) -> "Site":
+        """The site of a canonical (sorted) N-Triples graph, holding only the kinds of thing
+        with at most `limit` things (`bulk` counts the others). Sorted by subject, each kind's
+        lines are one stretch of the bytes, so the large kinds are cut out without reading their
+        lines; what they refer to is not listed under "Referenced by" (SPARQL finds it)."""
+        limit = SITE_KIND_LIMIT if limit is None else limit
+        id_base = (settings.base_iri + "id/").encode()
+        typed = b"> <" + RDF.encode() + b"type> "
+        kinds, big, kept, pos, start = {}, set(), [], 0, 0
+        head = re.compile(rb"<" + re.escape(id_base) + rb"([^/>]+)/")
+        while pos < len(nt):  # one kind's stretch at a time: a find for its last line, no line loop
+            match = head.match(nt, pos)
+            if match is None:
+                pos = nt.find(b"\n", pos) + 1 or len(nt)
+                continue
+            kind = match.group(1)
+            last = nt.rfind(b"\n<" + id_base + kind + b"/")
+            end = nt.find(b"\n", max(last + 1, pos)) + 1 or len(nt)
+            kinds[kind] = nt.count(typed, pos, end)  # things, near enough: a thing has one type or two
+            if kinds[kind] > limit:
+                big.add(kind)
+                kept.append(nt[start:pos])
+                start = end
+            pos = end
+        kept.append(nt[start:])
+        site = cls.from_triples(ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES), ontology_triples, settings,
+                                endpoint)
+        site.bulk = {k.decode(): kinds[k] for k in sorted(big)}
+        return site
 
     @classmethod
     def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql") -> "Site":
@@ -84,11 +121,11 @@ class Site:
         return iri
 
     # -- labels --------------------------------------------------------------------------
-    def names(self, iri: str) -> dict:
+    def names(self, iri: str, pairs: list | None = None) -> dict:
         """Language -> name of a thing, every language filled (fi, then en, then sv, then any)."""
         found: dict = {}
         for p in LABEL_PROPERTIES:
-            for pred, o in self.out.get(iri, []) + self.ontology.get(iri, []):
+            for pred, o in (self.out.get(iri, []) if pairs is None else pairs) + self.ontology.get(iri, []):
                 if pred == p and isinstance(o, ox.Literal):
                     found.setdefault(o.language or "", o.value)
             if found:
@@ -96,7 +133,7 @@ class Site:
         if not found and iri in STANDARD:
             found = dict(STANDARD[iri])
         if not found:
-            notation = [o.value for p, o in self.out.get(iri, []) if p == SKOS + "notation"]
+            notation = [o.value for p, o in (self.out.get(iri, []) if pairs is None else pairs) if p == SKOS + "notation"]
             found = {"": notation[0] if notation else _tail(iri)}
         best = [found.get(k) for k in ("fi", "en", "sv", "")] + list(found.values())
         fallback = next(v for v in best if v)
@@ -109,8 +146,9 @@ class Site:
     def render(self, template: str, lang: str, fixed: bool, **context) -> str:
         return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint, **context)
 
-    def page(self, iri: str, lang: str = "fi", fixed: bool = False) -> str:
-        pairs = self.out.get(iri, [])
+    def page(self, iri: str, lang: str = "fi", fixed: bool = False, pairs: list | None = None) -> str:
+        """A thing's page; `pairs` its (property, value) pairs when the site does not hold them."""
+        pairs = self.out.get(iri, []) if pairs is None else pairs
         rows = [{"property": p, "href": self.href(p), "names": self.term_names(p),
                  "objects": [self.value(o) for o in sorted(values, key=_sort_key)]}
                 for p, values in _group(pairs) if p != RDF + "type"]
@@ -118,7 +156,7 @@ class Site:
                  for p, o in sorted(pairs, key=lambda x: str(x[1])) if p == RDF + "type"]
         incoming = [{"href": self.href(s), "names": self.names(s), "property_names": self.term_names(p)}
                     for s, p in sorted(self.inc.get(iri, [])) if not s.startswith(self.base + "id/statement/")]
-        names = self.names(iri)
+        names = self.names(iri, pairs)
         return self.render("page.html", lang, fixed, title=names, names=names, iri=iri, local=self.href(iri),
                            types=types, rows=rows, incoming=incoming, alternates=ALTERNATES,
                            downloads=[(ext, media, label) for (ext, media), label in zip(ALTERNATES, RDF_LABELS)])
@@ -134,8 +172,9 @@ class Site:
             return {"kind": "link", "href": iri}
         return {"kind": "literal", "text": o.value, "lang": o.language}
 
-    def rdf(self, iri: str, fmt: str) -> bytes:
-        nt = serialize.nt_of([ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in self.out.get(iri, [])])
+    def rdf(self, iri: str, fmt: str, pairs: list | None = None) -> bytes:
+        pairs = self.out.get(iri, []) if pairs is None else pairs
+        nt = serialize.nt_of([ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in pairs])
         if fmt == "ttl":
             return serialize.to_turtle(nt, self.base, only_used=True)
         if fmt == "nt":
@@ -147,6 +186,7 @@ class Site:
         cat = self.settings.catalogue
         programme = self.base + "id/programme/koko"
         return self.render("landing.html", lang, fixed, title=cat["title"], catalogue=cat, downloads=downloads,
+                           bulk=self.bulk,
                            programme={"href": self.href(programme), "names": self.names(programme)},
                            examples=[self.example(path) for path in sorted(QUERIES_DIR.glob("*.rq"))])
 

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 import requests
 
 from ..config import Settings
@@ -150,23 +151,45 @@ class App:
 
     def resource(self, path: str, environ, lang: str, fixed: bool):
         stem, _, suffix = path.rpartition(".")
-        if suffix in SUFFIXES and "/" not in suffix and self.site.iri_for(stem):
-            iri, fmt, vary = self.site.iri_for(stem), suffix, []
+        pairs = None
+        if suffix in SUFFIXES and "/" not in suffix and self.thing(stem):
+            (iri, pairs), fmt, vary = self.thing(stem), suffix, []
         else:
-            iri = self.site.iri_for(path)
-            if iri is None:
+            found = self.thing(path)
+            if found is None:
                 return _text("404 Not Found", f"no such thing: {path}\n")
+            iri, pairs = found
             fmt = negotiate(environ.get("HTTP_ACCEPT"))
             vary = [("Vary", "Accept, Accept-Language")]
             if fmt is None:
                 return _text("406 Not Acceptable", "available: text/html, text/turtle, application/ld+json, application/n-triples\n", vary)
         if fmt == "html":
-            body = self.site.page(iri, lang, fixed).encode()
+            body = self.site.page(iri, lang, fixed, pairs).encode()
         else:
-            body = self.site.rdf(iri, fmt)
+            body = self.site.rdf(iri, fmt, pairs)
         links = [("Link", f'<{self.site.href(iri)}.{e}>; rel="alternate"; type="{m}"')
                  for e, m in ALTERNATES]
         return "200 OK", [("Content-Type", MEDIA[fmt])] + vary + links, body
+
+    def thing(self, path: str):
+        """(IRI, its (property, value) pairs or None when the site holds them) of a path; a
+        thing of a kind too large for the site's memory is read from the store."""
+        iri = self.site.iri_for(path)
+        if iri is not None:
+            return iri, None
+        kind = path.strip("/").split("/")
+        if len(kind) != 3 or kind[0] != "id" or kind[1] not in self.site.bulk or not kind[2]:
+            return None
+        iri = self.site.base + path.lstrip("/")
+        try:
+            answer = self.session.post(self.sparql_url + "/query", timeout=QUERY_TIMEOUT_S,
+                                       data=f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}".encode(),
+                                       headers={"Content-Type": "application/sparql-query", "Accept": MEDIA["nt"]})
+            answer.raise_for_status()
+            pairs = [(t.predicate.value, t.object) for t in ox.parse(answer.content, format=ox.RdfFormat.N_TRIPLES)]
+        except (requests.RequestException, SyntaxError, ValueError):
+            return None
+        return (iri, sorted(pairs, key=lambda po: (po[0], str(po[1])))) if pairs else None
 
     # -- SPARQL ------------------------------------------------------------------------------
     def sparql(self, method: str, environ, query: dict):

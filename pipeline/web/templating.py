@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..config import LANGS
 from ..errors import InputError, Place, Problem
@@ -26,19 +26,39 @@ SHIPPED = Path(__file__).resolve().parent / "templates"
 PAGES = ("page.html", "landing.html", "query.html", "vocabulary.html")
 
 
+def texts(names: dict, tag: str = "span") -> Markup:
+    """A text in every language, each in an element of its own; the page's CSS shows one."""
+    return Markup("".join(f'<{tag} class="t" lang="{lang}">{escape(names[lang])}</{tag}>' for lang in LANGS))
+
+
+def value(v: dict) -> Markup:
+    """One value of a property (see Site.value): a thing by its name, an e-mail or phone
+    link, another web address, or a literal with its language tag."""
+    kind = v["kind"]
+    if kind == "thing":
+        return Markup(f'<a href="{escape(v["href"])}">{texts(v["names"])}</a>')
+    if kind == "contact":
+        return Markup(f'<a href="{escape(v["href"])}">{escape(v["text"])}</a>')
+    if kind == "link":
+        return Markup(f'<a href="{escape(v["href"])}">{escape(v["href"])}</a>')
+    lang = f'<span class="lang">{escape(v["lang"])}</span>' if v.get("lang") else ""
+    return Markup(f"{escape(v['text'])}{lang}")
+
+
 class Templates:
     def __init__(self, folder: Path | None = None):
         if folder is not None and not folder.is_dir():
             raise InputError([Problem(Place(display_path(folder)), "the templates folder does not exist",
                                       "give a folder of .html templates (see README.md, Restyling the pages)", code="file-not-found")])
         self.folder = folder
+        self._assets: dict = {}
         shipped = jinja2.FileSystemLoader(str(SHIPPED))
         own = [jinja2.FileSystemLoader(str(folder))] if folder is not None else []
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(own + [shipped, jinja2.PrefixLoader({"koko": shipped})]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             auto_reload=False, keep_trailing_newline=True)
-        self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset)
+        self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset, t=texts, value=value)
         with _errors():
             self.pages = {name: self.env.get_template(name) for name in PAGES}
 
@@ -47,10 +67,11 @@ class Templates:
             return self.pages[name].render(**context)
 
     def asset(self, name: str) -> Markup:
-        """A stylesheet or script, inlined as it is (not parsed as a template)."""
-        with _errors():
-            source, _, _ = self.env.loader.get_source(self.env, name)
-        return Markup(source)
+        """A stylesheet or script, inlined as it is (not parsed as a template); read once."""
+        if name not in self._assets:
+            with _errors():
+                self._assets[name] = Markup(self.env.loader.get_source(self.env, name)[0])
+        return self._assets[name]
 
 
 @contextmanager

@@ -6,11 +6,13 @@ import sys
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from conftest import RELEASE, ROOT
 from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from pipeline.cli import main
 from pipeline.errors import NonConformingError
 from pipeline.release.publish import publish
 from pipeline.sources.settings import load_settings
@@ -109,3 +111,22 @@ def test_fast_path_and_plain_rdflib_path_publish_the_same_bytes(tmp_path):
     for name in names:
         assert (tmp_path / "fast" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
     assert plain.report.results == fast.report.results
+
+
+def test_a_publish_keeps_what_did_not_change_and_rewrites_what_did(data_dir, tmp_path):
+    """Unchanged files are hard links to the previous release's; changed or tampered ones are
+    written anew, so the output is always what this run computed."""
+    out = tmp_path / "out"
+    args = ["publish", "--data", str(data_dir), "--out", str(out), "--release-date", RELEASE]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    fresh = {name: (out / name).read_bytes() for name in ("koko.ttl", "site/id/area/kuopio.html")}
+    inode = {name: (out / name).stat().st_ino for name in fresh}
+    ontology = (out / "ontology.ttl").read_bytes()
+    (out / "ontology.ttl").write_bytes(ontology.replace(b"KOKO", b"K0K0"))  # tampered, same size
+    contacts = data_dir / "contacts.csv"
+    contacts.write_text(contacts.read_text(encoding="utf-8").replace("Seutukehittäjä", "Kehittäjä"), encoding="utf-8")
+    assert CliRunner().invoke(main, args).exit_code == 0
+    assert (out / "site/id/area/kuopio.html").stat().st_ino == inode["site/id/area/kuopio.html"]  # kept
+    assert (out / "site/id/area/kuopio.html").read_bytes() == fresh["site/id/area/kuopio.html"]
+    assert b"Kehitt\xc3\xa4j\xc3\xa4" in (out / "site/id/contact/olli-kokander.html").read_bytes()
+    assert (out / "ontology.ttl").read_bytes() == ontology
