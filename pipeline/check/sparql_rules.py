@@ -24,9 +24,6 @@ from ..graph.vocab import RDF, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
 RDF_TYPE = ox.NamedNode(RDF + "type")
-SHAPE_KEYS = {RDF_TYPE.value, RDFS + "comment", RDFS + "label"} | {
-    SH + k for k in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target", "sparql", "severity",
-                     "deactivated", "message", "name", "description", "prefixes", "declare")}
 
 
 @dataclass(frozen=True)
