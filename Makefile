@@ -29,6 +29,6 @@ test: $(STAMP) ## Run the test suite
 bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)
 	$(BIN)/python benchmarks/run.py
 
-clean: ## Remove the virtual environment and caches (output/ stays)
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+clean: ## Remove the virtual environment, caches, test artifacts and benchmark data (output/ stays)
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info test-artifacts benchmarks/work
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

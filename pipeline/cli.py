@@ -289,9 +289,11 @@ def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
 @DATA_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--query-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds a SPARQL query may run; one that runs over is stopped and answered 503.")
 @TEMPLATES_OPTION
 @click.pass_context
-def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, templates: Path | None) -> None:
+def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, query_timeout: int, templates: Path | None) -> None:
     """Serve the published graph: pages for every IRI, downloads, a read-only SPARQL endpoint."""
     from .web.serve import serve as run_server
 
@@ -300,10 +302,10 @@ def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, templates: P
         settings = settings_from(data_dir, templates=templates)
 
         def ready(url: str) -> None:
-            click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql); started in "
-                       f"{time.perf_counter() - start:.2f} s. Ctrl-C stops.", err=True)
+            click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql, queries stopped after "
+                       f"{query_timeout} s); started in {time.perf_counter() - start:.2f} s. Ctrl-C stops.", err=True)
 
-        run_server(settings, out_dir, host, port, ready)
+        run_server(settings, out_dir, host, port, ready, query_timeout)
 
     run(ctx, action)
 

@@ -29,7 +29,9 @@ from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language
 from .pages import ALTERNATES, Site
 
 MAX_RESULT_BYTES = 50 * 1024 * 1024
-QUERY_TIMEOUT_S = 30
+QUERY_TIMEOUT_S = 10
+#: What the Oxigraph server writes into an answer it stops at its time limit (status 200 sent).
+CANCELLED = b"The SPARQL operation has been cancelled"
 
 
 def _stop_with_parent() -> None:
@@ -101,8 +103,10 @@ def wait_until_up(url: str, proc=None, seconds: float = 30) -> None:
 class App:
     """The WSGI application of the pages, the downloads and the /sparql proxy."""
 
-    def __init__(self, site: Site, out_dir: Path, sparql_url: str, max_bytes: int = MAX_RESULT_BYTES):
+    def __init__(self, site: Site, out_dir: Path, sparql_url: str, max_bytes: int = MAX_RESULT_BYTES,
+                 timeout_s: int = QUERY_TIMEOUT_S):
         self.site = site
+        self.timeout_s = timeout_s
         self.out_dir = out_dir.resolve()
         self.sparql_url = sparql_url
         self.max_bytes = max_bytes
@@ -210,35 +214,43 @@ class App:
         if not text.strip():
             return _text("400 Bad Request", "give a SPARQL query: ?query=..., a form field query, or a body of type application/sparql-query\n")
         accept = environ.get("HTTP_ACCEPT") or "application/sparql-results+json"
-        try:
-            answer = self.session.post(self.sparql_url + "/query", data=text.encode("utf-8"), stream=True, timeout=QUERY_TIMEOUT_S + 5,
+        over = _text("503 Service Unavailable", f"the query ran over the time limit of {self.timeout_s} s and was "
+                     "stopped; narrow it or add a LIMIT\n", [("Retry-After", "10")])
+        try:  # the whole answer is read before a status is sent: a query stopped midway is an error
+            answer = self.session.post(self.sparql_url + "/query", data=text.encode("utf-8"), stream=True,
+                                       timeout=self.timeout_s * 2 + 5,
                                        headers={"Content-Type": "application/sparql-query", "Accept": accept})
+            chunks, size = [], 0
+            for chunk in answer.iter_content(65536):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    answer.close()
+                    return _text("400 Bad Request", f"the result is larger than {self.max_bytes} bytes; add a LIMIT\n")
+                chunks.append(chunk)
+        except requests.Timeout:
+            return over
         except requests.RequestException:
-            return _text("503 Service Unavailable", "the SPARQL engine is not answering\n")
-        chunks, size = [], 0
-        for chunk in answer.iter_content(65536):
-            size += len(chunk)
-            if size > self.max_bytes:
-                answer.close()
-                return _text("400 Bad Request", f"the result is larger than {self.max_bytes} bytes; add a LIMIT\n")
-            chunks.append(chunk)
+            return _text("503 Service Unavailable", "the SPARQL engine is not answering\n", [("Retry-After", "10")])
+        body = b"".join(chunks)
+        if body.endswith(CANCELLED):
+            return over
         headers = [("Content-Type", answer.headers.get("Content-Type", "application/octet-stream")), ("Vary", "Accept")]
-        return f"{answer.status_code} {answer.reason}", headers, b"".join(chunks)
+        return f"{answer.status_code} {answer.reason}", headers, body
 
 
 def _text(status: str, text: str, extra=None):
     return status, [("Content-Type", "text/plain; charset=utf-8")] + list(extra or []), text.encode("utf-8")
 
 
-def serve(settings: Settings, out_dir: Path, host: str, port: int, ready=None) -> None:
+def serve(settings: Settings, out_dir: Path, host: str, port: int, ready=None, timeout_s: int = QUERY_TIMEOUT_S) -> None:
     """Run until interrupted. `ready(url)` is called once both servers answer."""
     from waitress import create_server
 
     if not (out_dir / "koko.nt").is_file():
         raise InputError(f"{out_dir}/koko.nt not found; run `koko publish` first")
-    with oxigraph_server(out_dir) as sparql_url:
+    with oxigraph_server(out_dir, timeout_s) as sparql_url:
         site = Site.from_output(out_dir, settings, endpoint="/sparql")
-        server = create_server(App(site, out_dir, sparql_url), host=host, port=port, threads=4)
+        server = create_server(App(site, out_dir, sparql_url, timeout_s=timeout_s), host=host, port=port, threads=4)
         if ready:
             ready(f"http://{host}:{server.effective_port}")
         try:

@@ -248,3 +248,27 @@ def test_stopping_serve_stops_its_store(published):
         while Path(f"/proc/{child}").exists() and "zombie" not in Path(f"/proc/{child}/status").read_text() and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not Path(f"/proc/{child}").exists() or "zombie" in Path(f"/proc/{child}/status").read_text()
+
+
+def test_a_query_over_the_time_limit_is_an_error_not_a_cut_result(published):
+    """The store stops a query at its limit after sending 200 and part of the result; the
+    endpoint reads the whole answer first and says 503 instead."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--out", str(published), "--data",
+                             str(ROOT / "data"), "--port", str(port), "--query-timeout", "1"],
+                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert "Serving" in line and "queries stopped after 1 s" in line, line
+        url = f"http://127.0.0.1:{port}/sparql"
+        heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+        answer = requests.post(url, data=heavy, timeout=120,
+                               headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
+        assert answer.status_code == 503, answer.text[:300]
+        assert "time limit of 1 s" in answer.text and answer.headers["Retry-After"]
+        light = requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"},
+                             timeout=30)
+        assert light.status_code == 200 and light.json()["boolean"] is True
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=30)
