@@ -198,7 +198,7 @@ class ShapesGraph:
             return
         reasons: dict = {}
         for r in report.results:
-            focus = _term(r.focus_node)
+            focus = parse_term(r.focus_node)
             place = self.place_of(focus) if isinstance(focus, ox.NamedNode) else None
             if r.path == f"<{SH}path>":
                 reason = "its sh:path is not a well-formed property path"
@@ -382,7 +382,8 @@ def _nt(store: Triples) -> str:
     return ox.serialize(list(store), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
 
 
-def _term(text: str):
+def parse_term(text: str):
+    """One RDF term written in N-Triples (`<iri>`, `_:b`, `"x"^^<dt>`) as a pyoxigraph term."""
     if text.startswith("_:"):
         return ox.BlankNode(text[2:])
     if text.startswith("<"):

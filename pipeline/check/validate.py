@@ -28,7 +28,7 @@ from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import InputError, Place, Problem
 from ..graph.build import Built, literal
 from ..graph.vocab import RDF, SH, XSD
-from .shapes import ShapesFile, ShapesGraph, unguarded
+from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, named_iris, relevant_lines, store_of
 
 CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
@@ -218,9 +218,7 @@ def _canonical(r: RawResult) -> RawResult:
 
 @lru_cache(maxsize=65536)
 def _term(text: str) -> str:
-    if text.startswith(("<", "_:")):
-        return text
-    return str(next(iter(ox.parse(f"<x:s> <x:p> {text} .".encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))).object)
+    return text if text.startswith(("<", "_:")) else str(parse_term(text))
 
 
 def rdflib_round_trip(lines: list) -> list:

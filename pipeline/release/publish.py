@@ -77,11 +77,12 @@ def _validate(built, nt: bytes, settings: Settings, engine: str):
     return report, counting.stats(settings, nt)
 
 
-def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None):
+def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
+                       templates: Templates | None = None):
     """The second worker's share: validation, the counts, and half of the static site."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine)
-    return report, stats, write_site(nt, settings, staging, 1, 2) if staging is not None else {}
+    return report, stats, write_site(nt, settings, staging, 1, 2, templates) if staging is not None else {}
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
@@ -125,11 +126,12 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
 
 
-def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1) -> dict:
+def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
+               templates: Templates | None = None) -> dict:
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
     SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint)
+    pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates)
     batch: dict = {}
     for name, data in render_site(pages, outputs.DOWNLOADS, part, parts):  # written as it is rendered
         batch[name] = data
@@ -150,14 +152,14 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
             site: bool = True) -> Outcome:
     """Load, build and sort in one child process; validate in another while the outputs are
     written to a staging folder; swap the folder in when the graph conforms."""
-    if site:
-        Templates(settings.templates)  # a broken template stops the run before any work
+    # compiled once, before any work (a broken template stops the run), and shared by both processes
+    templates = Templates(settings.templates) if site else None
     with Staging(out_dir) as staging:
         sources, built, timings, staging.files["koko.nt"] = parallel.start(
             lambda: _graph(settings, progress, engine, staging)).result()
         nt = (staging.tmp / "koko.nt").read_bytes()
         start = time.perf_counter()
-        job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None))
+        job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates))
         try:
             progress("validate and render")
             outcome = Outcome(sources, built, None, nt, timings=timings)
@@ -165,7 +167,7 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
             try:
                 render(outcome, settings, staging)
                 if site:
-                    write_site(nt, settings, staging, 0, 2)
+                    write_site(nt, settings, staging, 0, 2, templates)
             finally:
                 gc.enable()
             timings["render"] = time.perf_counter() - start

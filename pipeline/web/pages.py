@@ -54,7 +54,7 @@ class Site:
 
     @classmethod
     def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, endpoint: str = "/sparql",
-                limit: int | None = None) -> "Site":
+                limit: int | None = None, templates: Templates | None = None) -> "Site":
         """The site of a canonical (sorted) N-Triples graph, holding only the kinds of thing
         with at most `limit` things (`bulk` counts the others). Sorted by subject, each kind's
         lines are one stretch of the bytes, so the large kinds are cut out without reading their
@@ -80,13 +80,14 @@ class Site:
             pos = end
         kept.append(nt[start:])
         site = cls.from_triples(ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES), ontology_triples, settings,
-                                endpoint)
+                                endpoint, templates)
         site.bulk = {k.decode(): kinds[k] for k in sorted(big)}
         return site
 
     @classmethod
-    def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql") -> "Site":
-        site = cls(settings, endpoint=endpoint)
+    def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql",
+                     templates: Templates | None = None) -> "Site":
+        site = cls(settings, endpoint=endpoint, templates=templates)
         for t in triples:
             site.add(t.subject, t.predicate, t.object)
         for t in ontology_triples:
