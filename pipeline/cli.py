@@ -288,24 +288,36 @@ def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
 @OUT_OPTION
 @DATA_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=int)
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0: any free port (printed).")
 @click.option("--query-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
               help="Seconds a SPARQL query may run; one that runs over is stopped and answered 503.")
+@click.option("--max-queries", default=0, type=click.IntRange(0, 1000),
+              help="SPARQL queries running at once; twice as many more wait briefly. Default: twice the cores.")
+@click.option("--max-queries-per-client", default=2, show_default=True, type=click.IntRange(1, 1000),
+              help="Queries one client address may have running or waiting; more are answered 429.")
+@click.option("--max-query-bytes", default=64 * 1024, show_default=True, type=click.IntRange(64, 16 * 1024 * 1024),
+              help="The largest query text; a larger one is answered 413.")
+@click.option("--max-result-bytes", default=16 * 1024 * 1024, show_default=True, type=click.IntRange(1024),
+              help="The largest answer; a larger one is an error.")
 @TEMPLATES_OPTION
 @click.pass_context
-def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, query_timeout: int, templates: Path | None) -> None:
+def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, query_timeout: int, max_queries: int,
+          max_queries_per_client: int, max_query_bytes: int, max_result_bytes: int, templates: Path | None) -> None:
     """Serve the published graph: pages for every IRI, downloads, a read-only SPARQL endpoint."""
+    from .web.limits import Limits
     from .web.serve import serve as run_server
 
     def action():
         start = time.perf_counter()
         settings = settings_from(data_dir, templates=templates)
+        limits = Limits(query_timeout=query_timeout, max_query_bytes=max_query_bytes, max_result_bytes=max_result_bytes,
+                        max_queries=max_queries, per_client=max_queries_per_client)
 
-        def ready(url: str) -> None:
-            click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql, queries stopped after "
-                       f"{query_timeout} s); started in {time.perf_counter() - start:.2f} s. Ctrl-C stops.", err=True)
+        def ready(url: str, limits: Limits) -> None:
+            click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql); started in "
+                       f"{time.perf_counter() - start:.2f} s. Ctrl-C stops.\nLimits: {limits.summary()}.", err=True)
 
-        run_server(settings, out_dir, host, port, ready, query_timeout)
+        run_server(settings, out_dir, host, port, ready, limits)
 
     run(ctx, action)
 

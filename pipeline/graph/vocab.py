@@ -20,6 +20,8 @@ SPDX = "http://spdx.org/rdf/terms#"
 ADMS = "http://www.w3.org/ns/adms#"
 EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 NUTS = "http://data.europa.eu/nuts/code/"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
 
 
 #: The kinds of things under {base}id/; each gets a prefix so that Turtle reads `area:kuopio`.

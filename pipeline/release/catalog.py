@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..config import Settings
-from ..graph.vocab import DCAT, DCT, FOAF, NUTS, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from ..graph.vocab import DCAT, DCT, FOAF, FORMATS, NUTS, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
 from .outputs import DISTRIBUTIONS, DUMPS
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -237,9 +237,9 @@ def void(settings: Settings, stats: Stats) -> list:
     t.add(dataset, VOID + "classes", L(len(classes), datatype=XSD + "integer"))
     t.add(dataset, VOID + "properties", L(len(properties), datatype=XSD + "integer"))
     t.add(dataset, VOID + "uriSpace", L(idb))
-    t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/Turtle"))
-    t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/N-Triples"))
-    t.add(dataset, VOID + "feature", N("http://www.w3.org/ns/formats/JSON-LD"))
+    t.add(dataset, VOID + "feature", N(FORMATS + "Turtle"))
+    t.add(dataset, VOID + "feature", N(FORMATS + "N-Triples"))
+    t.add(dataset, VOID + "feature", N(FORMATS + "JSON-LD"))
     for name in DUMPS:
         t.add(dataset, VOID + "dataDump", N(settings.download_base + name))
     if settings.sparql_endpoint:

@@ -78,6 +78,7 @@ _UI = {
     "referenced": ("Viittaukset tähän", "Hänvisningar hit", "Referenced by"),
     "download": ("Lataa", "Ladda ner", "Download"),
     "query": ("SPARQL-kyselyt", "SPARQL-frågor", "SPARQL queries"),
+    "limits": ("Rajat", "Gränser", "Limits"),
     "home": ("Etusivu", "Startsida", "Home"),
     "ontology": ("Sanasto", "Vokabulär", "Vocabulary"),
     "licence": ("Lisenssi", "Licens", "Licence"),

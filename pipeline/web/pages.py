@@ -198,9 +198,12 @@ class Site:
         body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
         return _query(path.stem, with_prologue(body, self.base), comment)
 
-    def query_page(self, lang: str = "fi", fixed: bool = False) -> str:
+    def query_page(self, lang: str = "fi", fixed: bool = False, limits: list = ()) -> str:
+        """The query page; `limits` the endpoint's stated limits, (ontology term, value)."""
         start = _query("free", "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
-        return self.render("query.html", lang, fixed, title=UI["query"], start=start)
+        ns = self.base + "def/koko#"
+        stated = [{"names": self.names(ns + term), "value": f"{value:,}".replace(",", "\u202f")} for term, value in limits]
+        return self.render("query.html", lang, fixed, title=UI["query"], start=start, limits=stated)
 
     def ontology_page(self, lang: str = "fi", fixed: bool = False) -> str:
         ns = self.base + "def/koko#"

@@ -61,7 +61,7 @@ def _list(store: ox.Store, head) -> list:
     return items
 
 
-def tests() -> list:
+def suite_cases() -> list:
     """(name, file, expected) of every test the manifests list; expected is "failure" or
     (conforms, set of results)."""
     root = Path(__file__).resolve().parents[2].parent / "shared" / "standards" / "shacl-test-suite"
@@ -117,7 +117,7 @@ def run(data: Path, shapes: Path, engine: str):
     return (not raw, rows)
 
 
-TESTS = tests() or [("the suite", None, None, None)]  # absent: one test that skips with the path
+TESTS = suite_cases() or [("the suite", None, None, None)]  # absent: one test that skips with the path
 
 
 @pytest.mark.parametrize("name,data,shapes,expected", TESTS, ids=[t[0] for t in TESTS])

@@ -2,18 +2,20 @@
 static pages, the rest keep theirs, and `koko serve` answers for every IRI either way. The
 limit is lowered here so that the real sources have such kinds."""
 
-import io
 import random
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from conftest import DATA, RELEASE
+from werkzeug.test import Client
 
 from pipeline.cli import main
 from pipeline.sources.settings import load_settings
 from pipeline.web import pages
-from pipeline.web.serve import App, oxigraph_server
+from pipeline.web.limits import Limits
+from pipeline.web.serve import make_app
+from pipeline.web.store_server import oxigraph_server
 
 BASE = "https://w3id.org/koko-lod/"
 LIMIT = 40  # municipalities (320), memberships, sub-regions (70) go over it; areas, contacts do not
@@ -50,27 +52,28 @@ def test_large_kinds_have_no_static_pages_and_the_rest_do(small_site):
     assert "<code>/id/municipality/</code>" in landing and "<code>/id/area/</code>" not in landing
 
 
-def test_serve_answers_every_iri_from_its_store_or_its_site(small_site, monkeypatch):
+def test_serve_answers_every_iri_from_its_store_or_its_site(small_site, monkeypatch, tmp_path):
     """50 IRIs drawn from koko.nt, bulk and not, in HTML and Turtle, from the real Oxigraph."""
     monkeypatch.setattr(pages, "SITE_KIND_LIMIT", LIMIT)
     settings = load_settings(DATA)
     everything = sorted(iri for iris in things(small_site).values() for iri in iris)
     drawn = random.Random(12).sample(everything, 50) + [BASE + "id/municipality/297"]
     with oxigraph_server(small_site) as url:
-        app = App(pages.Site.from_output(small_site, settings), small_site, url)
+        app = make_app(settings, small_site, url, Limits(), tmp_path)
+        client = Client(app)
         assert "municipality" in app.site.bulk and BASE + "id/municipality/297" not in app.site.out
         for iri in drawn:
             path = "/" + iri[len(BASE):]
             for accept, media in (("text/html", "text/html"), ("text/turtle", "text/turtle")):
-                status, headers, body = app.route("GET", path, {"HTTP_ACCEPT": accept, "wsgi.input": io.BytesIO()})
-                assert status == "200 OK", (iri, accept, body[:200])
-                assert dict(headers)["Content-Type"].startswith(media)
+                answer = client.get(path, headers={"Accept": accept})
+                assert answer.status_code == 200, (iri, accept, answer.data[:200])
+                assert answer.headers["Content-Type"].startswith(media)
                 if media == "text/turtle":
-                    assert any(t.subject.value == iri for t in ox.parse(body, format=ox.RdfFormat.TURTLE)), iri
-        kuopio = app.route("GET", "/id/municipality/297", {"HTTP_ACCEPT": "text/html", "wsgi.input": io.BytesIO()})[2]
+                    assert any(t.subject.value == iri for t in ox.parse(answer.data, format=ox.RdfFormat.TURTLE)), iri
+        kuopio = client.get("/id/municipality/297", headers={"Accept": "text/html"}).data
         assert b'lang="fi">Kuopio<' in kuopio
-        missing = app.route("GET", "/id/municipality/999", {"HTTP_ACCEPT": "text/html", "wsgi.input": io.BytesIO()})
-        assert missing[0].startswith("404")
+        assert client.get("/id/municipality/999", headers={"Accept": "text/html"}).status_code == 404
+        assert client.get("/id/municipality/297%3E%20%3Fp", headers={"Accept": "text/html"}).status_code == 404
 
 
 def test_the_real_sources_keep_every_page(published):

@@ -4,9 +4,7 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from urllib.error import HTTPError
@@ -16,6 +14,7 @@ import pytest
 import requests
 from conftest import ROOT
 from pyld import jsonld
+from servers.koko import KokoServe
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
@@ -25,26 +24,10 @@ BASE = "https://w3id.org/koko-lod/"
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(published):
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--out", str(published), "--data", str(ROOT / "data"),
-                             "--port", str(port)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    line = proc.stderr.readline()
-    assert "Serving" in line, line + proc.stderr.read()
-    url = f"http://127.0.0.1:{port}"
-    yield url
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with KokoServe(published) as koko:
+        yield koko.url
 
 
 def client(url, method=POST, request_method=URLENCODED):
@@ -110,8 +93,10 @@ def test_graph_results(server, accept, fmt):
     assert len(list(ox.parse(r.content, format=fmt))) > 5
 
 
-def test_result_size_limit_and_empty_query(server):
-    assert requests.get(server + "/sparql").status_code == 400
+def test_an_empty_query_is_a_bad_request(server):
+    assert requests.get(server + "/sparql", params={"query": " "}).status_code == 400
+    assert requests.post(server + "/sparql", data={"query": ""}).status_code == 400
+    assert requests.post(server + "/sparql", data=b"", headers={"Content-Type": "application/sparql-query"}).status_code == 400
 
 
 @pytest.mark.parametrize("accept,media", [
@@ -234,11 +219,8 @@ def test_html_pages_render_in_chromium(server, chromium):
 def test_stopping_serve_stops_its_store(published):
     """SIGTERM or Ctrl-C ends koko serve and the Oxigraph server it started, even when the
     shell that started it ignores SIGINT."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--out", str(published), "--data", str(ROOT / "data"),
-                             "--port", str(port)], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
-    assert "Serving" in proc.stderr.readline()
+    koko = KokoServe(published, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)).start()
+    proc = koko.proc
     children = [int(c) for c in Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()]
     assert children, "the Oxigraph server runs as a child"
     proc.send_signal(signal.SIGINT)
@@ -253,14 +235,9 @@ def test_stopping_serve_stops_its_store(published):
 def test_a_query_over_the_time_limit_is_an_error_not_a_cut_result(published):
     """The store stops a query at its limit after sending 200 and part of the result; the
     endpoint reads the whole answer first and says 503 instead."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "serve", "--out", str(published), "--data",
-                             str(ROOT / "data"), "--port", str(port), "--query-timeout", "1"],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
-    try:
-        line = proc.stderr.readline()
-        assert "Serving" in line and "queries stopped after 1 s" in line, line
-        url = f"http://127.0.0.1:{port}/sparql"
+    with KokoServe(published, "--query-timeout", "1") as koko:
+        assert "runs at most 1 s" in koko.limits, koko.limits
+        url = koko.url + "/sparql"
         heavy = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
         answer = requests.post(url, data=heavy, timeout=120,
                                headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"})
@@ -269,6 +246,3 @@ def test_a_query_over_the_time_limit_is_an_error_not_a_cut_result(published):
         light = requests.get(url, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": "application/sparql-results+json"},
                              timeout=30)
         assert light.status_code == 200 and light.json()["boolean"] is True
-    finally:
-        proc.send_signal(signal.SIGINT)
-        proc.wait(timeout=30)

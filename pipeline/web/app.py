@@ -1,0 +1,120 @@
+"""The WSGI application of `koko serve`: pages for every IRI, the vocabulary, the downloads
+and /sparql, with CORS, HTTP caching and compression.
+
+Every IRI {base}X is served at /X as HTML, Turtle, JSON-LD or N-Triples (Accept header or
+suffix); / is the landing page, /query the query page, /def/koko the vocabulary, /download/
+the published files. Only GET and HEAD (and POST to /sparql) are allowed: the data is read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pyoxigraph as ox
+import requests
+from werkzeug.wrappers import Request, Response
+
+from . import http_cache
+from .endpoint import Endpoint, plain
+from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language
+from .pages import ALTERNATES, Site
+
+#: Response headers a script on another origin may read.
+EXPOSED = "ETag, Last-Modified, Link, Retry-After, Content-Range, Content-Length, Content-Encoding"
+_KEY = re.compile(r"[A-Za-z0-9._~\-]+")  # a thing's key in its IRI: nothing that could leave the IRI
+DOWNLOAD_MEDIA = {"ttl": MEDIA["ttl"], "nt": MEDIA["nt"], "jsonld": MEDIA["jsonld"], "md": "text/markdown; charset=utf-8"}
+
+
+class App:
+    def __init__(self, site: Site, endpoint: Endpoint, downloads: http_cache.Downloads, released: dt.date):
+        self.site = site
+        self.endpoint = endpoint
+        self.downloads = downloads
+        self.released = http_cache.midnight(released)
+        self.lookup = requests.Session()  # a bulk thing's page asks the store, outside the query gate
+
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self.route(request)
+        except Exception as exc:  # never a traceback to the client
+            response = plain(500, f"internal error: {type(exc).__name__}\n")
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Expose-Headers"] = EXPOSED
+        return response(environ, start_response)
+
+    def route(self, request: Request) -> Response:
+        path = request.path
+        sparql = path == "/sparql"
+        if request.method == "OPTIONS":  # a CORS preflight
+            return Response(status=204, headers=[
+                ("Allow", "GET, HEAD, POST, OPTIONS" if sparql else "GET, HEAD, OPTIONS"),
+                ("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS" if sparql else "GET, HEAD, OPTIONS"),
+                ("Access-Control-Allow-Headers", "Accept, Accept-Language, Content-Type, If-None-Match, If-Modified-Since, Range"),
+                ("Access-Control-Max-Age", "86400")])
+        if sparql:
+            return self.endpoint.answer(request)
+        if request.method not in ("GET", "HEAD"):
+            return plain(405, "only GET and HEAD here\n", [("Allow", "GET, HEAD, OPTIONS")])
+        lang = pick_language(request.headers.get("Accept-Language", ""), request.args.get("lang"))
+        fixed = "lang" in request.args
+        if path in ("/", "/index.html"):
+            return self.html(request, self.site.landing(lang, fixed, self.downloads.names))
+        if path in ("/query", "/query.html"):
+            return self.html(request, self.site.query_page(lang, fixed, limits=self.endpoint.limits.terms()))
+        if path in ("/def/koko", "/def/koko.html"):
+            return self.html(request, self.site.ontology_page(lang, fixed))
+        if path == "/def/koko.ttl":
+            return self.download(request, "ontology.ttl")
+        if path.startswith("/download/"):
+            return self.download(request, path[len("/download/"):])
+        return self.resource(request, path, lang, fixed)
+
+    def html(self, request: Request, page: str, headers=()) -> Response:
+        return http_cache.body(request, page.encode("utf-8"), MEDIA["html"], [("Vary", "Accept-Language"), *headers],
+                               last_modified=self.released)
+
+    def download(self, request: Request, name: str) -> Response:
+        if name not in self.downloads.names:  # only the listed files: nothing outside the folder
+            return plain(404, "no such file\n")
+        return self.downloads.send(request, name)
+
+    def resource(self, request: Request, path: str, lang: str, fixed: bool) -> Response:
+        stem, _, suffix = path.rpartition(".")
+        found = self.thing(stem) if suffix in SUFFIXES and "/" not in suffix else None
+        if found is not None:
+            (iri, pairs), fmt, vary = found, suffix, []
+        else:
+            found = self.thing(path)
+            if found is None:
+                return plain(404, f"no such thing: {path}\n")
+            iri, pairs = found
+            fmt = negotiate(request.headers.get("Accept"))
+            vary = [("Vary", "Accept, Accept-Language")]
+            if fmt is None:
+                return plain(406, "available: text/html, text/turtle, application/ld+json, application/n-triples\n", vary)
+        links = [("Link", f'<{self.site.href(iri)}.{e}>; rel="alternate"; type="{m}"') for e, m in ALTERNATES]
+        if fmt == "html":
+            return self.html(request, self.site.page(iri, lang, fixed, pairs), vary + links)
+        return http_cache.body(request, self.site.rdf(iri, fmt, pairs), MEDIA[fmt], vary + links, last_modified=self.released)
+
+    def thing(self, path: str):
+        """(IRI, its (property, value) pairs or None when the site holds them) of a path; a
+        thing of a kind too large for the site's memory is read from the store."""
+        iri = self.site.iri_for(path)
+        if iri is not None:
+            return iri, None
+        kind = path.strip("/").split("/")
+        if len(kind) != 3 or kind[0] != "id" or kind[1] not in self.site.bulk or not _KEY.fullmatch(kind[2]):
+            return None
+        iri = self.site.base + path.lstrip("/")
+        try:
+            answer = self.lookup.post(self.endpoint.store_url + "/query", timeout=self.endpoint.limits.query_timeout,
+                                      data=f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}".encode(),
+                                      headers={"Content-Type": "application/sparql-query", "Accept": MEDIA["nt"]})
+            answer.raise_for_status()
+            pairs = [(t.predicate.value, t.object) for t in ox.parse(answer.content, format=ox.RdfFormat.N_TRIPLES)]
+        except (requests.RequestException, SyntaxError, ValueError):
+            return None
+        return (iri, sorted(pairs, key=lambda po: (po[0], str(po[1])))) if pairs else None
