@@ -53,6 +53,8 @@ def test_broken_source(case: Path, data_dir: Path, tmp_path: Path, published: Pa
     assert isinstance(result.exception, SystemExit), result.exception
     where = spec["file"].split("/", 1)[1]
     pattern = re.escape(where) + (f":{spec['line']}:" if "line" in spec else r"(:\d+)*:")
+    if "column" in spec:
+        pattern = re.escape(where) + f":{spec['line']}:{spec['column']}:"
     assert re.search(pattern, result.output), result.output
     assert spec["message"] in result.output, result.output
     assert snapshot(out) == before
@@ -76,7 +78,8 @@ def test_broken_source_as_json(case: Path, data_dir: Path):
     def said(p):  # as the text output says it
         return p["message"] + (f" (column {p['field']})" if p.get("field") else "") + (f"; {p['hint']}" if p.get("hint") else "")
 
-    matching = [p for p in found if p["file"] and p["file"].endswith(where) and spec["message"] in said(p)]
+    matching = [p for p in found if p["file"] and p["file"].endswith(where) and spec["message"] in said(p)
+                and p.get("line") == spec.get("line", p.get("line")) and p.get("column") == spec.get("column", p.get("column"))]
     assert matching, found
     if "line" in spec:
         assert any(p["line"] == spec["line"] for p in matching), matching

@@ -258,7 +258,7 @@ def _result(r: RawResult, built: Built, declared: frozenset) -> Result:
     if value and value != r.focus and shown not in message and shown.rsplit("/", 1)[-1] not in message.split():
         message += f": {_plain(value)}"
     focus = r.focus[1:-1] if r.focus.startswith("<") else r.focus
-    place = built.place(focus, r.path) or Place("(graph)")
+    place = built.place(focus, r.path, value) or Place("(graph)")
     return Result(place, SEVERITY.get(r.severity, "violation"), message, focus, r.path, value, component)
 
 

@@ -55,13 +55,15 @@ class Built:
     lines: list
     subject_places: dict = field(default_factory=dict)  # subject IRI -> Place of its record
     fact_places: dict = field(default_factory=dict)  # (subject IRI, predicate IRI) -> Place
+    value_places: dict = field(default_factory=dict)  # (subject IRI, predicate IRI, object term) -> Place
     columns: dict = field(default_factory=dict)  # (file, predicate IRI) -> CSV column
     derived_from: dict = field(default_factory=dict)  # subject IRI -> source IRI (its record's)
     notes: list = field(default_factory=list)  # what a steward should know, e.g. data withheld
 
-    def place(self, subject: str, predicate: str = "") -> Place | None:
-        """Where a fact (or, without a predicate, a subject) came from."""
-        exact = self.fact_places.get((subject, predicate))
+    def place(self, subject: str, predicate: str = "", value: str = "") -> Place | None:
+        """Where a fact (or, without a predicate, a subject) came from; with the value (an
+        N-Triples term), the very item of a list that gave it."""
+        exact = self.value_places.get((subject, predicate, value)) or self.fact_places.get((subject, predicate))
         if exact is not None:
             return exact
         record = self.subject_places.get(subject)
@@ -119,6 +121,7 @@ class GraphBuilder:
                     self.columns[key] = place.field
             else:
                 self.built.fact_places.setdefault((iri_of(s), iri_of(p)), place)
+                self.built.value_places.setdefault((iri_of(s), iri_of(p), o), place)
 
     def subject(self, s: str, types, record: Record, source_key: str | None = None) -> None:
         """Declare a subject: its types, its place and the source it was derived from."""
