@@ -23,7 +23,8 @@ publish: $(STAMP) ## Build, validate and write the published files to output/
 validate: $(STAMP) ## Check the sources without publishing
 	$(BIN)/koko validate
 
-test: $(STAMP) ## Run the test suite
+test: $(STAMP) ## Run the test suite (as root with apt-get, first installs Chromium and Virtuoso)
+	.ci/install-real-parts
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)

@@ -1,7 +1,7 @@
 """The static site: every page and per-IRI file under output/site/, for any web server.
 
 `site/.htaccess` makes Apache negotiate (MultiViews: /id/area/kuopio answers HTML, Turtle
-or JSON-LD by the Accept header and its q-values); `site/nginx.conf.example` does
+JSON-LD or N-Triples by the Accept header and its q-values); `site/nginx.conf.example` does
 the same for nginx for the common Accept headers.
 """
 
@@ -11,15 +11,15 @@ from ..web.pages import Site
 
 HTACCESS = """\
 # Apache: content negotiation for every IRI of the KOKO graph.
-# /id/area/kuopio answers kuopio.html, .ttl or .jsonld by the Accept header (q-values
+# /id/area/kuopio answers kuopio.html, .ttl, .jsonld or .nt by the Accept header (q-values
 # honoured); HTML wins for browsers and for */*. /download/ should point at the output folder.
-# (N-Triples of one thing: `koko serve`; of the whole graph: /download/koko.nt.)
 Options +MultiViews
 MultiviewsMatch Any
 DirectoryIndex index.html
 AddType "text/html; charset=utf-8; qs=1.0" .html
 AddType "text/turtle; charset=utf-8; qs=0.9" .ttl
 AddType "application/ld+json; qs=0.8" .jsonld
+AddType "application/n-triples; qs=0.7" .nt
 AddCharset utf-8 .html .ttl
 """
 
@@ -31,11 +31,13 @@ map $http_accept $koko_suffix {
     default                         .html;
     "~*^text/turtle"                .ttl;
     "~*^application/ld\\+json"       .jsonld;
+    "~*^application/n-triples"      .nt;
 }
 types {
     text/html               html;
     text/turtle             ttl;
     application/ld+json     jsonld;
+    application/n-triples   nt;
 }
 server {
     listen 80;
@@ -64,3 +66,4 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1):
         yield local + ".html", site.page(iri, "fi").encode("utf-8")
         yield local + ".ttl", site.rdf(iri, "ttl")
         yield local + ".jsonld", site.rdf(iri, "jsonld")
+        yield local + ".nt", site.rdf(iri, "nt")

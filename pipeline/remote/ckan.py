@@ -20,6 +20,7 @@ from ..config import Settings
 from ..errors import InputError, RemoteError
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
+from .published import count_triples
 
 TOKEN_VARIABLE = "KOKO_CKAN_API_KEY"
 FORMATS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples"}
@@ -145,6 +146,8 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
     missing = [n for n in DISTRIBUTIONS if not (out_dir / n).is_file()]
     if missing:
         raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first")
+    for n in DISTRIBUTIONS:  # a file that does not parse is not sent to the portal
+        count_triples(out_dir / n)
     wanted = dataset_fields(settings, name, organization)
     resources = {n: resource_fields(settings, out_dir, n) for n in DISTRIBUTIONS}
     result = PushResult()

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from ..config import Settings
-from ..errors import InputError, Place, Problem, RemoteError
+from ..errors import InputError, RemoteError
 from ..release.catalog import dataset_iri
 from .http import Retry, request, session
+from .published import count_triples
 
 PASSWORD_VARIABLE = "KOKO_STORE_PASSWORD"
 
@@ -29,18 +29,6 @@ class Upload:
     file: str
     triples: int
     stored: int | None = None  # what the store counted afterwards, when asked
-
-
-def count_triples(path: Path) -> int:
-    """The triples of a published file; one that does not parse is a source problem (exit 2)
-    naming the file and line, found before anything is sent."""
-    try:
-        return sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES if path.suffix == ".nt"
-                                       else ox.RdfFormat.TURTLE))
-    except SyntaxError as exc:
-        reason = str(exc).split(": ", 1)[-1]
-        raise InputError([Problem(Place(str(path), getattr(exc, "lineno", 0) or 0, getattr(exc, "offset", 0) or 0),
-                                  f"not valid RDF: {reason}", "publish again with koko publish", code="rdf-syntax")]) from None
 
 
 def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint: str | None = None,

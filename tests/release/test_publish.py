@@ -58,7 +58,7 @@ def test_context_file_is_the_embedded_context(published):
 def test_byte_identical_in_a_second_process(published, tmp_path):
     out = tmp_path / "again"
     subprocess.run([sys.executable, "-m", "pipeline", "publish", "--data", str(ROOT / "data"),
-                    "--out", str(out), "--release-date", RELEASE], check=True, capture_output=True)
+                    "--out", str(out), "--release-date", RELEASE], check=True, capture_output=True, timeout=300)
     for name in FILES:
         assert (out / name).read_bytes() == (published / name).read_bytes(), name
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import DATA, RELEASE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lines import Lines
 
 from pipeline.cli import main
 
@@ -80,14 +81,16 @@ def test_ctrl_c_leaves_previous_output(tmp_path, stage):
     before = snapshot(out)
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "publish", "--data", str(data), "--out", str(out),
                              "--release-date", "2030-01-01"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seen = []
-    for line in proc.stderr:
-        seen.append(line.decode("utf-8", "replace"))
-        if line.decode("utf-8", "replace").strip() == stage:
-            proc.send_signal(signal.SIGINT)
-            break
-    err = "".join(seen) + proc.stderr.read().decode("utf-8", "replace")
-    assert proc.wait(timeout=120) == 130, err
+    lines = Lines(proc.stderr)
+    try:
+        lines.wait_for(lambda line: line.strip() == stage, 120)
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    err = lines.text(seconds=10)
+    assert code == 130, err
     assert "Traceback" not in err and "interrupted" in err
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".output.*")), "no temporary folder is left behind"

@@ -1,5 +1,8 @@
 """The static site under output/site/: a page and RDF files for every IRI, and server configuration."""
 
+import html
+import re
+
 import pyoxigraph as ox
 
 BASE = "https://w3id.org/koko-lod/"
@@ -11,8 +14,10 @@ def test_every_iri_has_a_page_and_rdf(published):
     site = published / "site"
     for iri in subjects:
         local = iri[len(BASE):]
-        for ext in ("html", "ttl", "jsonld"):
+        for ext in ("html", "ttl", "jsonld", "nt"):
             assert (site / f"{local}.{ext}").is_file(), (iri, ext)
+        nt = (site / f"{local}.nt").read_bytes()
+        assert {t.subject.value for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)} == {iri}
     kuopio = {q.object.value for q in ox.parse(path=str(site / "id/area/kuopio.ttl"), format=ox.RdfFormat.TURTLE)}
     assert BASE + "id/subregion/112" in kuopio
 
@@ -29,3 +34,33 @@ def test_landing_vocabulary_and_server_configuration(published):
 def test_pages_hold_all_three_languages(published):
     page = (published / "site" / "id" / "municipality" / "478.html").read_text()
     assert 'lang="fi">Maarianhamina' in page and 'lang="sv">Mariehamn' in page
+
+
+def test_every_link_of_every_page_resolves(published):
+    """Each href and src of each page of the site names a file of the site (a path, or the
+    path with .html, or its index.html), a published file under /download/, or /sparql,
+    which the README says is `koko serve`'s (the static site's query forms need an endpoint)."""
+    site = published / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) > 900
+    checked, broken = set(), []
+    for page in pages:
+        for link in re.findall(r'(?:href|src|action|data-endpoint)="([^"]*)"', page.read_text(encoding="utf-8")):
+            target = html.unescape(link).split("#", 1)[0].split("?", 1)[0]
+            if target in checked:
+                continue
+            if not target.startswith("/") or target.startswith("//"):
+                assert target == "" or re.match(r"(https?:|mailto:|tel:|//)", link), (page, link)
+                continue
+            checked.add(target)
+            if target == "/sparql":
+                continue
+            if target.startswith("/download/"):
+                found = (published / target[len("/download/"):]).is_file()
+            else:
+                local = site / target.lstrip("/")
+                found = local.is_file() or local.with_name(local.name + ".html").is_file() or (local / "index.html").is_file()
+            if not found:
+                broken.append((page.relative_to(site).as_posix(), link))
+    assert len(checked) > 900
+    assert broken == [], broken[:20]

@@ -46,7 +46,7 @@ def test_large_kinds_have_no_static_pages_and_the_rest_do(small_site):
         for iri in iris:
             local = iri[len(BASE):]
             expected = len(iris) <= LIMIT
-            for ext in ("html", "ttl", "jsonld"):
+            for ext in ("html", "ttl", "jsonld", "nt"):
                 assert (site / f"{local}.{ext}").is_file() is expected, (kind, len(iris), local)
     landing = (site / "index.html").read_text()
     assert "<code>/id/municipality/</code>" in landing and "<code>/id/area/</code>" not in landing

@@ -139,11 +139,32 @@ def test_unreachable_is_exit_3(site):
 
 def test_missing_token_and_placeholder_contact_are_exit_2(site, published, data_dir):
     settings, out = site
-    with pytest.raises(InputError, match="KOKO_CKAN_API_KEY"):
-        push(settings, out, "http://127.0.0.1:9", "koko-lod", None, None)
-    real = load_settings(__import__("conftest").DATA)
-    with pytest.raises(InputError, match="placeholder"):
-        push(real, published, "http://127.0.0.1:9", "koko-lod", None, TOKEN)
+    with FakeCkan(TOKEN) as ckan:
+        with pytest.raises(InputError, match="KOKO_CKAN_API_KEY"):
+            push(settings, out, ckan.url, "koko-lod", None, None)
+        real = load_settings(__import__("conftest").DATA)
+        with pytest.raises(InputError, match="placeholder"):
+            push(real, published, ckan.url, "koko-lod", None, TOKEN)
+        assert ckan.requests == [], "nothing is asked of the portal"
+
+
+@pytest.mark.parametrize("name,damage,line", [
+    ("koko.ttl", lambda lines: lines[:20] + ["<not an iri> <x> .\n"] + lines[20:], 21),
+    ("koko.nt", lambda lines: lines[:4] + ['<http://a> <http://b> "open .\n'] + lines[4:], 5),
+    ("koko.jsonld", lambda lines: lines[:-1], None),
+])
+def test_a_corrupt_published_file_is_exit_2_naming_it(site, name, damage, line, monkeypatch):
+    settings, out = site
+    path = out / name
+    path.write_text("".join(damage(path.read_text(encoding="utf-8").splitlines(keepends=True))), encoding="utf-8")
+    monkeypatch.setenv("KOKO_CKAN_API_KEY", TOKEN)
+    with FakeCkan(TOKEN) as ckan:
+        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--out", str(out),
+                                           "--data", str(settings.data_dir)])
+        assert result.exit_code == 2, result.output
+        assert f"{path}:{line}:" in result.output if line else f"{path}:" in result.output, result.output
+        assert "not valid RDF" in result.output
+        assert ckan.writes() == [], "nothing was sent"
 
 
 @pytest.mark.parametrize("lost", [

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import shutil
+import socket
 
 import pytest
 from click.testing import CliRunner
@@ -69,8 +70,11 @@ def test_failing_server_keeps_the_old_snapshot(api, data_dir):
 
 
 def test_unreachable_is_exit_3(data_dir):
-    with pytest.raises(RemoteError, match="cannot connect"):
-        fetch_reference(data_dir, dt.date(2013, 1, 1), "http://127.0.0.1:9", retry=FAST)
+    with socket.socket() as held:  # a port this test holds without listening: nothing answers there
+        held.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{held.getsockname()[1]}"
+        with pytest.raises(RemoteError, match="cannot connect"):
+            fetch_reference(data_dir, dt.date(2013, 1, 1), url, retry=FAST)
 
 
 def test_date_without_classification(api, data_dir):

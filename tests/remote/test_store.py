@@ -116,10 +116,11 @@ def test_count_mismatch_is_reported(store, published, settings):
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
-    from servers.virtuoso import VirtuosoServer, installed
+    from realparts import need
+    from servers.virtuoso import VirtuosoServer
 
-    if not installed():
-        pytest.skip("Debian's virtuoso-opensource is not installed and cannot be installed here")
+    need("Debian's virtuoso-opensource", "virtuoso-t")
+    need("Debian's virtuoso-opensource", "isql-vt")
     server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso")).start()
     yield server
     server.stop()

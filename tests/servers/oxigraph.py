@@ -1,4 +1,7 @@
-"""The Oxigraph server (from PyPI) started on 127.0.0.1, on a free port, in its own folder."""
+"""The Oxigraph server (from PyPI) started on 127.0.0.1, on a free port, in its own folder.
+
+Oxigraph cannot be told to pick a port itself and say which, so a free one is chosen and,
+should another process take it before Oxigraph binds it, the start is tried on another."""
 
 from __future__ import annotations
 
@@ -18,6 +21,23 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def started(url: str, proc: subprocess.Popen, seconds: float) -> bool:
+    """Whether the server answers at url within `seconds`; False when it has ended."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return False
+        try:
+            requests.get(url, timeout=1)
+            if proc.poll() is None:
+                return True
+        except requests.RequestException:
+            time.sleep(0.05)
+    proc.kill()
+    proc.wait(timeout=10)
+    raise RuntimeError(f"the server did not answer at {url} within {seconds:g} s")
+
+
 class OxigraphServer:
     def __init__(self, folder: Path):
         self.folder = folder
@@ -31,23 +51,25 @@ class OxigraphServer:
     def start(self) -> "OxigraphServer":
         binary = Path(sys.executable).parent / "oxigraph"
         binary = str(binary) if binary.exists() else shutil.which("oxigraph")
-        self.proc = subprocess.Popen([binary, "serve", "--location", str(self.folder), "--bind", f"127.0.0.1:{self.port}"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                requests.get(self.url + "/query", params={"query": "ASK {}"}, timeout=1)
+        for attempt in range(5):
+            self.proc = subprocess.Popen([binary, "serve", "--location", str(self.folder), "--bind", f"127.0.0.1:{self.port}"],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            if started(self.url + "/query?query=ASK%7B%7D", self.proc, 30):
                 return self
-            except requests.RequestException:
-                if self.proc.poll() is not None:
-                    raise RuntimeError(self.proc.stderr.read().decode())
-                time.sleep(0.05)
-        raise RuntimeError("oxigraph did not start")
+            error = self.proc.stderr.read().decode()
+            if "in use" not in error:
+                raise RuntimeError(error)
+            self.port = free_port()  # taken meanwhile by another process
+        raise RuntimeError("oxigraph found no free port")
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
 
     def count(self, graph: str) -> int:
         r = requests.post(self.url + "/query", data=f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",

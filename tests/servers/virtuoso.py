@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-import time
 from pathlib import Path
 
-import requests
-
-from servers.oxigraph import free_port
+from servers.oxigraph import free_port, started
 
 INI = """\
 [Database]
@@ -38,16 +33,6 @@ ResultSetMaxRows = 100000
 """
 
 
-def installed() -> bool:
-    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
-        return True
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "install", "-y", "-qq", "virtuoso-opensource"], env=env, capture_output=True)
-        subprocess.run(["service", "virtuoso-opensource-7", "stop"], capture_output=True)
-    return bool(shutil.which("virtuoso-t") and shutil.which("isql-vt"))
-
-
 class VirtuosoServer:
     """Its write endpoint is /sparql-graph-crud-auth with digest auth (user dba, password dba)."""
 
@@ -63,20 +48,18 @@ class VirtuosoServer:
     def start(self) -> "VirtuosoServer":
         self.folder.mkdir(parents=True, exist_ok=True)
         ini = self.folder / "virtuoso.ini"
-        ini.write_text(INI.format(dir=self.folder, sql_port=self.sql_port, http_port=self.http_port))
-        self.proc = subprocess.Popen(["virtuoso-t", "-f", "-c", str(ini)], cwd=self.folder,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                requests.get(self.url + "/sparql", params={"query": "ASK {}"}, timeout=2)
+        for attempt in range(5):
+            ini.write_text(INI.format(dir=self.folder, sql_port=self.sql_port, http_port=self.http_port))
+            self.proc = subprocess.Popen(["virtuoso-t", "-f", "-c", str(ini)], cwd=self.folder,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            if started(self.url + "/sparql?query=ASK%7B%7D", self.proc, 120):
                 break
-            except requests.RequestException:
-                if self.proc.poll() is not None:
-                    raise RuntimeError((self.folder / "virtuoso.log").read_text()[-2000:])
-                time.sleep(0.2)
+            log = (self.folder / "virtuoso.log").read_text(errors="replace")[-2000:]
+            if "in use" not in log.lower():
+                raise RuntimeError(log)
+            self.sql_port, self.http_port = free_port(), free_port()  # taken meanwhile by another process
         else:
-            raise RuntimeError("virtuoso did not start")
+            raise RuntimeError("virtuoso found no free ports")
         subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", 'exec=grant SPARQL_UPDATE to "dba";'],
                        check=True, capture_output=True, timeout=60)
         return self

@@ -14,6 +14,7 @@ import pytest
 import requests
 from conftest import ROOT
 from pyld import jsonld
+from realparts import need
 from servers.koko import KokoServe
 from SPARQLWrapper import JSON, POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -171,15 +172,7 @@ def test_landing_and_vocabulary_pages(server):
 
 @pytest.fixture(scope="module")
 def chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not path and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], env=env, capture_output=True)
-        path = shutil.which("chromium")
-    if not path:
-        pytest.skip("Debian's chromium is not installed and cannot be installed here (not root or no apt-get)")
-    return path
+    return need("Debian's chromium", "chromium", "chromium-browser")
 
 
 def browse(chromium, url, *extra):
