@@ -126,19 +126,81 @@ def _stop_cleanly_on_signals() -> None:
 @click.option("--release-date", type=IsoDate(), help="Release date; default from data/dataset.yaml.")
 @click.option("--base-iri", help="Base IRI of every published IRI; default from data/dataset.yaml.")
 @click.option("--site/--no-site", default=True, show_default=True, help="Also write the static site (output/site/).")
+@click.option("--version", "version", help="The release's version; default: its release date. Publishing under the "
+              "current version replaces that release; under a new one, the current release moves to output/releases/.")
 @ENGINE_OPTION
 @TEMPLATES_OPTION
 @click.pass_context
 def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, base_iri: str | None, site: bool,
-            engine: str, templates: Path | None) -> None:
+            version: str | None, engine: str, templates: Path | None) -> None:
     """Load, build, validate and export the graph to the output folder."""
+    from .graph.releases import check_version
     from .release.publish import publish as do_publish
+
+    def changes(summary) -> None:
+        lines = summary.class_lines()
+        click.echo(f"Changes since release {summary.old_version}: "
+                   + (f"{summary.added_triples} triple(s) added, {summary.removed_triples} removed" if lines or
+                      not summary.empty else "none"), err=True)
+        for line in lines:
+            click.echo(f"  {line}", err=True)
 
     def action():
         start = time.perf_counter()
-        settings = settings_from(data_dir, release_date, base_iri, templates)
-        outcome = do_publish(settings, out_dir, progress, engine, site)
+        settings = settings_from(data_dir, release_date, base_iri, templates).with_version(version and check_version(version))
+        outcome = do_publish(settings, out_dir, progress, engine, site, on_changes=changes)
         print_summary(outcome, out_dir, time.perf_counter() - start)
+
+    run(ctx, action)
+
+
+@main.command(epilog="Example: koko diff --format json   (the sources against the release in output/)")
+@DATA_OPTION
+@OUT_OPTION
+@click.option("--against", help="Compare the sources with this archived release instead of the current one.")
+@click.option("--from", "old", help="Compare two releases: this one (current or archived) ...")
+@click.option("--to", "new", help="... with this one.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@ENGINE_OPTION
+@click.pass_context
+def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | None, new: str | None, fmt: str,
+         engine: str) -> None:
+    """What a publish would change: the sources (built and validated) against a release, or
+    two releases against each other. Exit 0 whether or not anything changed."""
+    from .release import versions
+    from .release.publish import check
+
+    def action():
+        if (old is None) != (new is None):
+            raise InputError("give both --from and --to, or neither")
+        if old is not None:
+            base = settings_from(data_dir).base_iri
+            summary = versions.compare(out_dir, base, old, new)
+        else:
+            outcome = check(settings_from(data_dir), progress, engine)
+            base = outcome.sources.settings.base_iri
+            if not outcome.report.conforms:
+                raise NonConformingError(outcome.report)
+            summary = versions.compare(out_dir, base, against, None, outcome.nt, outcome.built)
+        click.echo(json.dumps(summary.as_json(base), ensure_ascii=False, indent=2) if fmt == "json"
+                   else versions.text(summary, base), nl=fmt == "json")
+
+    run(ctx, action)
+
+
+@main.command(epilog="Example: koko releases --drop 2025-06-30")
+@OUT_OPTION
+@click.option("--drop", "dropped", multiple=True, help="Remove this archived release (repeatable).")
+@click.pass_context
+def releases(ctx, out_dir: Path, dropped: tuple) -> None:
+    """List the releases in the output folder (current and archived), or drop archived ones."""
+    from .release import versions
+
+    def action():
+        for version in dropped:
+            versions.drop(out_dir, version)
+            click.echo(f"Dropped release {version}; the next koko publish leaves it out of the catalogue.", err=True)
+        click.echo(versions.listing(out_dir), nl=False)
 
     run(ctx, action)
 
@@ -325,13 +387,16 @@ def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, query_timeou
 @main.command("push-store", epilog="Example: koko push-store --endpoint http://127.0.0.1:7878/store")
 @click.option("--endpoint", required=True, help="Graph Store Protocol endpoint (Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud-auth).")
 @click.option("--query-endpoint", help="SPARQL query endpoint, to check the triple count after the upload.")
+@click.option("--update-endpoint", help="SPARQL Update endpoint, to send only the change when the store holds the "
+              "release before (Oxigraph: found beside /store).")
 @click.option("--graph", help="Named graph of the data; default: the dataset's IRI.")
 @click.option("--user", help="User name; the password is read from $KOKO_STORE_PASSWORD.")
 @click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
 @OUT_OPTION
 @DATA_OPTION
 @click.pass_context
-def push_store_command(ctx, endpoint, query_endpoint, graph, user, auth, out_dir: Path, data_dir: Path) -> None:
+def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, user, auth, out_dir: Path,
+                       data_dir: Path) -> None:
     """Replace the dataset's named graphs in a SPARQL store with the published files."""
     import os
 
@@ -339,10 +404,13 @@ def push_store_command(ctx, endpoint, query_endpoint, graph, user, auth, out_dir
 
     def action():
         uploads = push_store(settings_from(data_dir), out_dir, endpoint, query_endpoint, graph, user,
-                             os.environ.get(PASSWORD_VARIABLE), auth)
+                             os.environ.get(PASSWORD_VARIABLE), auth, update_endpoint=update_endpoint)
         for up in uploads:
             checked = f"; the store holds exactly {up.stored} triples" if up.stored is not None else ""
-            click.echo(f"<{up.graph}>: replaced with {up.file} ({up.triples} triples){checked}")
+            if up.sent == "changed":
+                click.echo(f"<{up.graph}>: sent the change set ({up.removed} triples removed, {up.added} added){checked}")
+            else:
+                click.echo(f"<{up.graph}>: replaced with {up.file} ({up.triples} triples){checked}")
 
     run(ctx, action)
 

@@ -30,6 +30,7 @@ class Settings:
     reference_date: dt.date = dt.date(2013, 1, 1)
     sparql_endpoint: str = ""
     templates: Path | None = None  # a steward's page templates, overriding the shipped ones
+    version: str = ""  # the release's version; empty: its release date
     catalogue: dict = field(default_factory=dict)  # the catalogue block of dataset.yaml, plain
 
     @property
@@ -39,6 +40,13 @@ class Settings:
     @property
     def vocab(self) -> str:
         return self.base_iri + "def/koko#"
+
+    @property
+    def release_version(self) -> str:
+        return self.version or self.release_date.isoformat()
+
+    def with_version(self, version: str | None) -> "Settings":
+        return self if not version else replace(self, version=version)
 
     def with_release_date(self, date: dt.date | None) -> "Settings":
         return self if date is None else replace(self, release_date=date)

@@ -16,7 +16,8 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..config import Settings
-from ..graph.vocab import DCAT, DCT, FOAF, FORMATS, NUTS, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from ..graph.releases import ARCHIVE
+from ..graph.vocab import ADMS, DCAT, DCT, FOAF, FORMATS, NUTS, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
 from .outputs import DISTRIBUTIONS, DUMPS
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -60,8 +61,9 @@ def dataset_iri(settings: Settings) -> ox.NamedNode:
     return N(settings.id_base + "dataset/koko")
 
 
-def catalogue(settings: Settings, files: dict) -> list:
-    """The DCAT-AP 3 catalogue: one dataset, one distribution per published graph file.
+def catalogue(settings: Settings, files: dict, history=None) -> list:
+    """The DCAT-AP 3 catalogue: one dataset, one distribution per published graph file, and
+    the earlier releases as versions of it, each with its archived graph.
 
     `files` maps each file's name to its (size in bytes, SHA-256 hex) as written.
     """
@@ -150,33 +152,84 @@ def catalogue(settings: Settings, files: dict) -> list:
     t.typed(N(STABLE), SKOS + "Concept")
     t.add(N(STABLE), SKOS + "prefLabel", L("stable", "en"))
     for name, out in DISTRIBUTIONS.items():
+        if name not in files:  # an optional file this release has not (the first has no change set)
+            continue
         media, file_type, title, description = out.media, out.file_type, out.title, out.description
-        size, digest = files[name]
-        key = name.replace(".", "-")
-        dist = N(idb + "distribution/" + key)
-        url = N(settings.download_base + name)
-        t.add(dataset, DCAT + "distribution", dist)
-        t.typed(dist, DCAT + "Distribution")
-        t.add(dist, DCT + "title", L(title, "en"))
-        t.add(dist, DCT + "description", L(description, "en"))
-        t.add(dist, N(AVAILABILITY), N(STABLE))
-        t.add(dist, DCAT + "downloadURL", url)
-        t.add(dist, DCAT + "accessURL", url)
-        t.add(dist, DCAT + "mediaType", N(IANA + media))
-        t.typed(N(IANA + media), DCT + "MediaType")
-        t.add(dist, DCT + "format", N(EU + "file-type/" + file_type))
-        t.typed(N(EU + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
-        t.add(N(EU + "file-type/" + file_type), SKOS + "inScheme", N(EU + "file-type"))
-        t.add(dist, DCAT + "byteSize", L(size, datatype=XSD + "nonNegativeInteger"))
-        t.add(dist, DCT + "license", N(LICENCE))
-        t.add(dist, DCT + "issued", release)
-        t.add(dist, DCT + "modified", release)
-        checksum = N(idb + "checksum/" + key)
-        t.add(dist, SPDX + "checksum", checksum)
-        t.typed(checksum, SPDX + "Checksum")
-        t.add(checksum, SPDX + "algorithm", N(SPDX + "checksumAlgorithm_sha256"))
-        t.add(checksum, SPDX + "checksumValue", L(digest, datatype=XSD + "hexBinary"))
+        _distribution(t, settings, dataset, name.replace(".", "-"), name, files[name], media, file_type, title,
+                      description, release)
+    if history is not None:
+        _versions(t, settings, dataset, files, history, publisher, contact)
     return t
+
+
+def _distribution(t, settings: Settings, dataset, key: str, name: str, file: tuple, media: str, file_type: str,
+                  title: str, description: str, release, compressed: bool = False) -> None:
+    idb = settings.id_base
+    size, digest = file
+    dist = N(idb + "distribution/" + key)
+    url = N(settings.download_base + name)
+    t.add(dataset, DCAT + "distribution", dist)
+    t.typed(dist, DCAT + "Distribution")
+    t.add(dist, DCT + "title", L(title, "en"))
+    t.add(dist, DCT + "description", L(description, "en"))
+    t.add(dist, N(AVAILABILITY), N(STABLE))
+    t.add(dist, DCAT + "downloadURL", url)
+    t.add(dist, DCAT + "accessURL", url)
+    t.add(dist, DCAT + "mediaType", N(IANA + media))
+    t.typed(N(IANA + media), DCT + "MediaType")
+    t.add(dist, DCT + "format", N(EU + "file-type/" + file_type))
+    t.typed(N(EU + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
+    t.add(N(EU + "file-type/" + file_type), SKOS + "inScheme", N(EU + "file-type"))
+    t.add(dist, DCAT + "byteSize", L(size, datatype=XSD + "nonNegativeInteger"))
+    t.add(dist, DCT + "license", N(LICENCE))
+    t.add(dist, DCT + "issued", release)
+    t.add(dist, DCT + "modified", release)
+    checksum = N(idb + "checksum/" + key)
+    t.add(dist, SPDX + "checksum", checksum)
+    t.typed(checksum, SPDX + "Checksum")
+    t.add(checksum, SPDX + "algorithm", N(SPDX + "checksumAlgorithm_sha256"))
+    t.add(checksum, SPDX + "checksumValue", L(digest, datatype=XSD + "hexBinary"))
+    if compressed:
+        t.add(dist, DCAT + "compressFormat", N(IANA + "application/gzip"))
+        t.typed(N(IANA + "application/gzip"), DCT + "MediaType")
+
+
+def _versions(t, settings: Settings, dataset, files: dict, history, publisher, contact) -> None:
+    """The release's version, its notes, and the earlier releases as versions of the dataset."""
+    current = history.release
+    t.add(dataset, DCAT + "version", L(current.version))
+    t.add(dataset, OWL + "versionInfo", L(current.version))
+    notes = f"Release {current.version}: {current.triples} triples."
+    if current.previous:
+        c = current.changes
+        notes += f" Against release {current.previous}: {c['added']} triples added, {c['removed']} removed"
+        notes += ("; " + "; ".join(c["classes"])) if c["classes"] else ""
+        notes += "."
+    t.add(dataset, ADMS + "versionNotes", L(notes, "en"))
+    cat = settings.catalogue
+    for old in history.releases:
+        version = N(dataset.value + "/" + old.version)
+        if old.version == current.previous:
+            t.add(dataset, DCAT + "previousVersion", version)
+        t.add(dataset, DCAT + "hasVersion", version)
+        t.add(dataset, DCT + "hasVersion", version)
+        t.typed(version, DCAT + "Dataset")
+        t.add(version, DCT + "isVersionOf", dataset)
+        t.texts(version, DCT + "title", {lang: f"{title} ({old.version})" for lang, title in cat["title"].items()})
+        t.texts(version, DCT + "description", cat["description"])
+        t.add(version, DCT + "identifier", L(version.value))
+        t.add(version, DCAT + "version", L(old.version))
+        t.add(version, OWL + "versionInfo", L(old.version))
+        t.add(version, DCT + "issued", L(old.date, datatype=XSD + "date"))
+        t.add(version, DCT + "publisher", publisher)
+        t.add(version, DCAT + "contactPoint", contact)
+        t.add(version, DCT + "license", N(LICENCE))
+        name = f"{ARCHIVE}/{old.version}/koko.nt.gz"
+        if name in files:
+            _distribution(t, settings, version, f"{old.version}-koko-nt-gz", name, files[name], "application/n-triples",
+                          "RDF_N_TRIPLES", f"KOKO graph, release {old.version} (N-Triples, gzip)",
+                          f"The whole KOKO graph as it was in release {old.version}, in N-Triples compressed with gzip.",
+                          L(old.date, datatype=XSD + "date"), compressed=True)
 
 
 @dataclass

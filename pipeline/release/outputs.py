@@ -15,6 +15,7 @@ class Output:
     title: str = ""  # the distribution's title and description in the catalogue (English)
     description: str = ""
     dump: bool = False  # the whole graph: a VoID data dump
+    optional: bool = False  # not in every release (the first has no change set)
 
 
 OUTPUTS = (
@@ -38,12 +39,25 @@ OUTPUTS = (
     Output("shapes.ttl", "the SHACL shapes the graph was validated with", "text/turtle", "RDF_TURTLE",
            "KOKO SHACL shapes (Turtle)", "The SHACL shapes the graph is validated with."),
     Output("validation.ttl", "the SHACL validation report of this release", "text/turtle"),
+    Output("changes.trig", "what changed since the release before: TriG with a `removed` and an `added` graph",
+           "application/trig", "RDF_TRIG", "KOKO graph: changes since the previous release (TriG)",
+           "The triples removed and added since the previous release, in two named graphs.", optional=True),
+    Output("release.json", "this release: its version, date, counts per class, the release it follows, its changes",
+           "application/json"),
+    Output("withdrawn.json", "IRIs earlier releases had and this one has not: when, and what replaced them",
+           "application/json"),
 )
 
 #: The files a reader downloads, in the order the landing page lists them.
 DOWNLOADS = tuple(o.name for o in OUTPUTS)
 #: The files that are distributions in the DCAT catalogue (and resources on a CKAN portal).
 DISTRIBUTIONS = {o.name: o for o in OUTPUTS if o.file_type}
+def present(written) -> tuple:
+    """The downloads of a release whose files are `written` (names): the optional ones only
+    when this release has them."""
+    return tuple(o.name for o in OUTPUTS if not o.optional or o.name in written)
+
+
 #: The whole graph, in each of its forms.
 DUMPS = tuple(o.name for o in OUTPUTS if o.dump)
 
@@ -55,6 +69,8 @@ def readme() -> str:
             "Written by `koko publish` (`make publish`); the whole folder is replaced on each run.\n"
             "Do not edit these files: edit the sources in `data/` and publish again.\n\n"
             "| file | what |\n| --- | --- |\n" + rows
-            + "| `site/` | a static web site: an HTML page and Turtle and JSON-LD files for every IRI of a kind with "
+            + "| `site/` | a static web site: an HTML page and Turtle, JSON-LD and N-Triples files for every IRI of a kind with "
               "at most 5,000 things (`koko serve` answers for the larger kinds), with web-server configuration for "
-              "content negotiation |\n")
+              "content negotiation |\n"
+            + "| `releases/` | the earlier releases, one folder each: the graph (`koko.nt.gz`), its catalogue record, "
+              "`release.json`, its change set and withdrawn IRIs |\n")

@@ -18,7 +18,7 @@ from ..graph.build import Built, build
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, outputs, parallel
+from . import catalog, outputs, parallel, versions
 from .site import render_site
 from .staging import Staging
 
@@ -33,6 +33,7 @@ class Outcome:
     stats: catalog.Stats | None = None
     files: dict = field(default_factory=dict)  # name -> size in bytes
     timings: dict = field(default_factory=dict)
+    history: versions.History | None = None  # the release among the others: its changes, the archive
 
 
 
@@ -119,7 +120,7 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
     staging.write("shapes.ttl", shapes_text(base).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
-    cat = serialize.nt_of(catalog.catalogue(settings, staging.files))
+    cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history))
     staging.write("catalog.ttl", serialize.to_turtle(cat, base))
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
@@ -127,13 +128,14 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
 
 
 def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
-               templates: Templates | None = None) -> dict:
+               templates: Templates | None = None, history: versions.History | None = None) -> dict:
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
     SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates)
     batch: dict = {}
-    for name, data in render_site(pages, outputs.DOWNLOADS, part, parts):  # written as it is rendered
+    downloads = outputs.present(staging.files)
+    for name, data in render_site(pages, downloads, part, parts, history):  # written as it is rendered
         batch[name] = data
         if len(batch) >= 600:
             staging.write_many(batch)
@@ -149,9 +151,10 @@ def render_reports(outcome: Outcome, settings: Settings, staging: Staging) -> No
 
 
 def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engine: str = "fast",
-            site: bool = True) -> Outcome:
+            site: bool = True, on_changes: Callable | None = None) -> Outcome:
     """Load, build and sort in one child process; validate in another while the outputs are
-    written to a staging folder; swap the folder in when the graph conforms."""
+    written to a staging folder; swap the folder in when the graph conforms. `on_changes`
+    hears the change against the release before, before the folder is swapped in."""
     # compiled once, before any work (a broken template stops the run), and shared by both processes
     templates = Templates(settings.templates) if site else None
     with Staging(out_dir) as staging:
@@ -163,11 +166,12 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
         try:
             progress("validate and render")
             outcome = Outcome(sources, built, None, nt, timings=timings)
+            outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
             gc.disable()  # rendering makes short-lived objects without cycles
             try:
                 render(outcome, settings, staging)
                 if site:
-                    write_site(nt, settings, staging, 0, 2, templates)
+                    write_site(nt, settings, staging, 0, 2, templates, outcome.history)
             finally:
                 gc.enable()
             timings["render"] = time.perf_counter() - start
@@ -178,6 +182,8 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
             job.cancel()
         if not outcome.report.conforms:
             raise NonConformingError(outcome.report)
+        if on_changes is not None and outcome.history.summary is not None:
+            on_changes(outcome.history.summary)
         progress("write")
         start = time.perf_counter()
         render_reports(outcome, settings, staging)

@@ -51,7 +51,7 @@ server {
 """
 
 
-def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1):
+def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, history=None):
     """(relative path, bytes) of the static site's files, one at a time, so that a large
     site is never held whole; with `parts`, only share `part` of them (the IRIs are dealt
     out in turn), so that two processes can each write half."""
@@ -61,6 +61,14 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1):
         yield "site/def/koko.html", site.ontology_page("fi").encode("utf-8")
         yield "site/.htaccess", HTACCESS.encode("utf-8")
         yield "site/nginx.conf.example", NGINX.encode("utf-8")
+        if history is not None:
+            releases = [history.release] + history.releases[::-1]
+            yield "site/changes.html", site.changes_page(releases, "fi").encode("utf-8")
+            for iri, info in history.withdrawn.items():  # the same page koko serve answers with 410
+                local = "site" + site.href(iri)
+                yield local + ".html", site.gone_page(iri, info, "fi").encode("utf-8")
+                for ext in ("ttl", "jsonld", "nt"):
+                    yield f"{local}.{ext}", site.gone_rdf(iri, info, ext)
     for iri in site.things()[part::parts]:
         local = "site" + site.href(iri)
         yield local + ".html", site.page(iri, "fi").encode("utf-8")

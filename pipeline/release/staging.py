@@ -102,6 +102,23 @@ class Staging:
                 fh.write(data)
         self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
 
+    def link(self, name: str, source: Path) -> None:
+        """Carry a file over unchanged (the archive of earlier releases): a hard link where
+        the file system allows, a copy elsewhere."""
+        path = self.tmp / name
+        if path.parent not in self._folders:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(path.parent)
+        try:
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
+        digest = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        self.files[name] = (path.stat().st_size, digest.hexdigest())
+
     def _keep(self, name: str, path: Path, data: bytes) -> bool:
         """Link the previous release's file when it holds exactly these bytes: the outputs are
         deterministic, so a publish after a small edit rewrites only what changed, and a

@@ -18,12 +18,14 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import InputError, RemoteError
+from ..graph import releases
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
 from .published import count_triples
 
 TOKEN_VARIABLE = "KOKO_CKAN_API_KEY"
-FORMATS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples"}
+FORMATS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
+           "application/trig": "TriG"}
 
 
 @dataclass
@@ -48,7 +50,7 @@ def dataset_fields(settings: Settings, name: str, organization: str | None) -> d
         "maintainer_email": [cat["contact"]["email"]],
         "maintainer_website": cat["contact"]["url"],
         "collection_type": "Open Data",
-        "version": settings.release_date.isoformat(),
+        "version": settings.release_version,
     }
     if organization:
         fields["owner_org"] = organization
@@ -143,13 +145,16 @@ def _norm(value):
 
 def push(settings: Settings, out_dir: Path, url: str, name: str, organization: str | None,
          token: str | None, dry_run: bool = False, retry: Retry = Retry()) -> PushResult:
-    missing = [n for n in DISTRIBUTIONS if not (out_dir / n).is_file()]
+    present = [n for n, o in DISTRIBUTIONS.items() if not o.optional or (out_dir / n).is_file()]  # the change set, from B on
+    missing = [n for n in present if not (out_dir / n).is_file()]
     if missing:
         raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first")
-    for n in DISTRIBUTIONS:  # a file that does not parse is not sent to the portal
+    for n in present:  # a file that does not parse is not sent to the portal
         count_triples(out_dir / n)
+    release = releases.read_release(out_dir)  # the version is the published release's, not the sources'
+    settings = settings.with_version(release.version if release else None)
     wanted = dataset_fields(settings, name, organization)
-    resources = {n: resource_fields(settings, out_dir, n) for n in DISTRIBUTIONS}
+    resources = {n: resource_fields(settings, out_dir, n) for n in present}
     result = PushResult()
     if dry_run:
         result.dataset = "dry run"

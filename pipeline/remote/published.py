@@ -8,7 +8,8 @@ import pyoxigraph as ox
 
 from ..errors import InputError, Place, Problem
 
-FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD}
+FORMATS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD,
+           ".trig": ox.RdfFormat.TRIG}
 
 
 def count_triples(path: Path) -> int:

@@ -2,8 +2,13 @@
 
 One PUT per named graph replaces it whole, so readers see the old graph or the new one,
 never half; the file is streamed from disk, not held in memory. The catalogue goes into its
-own named graph. With a query endpoint, a COUNT afterwards checks that the store holds
-exactly the published triples.
+own named graph, and with it the release's version (dcat:version). With a query endpoint, a
+COUNT afterwards checks that the store holds exactly the published triples.
+
+When the store holds exactly the release this one follows (its recorded version, and its
+triple count), only the change is sent: SPARQL Update DELETE DATA and INSERT DATA in
+batches, which are safe to send again. Anything else (another version, a count that does
+not match, no update endpoint) replaces the graph whole, as before.
 """
 
 from __future__ import annotations
@@ -11,16 +16,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from ..config import Settings
 from ..errors import InputError, RemoteError
+from ..graph import releases
+from ..graph.vocab import DCAT
 from ..release.catalog import dataset_iri
 from .http import Retry, request, session
 from .published import count_triples
 
 PASSWORD_VARIABLE = "KOKO_STORE_PASSWORD"
+
+
+BATCH = 5000  # triples per SPARQL Update request
 
 
 @dataclass
@@ -29,11 +40,19 @@ class Upload:
     file: str
     triples: int
     stored: int | None = None  # what the store counted afterwards, when asked
+    sent: str = "replaced"  # or "changed": only the change set was sent
+    added: int = 0
+    removed: int = 0
+
+
+def update_endpoint_of(endpoint: str) -> str | None:
+    """Oxigraph's update endpoint beside its /store; None where it cannot be guessed."""
+    return endpoint[: -len("/store")] + "/update" if endpoint.rstrip("/").endswith("/store") else None
 
 
 def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint: str | None = None,
                graph: str | None = None, user: str | None = None, password: str | None = None,
-               auth: str = "basic", retry: Retry = Retry(timeout=300)) -> list:
+               auth: str = "basic", retry: Retry = Retry(timeout=300), update_endpoint: str | None = None) -> list:
     graph = graph or dataset_iri(settings).value
     uploads = [Upload(graph, "koko.nt", 0), Upload(settings.id_base + "catalog", "catalog.ttl", 0)]
     for up in uploads:
@@ -44,7 +63,9 @@ def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint:
     if user:
         credentials = (HTTPDigestAuth if auth == "digest" else HTTPBasicAuth)(user, password or "")
         writes.auth = reads.auth = credentials
-    for up in uploads:
+    update_endpoint = update_endpoint or update_endpoint_of(endpoint)
+    changed = _send_changes(settings, out_dir, uploads[0], query_endpoint, update_endpoint, writes, reads)
+    for up in uploads[1:] if changed else uploads:
         media = "application/n-triples" if up.file.endswith(".nt") else "text/turtle"
         with open(out_dir / up.file, "rb") as body:
             response = request(writes, "PUT", endpoint, f"upload of {up.file}",
@@ -56,6 +77,57 @@ def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint:
             if up.stored != up.triples:
                 raise RemoteError(f"the store holds {up.stored} triples in <{up.graph}>, not the {up.triples} published")
     return uploads
+
+
+def _send_changes(settings: Settings, out_dir: Path, data: Upload, query_endpoint, update_endpoint, writes, reads) -> bool:
+    """Send only the change set when the store holds the release this one follows; True
+    when it did (and the store now holds this release's triples)."""
+    current = releases.read_release(out_dir)
+    if not (query_endpoint and update_endpoint and current and current.previous
+            and (out_dir / releases.CHANGES_FILE).is_file()):
+        return False
+    previous = releases.read_release(out_dir / releases.ARCHIVE / current.previous)
+    if previous is None or _stored_version(reads, query_endpoint, settings) != current.previous:
+        return False
+    if _count(reads, query_endpoint, data.graph) != previous.triples:
+        return False  # the store's graph is not exactly that release: replace it whole
+    removed, added = _change_lines(out_dir / releases.CHANGES_FILE)
+    for verb, lines in (("DELETE", removed), ("INSERT", added)):
+        for i in range(0, len(lines), BATCH):
+            body = f"{verb} DATA {{ GRAPH <{data.graph}> {{\n" + "\n".join(lines[i:i + BATCH]) + "\n} }"
+            response = request(writes, "POST", update_endpoint, f"{verb} DATA of the change set",
+                               data=body.encode("utf-8"), headers={"Content-Type": "application/sparql-update"})
+            _check(response, f"{verb} DATA of the change set")
+    data.sent, data.added, data.removed = "changed", len(added), len(removed)
+    return True
+
+
+def _stored_version(reads, query_endpoint: str, settings: Settings) -> str | None:
+    query = (f"SELECT ?v WHERE {{ GRAPH <{settings.id_base}catalog> {{ <{dataset_iri(settings).value}> "
+             f"<{DCAT}version> ?v }} }}")
+    response = request(reads, "POST", query_endpoint, "version query", data={"query": query},
+                       headers={"Accept": "application/sparql-results+json"})
+    _check(response, "version query")
+    try:
+        rows = response.json()["results"]["bindings"]
+    except (ValueError, KeyError):
+        return None
+    return rows[0]["v"]["value"] if len(rows) == 1 else None
+
+
+def _change_lines(path: Path) -> tuple:
+    """(removed, added) of a change set, as N-Triples lines."""
+    try:
+        quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
+    except SyntaxError as exc:
+        raise InputError(f"{path}: not valid TriG ({exc}); publish again with koko publish") from None
+    parts = {"removed": [], "added": []}
+    for q in quads:
+        part = q.graph_name.value.rsplit("/", 1)[-1] if isinstance(q.graph_name, ox.NamedNode) else ""
+        if part in parts:
+            parts[part].append(ox.serialize([ox.Triple(q.subject, q.predicate, q.object)],
+                                            format=ox.RdfFormat.N_TRIPLES).decode("utf-8").strip())
+    return parts["removed"], parts["added"]
 
 
 def _check(response: requests.Response, what: str) -> None:

@@ -23,12 +23,16 @@ from .pages import ALTERNATES, Site
 #: Response headers a script on another origin may read.
 EXPOSED = "ETag, Last-Modified, Link, Retry-After, Content-Range, Content-Length, Content-Encoding"
 _KEY = re.compile(r"[A-Za-z0-9._~\-]+")  # a thing's key in its IRI: nothing that could leave the IRI
-DOWNLOAD_MEDIA = {"ttl": MEDIA["ttl"], "nt": MEDIA["nt"], "jsonld": MEDIA["jsonld"], "md": "text/markdown; charset=utf-8"}
+DOWNLOAD_MEDIA = {"ttl": MEDIA["ttl"], "nt": MEDIA["nt"], "jsonld": MEDIA["jsonld"], "md": "text/markdown; charset=utf-8",
+                  "json": "application/json", "trig": "application/trig", "gz": "application/gzip"}
 
 
 class App:
-    def __init__(self, site: Site, endpoint: Endpoint, downloads: http_cache.Downloads, released: dt.date):
+    def __init__(self, site: Site, endpoint: Endpoint, downloads: http_cache.Downloads, released: dt.date,
+                 releases: list = (), withdrawn: dict | None = None):
         self.site = site
+        self.releases = list(releases)  # newest first
+        self.withdrawn = withdrawn or {}  # IRI -> when it went, and what replaced it
         self.endpoint = endpoint
         self.downloads = downloads
         self.released = http_cache.midnight(released)
@@ -63,6 +67,8 @@ class App:
             return self.html(request, self.site.landing(lang, fixed, self.downloads.names))
         if path in ("/query", "/query.html"):
             return self.html(request, self.site.query_page(lang, fixed, limits=self.endpoint.limits.terms()))
+        if path in ("/changes", "/changes.html"):
+            return self.html(request, self.site.changes_page(self.releases, lang, fixed))
         if path in ("/def/koko", "/def/koko.html"):
             return self.html(request, self.site.ontology_page(lang, fixed))
         if path == "/def/koko.ttl":
@@ -88,7 +94,7 @@ class App:
         else:
             found = self.thing(path)
             if found is None:
-                return plain(404, f"no such thing: {path}\n")
+                return self.gone(request, path, lang, fixed)
             iri, pairs = found
             fmt = negotiate(request.headers.get("Accept"))
             vary = [("Vary", "Accept, Accept-Language")]
@@ -98,6 +104,22 @@ class App:
         if fmt == "html":
             return self.html(request, self.site.page(iri, lang, fixed, pairs), vary + links)
         return http_cache.body(request, self.site.rdf(iri, fmt, pairs), MEDIA[fmt], vary + links, last_modified=self.released)
+
+    def gone(self, request: Request, path: str, lang: str, fixed: bool) -> Response:
+        """410 for an IRI an earlier release had, with the page that says when it went; 404 else."""
+        stem, _, suffix = path.rpartition(".")
+        suffixed = suffix in SUFFIXES and "/" not in suffix
+        iri = self.site.base + (stem if suffixed else path).lstrip("/")
+        info = self.withdrawn.get(iri)
+        if info is None:
+            return plain(404, f"no such thing: {path}\n")
+        fmt = suffix if suffixed else negotiate(request.headers.get("Accept")) or "html"
+        if fmt == "html":
+            body, media = self.site.gone_page(iri, info, lang, fixed).encode("utf-8"), MEDIA["html"]
+        else:
+            body, media = self.site.gone_rdf(iri, info, fmt), MEDIA[fmt]
+        return http_cache.body(request, body, media, [("Vary", "Accept, Accept-Language")], status=410,
+                               last_modified=self.released)
 
     def thing(self, path: str):
         """(IRI, its (property, value) pairs or None when the site holds them) of a path; a

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..config import LANGS, PACKAGE_ROOT, Settings
 from ..graph import serialize
-from ..graph.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD
+from ..graph.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD, XSD
 from .labels import STANDARD, UI
 from .query import with_prologue
 from .templating import Templates
@@ -204,6 +204,37 @@ class Site:
         ns = self.base + "def/koko#"
         stated = [{"names": self.names(ns + term), "value": f"{value:,}".replace(",", "\u202f")} for term, value in limits]
         return self.render("query.html", lang, fixed, title=UI["query"], start=start, limits=stated)
+
+    # -- releases and withdrawn IRIs -----------------------------------------------------
+    def changes_page(self, releases: list, lang: str = "fi", fixed: bool = False) -> str:
+        """The changelog: `releases` are release descriptions (archive.Release), newest first."""
+        shown = []
+        for i, r in enumerate(releases):
+            current = i == 0
+            shown.append({"version": r.version, "date": r.date, "triples": r.triples, "previous": r.previous,
+                          "changes": r.changes,
+                          "download": "/download/koko.nt" if current else f"/download/releases/{r.version}/koko.nt.gz",
+                          "changeset": (("/download/changes.trig" if current else
+                                         f"/download/releases/{r.version}/changes.trig") if r.previous else None)})
+        return self.render("changes.html", lang, fixed, title=UI["changes"], releases=shown)
+
+    def gone_page(self, iri: str, info: dict, lang: str = "fi", fixed: bool = False) -> str:
+        """The page of an IRI an earlier release had: when it went, where its last data is."""
+        new = info.get("replaced_by")
+        replaced = {"href": self.href(new), "names": self.names(new)} if new else None
+        return self.render("gone.html", lang, fixed, title=UI["gone"], iri=iri, info=info, replaced_by=replaced,
+                           last_download=f"/download/releases/{info['last']}/koko.nt.gz")
+
+    def gone_rdf(self, iri: str, info: dict, fmt: str) -> bytes:
+        s = ox.NamedNode(iri)
+        triples = [ox.Triple(s, ox.NamedNode(OWL + "deprecated"), ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))),
+                   ox.Triple(s, ox.NamedNode(RDFS + "seeAlso"),
+                             ox.NamedNode(f"{self.settings.download_base}releases/{info['last']}/koko.nt.gz"))]
+        if info.get("replaced_by"):
+            triples.append(ox.Triple(s, ox.NamedNode(DCT + "isReplacedBy"), ox.NamedNode(info["replaced_by"])))
+        if info.get("reason"):
+            triples.append(ox.Triple(s, ox.NamedNode(SKOS + "changeNote"), ox.Literal(info["reason"])))
+        return self.rdf(iri, fmt, [(t.predicate.value, t.object) for t in triples])
 
     def ontology_page(self, lang: str = "fi", fixed: bool = False) -> str:
         ns = self.base + "def/koko#"

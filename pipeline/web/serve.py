@@ -12,11 +12,9 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-import pyoxigraph as ox
-
 from ..config import Settings
 from ..errors import InputError
-from ..graph.vocab import DCT
+from ..graph import releases as archive
 from .app import DOWNLOAD_MEDIA, App
 from .endpoint import Endpoint
 from .http_cache import Downloads, midnight
@@ -30,13 +28,7 @@ MAX_CONNECTIONS = 200
 
 def release_date(out_dir: Path, fallback: dt.date) -> dt.date:
     """The date of the release in out_dir: its catalogue's latest dct:modified."""
-    try:
-        dates = [dt.date.fromisoformat(t.object.value) for t in ox.parse(path=str(out_dir / "catalog.ttl"),
-                                                                         format=ox.RdfFormat.TURTLE)
-                 if t.predicate.value == DCT + "modified"]
-    except (OSError, SyntaxError, ValueError):
-        return fallback
-    return max(dates, default=fallback)
+    return archive.catalogue_date(out_dir) or fallback
 
 
 def count_lines(path: Path) -> int:
@@ -47,10 +39,16 @@ def count_lines(path: Path) -> int:
 def make_app(settings: Settings, out_dir: Path, store_url: str, limits: Limits, workdir: Path) -> App:
     """The application over a published folder and its running store; gzip copies go to workdir."""
     names = tuple(sorted(p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")))
+    if (out_dir / archive.ARCHIVE).is_dir():  # the earlier releases' files, by their paths under output/
+        names += tuple(sorted(p.relative_to(out_dir).as_posix() for p in (out_dir / archive.ARCHIVE).rglob("*")
+                              if p.is_file()))
     released = release_date(out_dir, settings.release_date)
     site = Site.from_output(out_dir, settings, endpoint="/sparql")
     endpoint = Endpoint(store_url, limits, settings.base_iri, count_lines(out_dir / "koko.nt"))
-    return App(site, endpoint, Downloads(out_dir, names, DOWNLOAD_MEDIA, midnight(released), workdir), released)
+    current = archive.read_release(out_dir)
+    releases = ([current] if current else []) + archive.archived(out_dir)[::-1]
+    return App(site, endpoint, Downloads(out_dir, names, DOWNLOAD_MEDIA, midnight(released), workdir), released,
+               releases, archive.withdrawn_of(out_dir))
 
 
 def serve(settings: Settings, out_dir: Path, host: str, port: int, ready=None, limits: Limits | None = None) -> None:

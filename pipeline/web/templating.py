@@ -23,7 +23,7 @@ from .labels import UI
 SHIPPED = Path(__file__).resolve().parent / "templates"
 #: The templates the pages are rendered from; each is compiled up front, so a broken
 #: template stops a run before anything is written.
-PAGES = ("page.html", "landing.html", "query.html", "vocabulary.html")
+PAGES = ("page.html", "landing.html", "query.html", "vocabulary.html", "changes.html", "gone.html")
 
 
 def texts(names: dict, tag: str = "span") -> Markup:

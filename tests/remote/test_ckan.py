@@ -182,9 +182,10 @@ def test_a_create_whose_answer_is_lost_is_not_sent_again(site, lost):
         assert result.dataset == "created" and set(result.resources.values()) == {"created"}
         assert len(ckan.packages) == 1
         resources = next(iter(ckan.packages.values()))["resources"]
-        assert sorted(r["name"] for r in resources) == sorted(DISTRIBUTIONS)
+        first = sorted(n for n, o in DISTRIBUTIONS.items() if not o.optional)  # a first release: no change set
+        assert sorted(r["name"] for r in resources) == first
         creates = [r[0] for r in ckan.requests if r[0].endswith("_create")]
-        assert creates == ["package_create"] + ["resource_create"] * len(DISTRIBUTIONS)  # each sent once
+        assert creates == ["package_create"] + ["resource_create"] * len(first)  # each sent once
         assert all(r["uploaded_bytes"] == (out / r["name"]).stat().st_size for r in resources)
         again = push(settings, out, ckan.url, "koko-lod", None, TOKEN, retry=FAST)
         assert again.dataset == "unchanged" and set(again.resources.values()) == {"unchanged"}
@@ -207,3 +208,19 @@ def test_reads_wait_as_long_as_retry_after_says(site):
         push(settings, out, ckan.url, "koko-lod", None, TOKEN, retry=FAST)
         assert [r[0] for r in ckan.requests[:2]] == ["package_show", "package_show"]
         assert ckan.times[1] - ckan.times[0] >= 0.9  # the backoff alone would be 0 s
+
+
+def test_a_second_release_sends_its_version_and_change_set(data_dir, tmp_path):
+    dataset = data_dir / "dataset.yaml"
+    dataset.write_text(dataset.read_text().replace("koko-lod@example.invalid", "koko-lod@example.org"))
+    out = tmp_path / "output"
+    publish(load_settings(data_dir).with_version("A"), out, site=False)
+    funding = data_dir / "funding.csv"
+    funding.write_text(funding.read_text().replace(",yes,11000000,EUR,", ",yes,11500000,EUR,"))
+    settings = load_settings(data_dir).with_version("B")
+    publish(settings, out, site=False)
+    with FakeCkan(TOKEN) as ckan:
+        result = push(load_settings(data_dir), out, ckan.url, "koko-lod", None, TOKEN, retry=FAST)
+        assert result.resources["changes.trig"] == "created"
+        created = [w for w in ckan.writes() if w[0] == "package_create"][0][1]
+        assert created["version"] == "B", "the published release's version, not the sources' date"

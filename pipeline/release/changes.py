@@ -1,0 +1,215 @@
+"""What changed between two releases of the graph, exactly and cheaply.
+
+Both graphs are canonical N-Triples (distinct lines, sorted), so their common beginning and
+end are skipped bytewise and only the lines between are compared. The change is told in a
+steward's terms (things added and removed by class with their names, values changed with the
+source line of the new value, counts per class), as data for `--format json`, and as a
+change set for consumers: TriG with an `added` and a `removed` graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..graph.serialize import compact_iri, literal_parts
+from ..graph.vocab import RDF, SKOS, prefixes
+
+_TYPE = f"<{RDF}type>"
+_NAME = f"<{SKOS}prefLabel>"
+
+
+@dataclass
+class Change:
+    added: list  # N-Triples lines (bytes, no line end), sorted
+    removed: list
+
+    @property
+    def empty(self) -> bool:
+        return not self.added and not self.removed
+
+
+def diff(old: bytes, new: bytes) -> Change:
+    if old == new:
+        return Change([], [])
+    start = _common_prefix(old, new)
+    start = old.rfind(b"\n", 0, start) + 1  # back to the start of a line
+    tail = _common_suffix(old, new, len(old) - start, len(new) - start)
+    old_end, new_end = len(old) - tail, len(new) - tail
+    if tail and (old[old_end - 1:old_end] != b"\n" or new[new_end - 1:new_end] != b"\n"):
+        cut = old.find(b"\n", old_end)  # forward to the end of a line
+        cut = len(old) if cut < 0 else cut + 1
+        old_end, new_end = cut, new_end + (cut - old_end)
+    before = set(old[start:old_end].splitlines())
+    after = set(new[start:new_end].splitlines())
+    before.discard(b"")
+    after.discard(b"")
+    return Change(sorted(after - before), sorted(before - after))
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    n, i, step = min(len(a), len(b)), 0, 1 << 16
+    while i < n and a[i:i + step] == b[i:i + step]:
+        i += step
+    while i < n and a[i] == b[i]:  # within the block that differs (found above in big steps)
+        i += 1
+    return min(i, n)
+
+
+def _common_suffix(a: bytes, b: bytes, limit_a: int, limit_b: int) -> int:
+    n, k, step = min(limit_a, limit_b), 0, 1 << 16
+    while k + step <= n and a[len(a) - k - step:len(a) - k] == b[len(b) - k - step:len(b) - k]:
+        k += step
+    while k < n and a[len(a) - k - 1] == b[len(b) - k - 1]:
+        k += 1
+    return k
+
+
+def _split(line: bytes) -> tuple:
+    text = line.decode("utf-8")
+    s_end = text.index("> ")
+    p_end = text.index("> ", s_end + 2)
+    return text[1:s_end], text[s_end + 2:p_end + 1], text[p_end + 2:-2]
+
+
+_TYPE_LINE = re.compile(rb"^<([^>]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <([^>]*)> \.$", re.M)
+
+
+def types_of(nt: bytes) -> dict:
+    """subject IRI -> its class, from the type lines of a graph: the project's own class
+    where it has one (a municipality is koko:Municipality more than schema:AdministrativeArea)."""
+    found: dict = {}
+    for m in _TYPE_LINE.finditer(nt):
+        subject, cls = m.group(1).decode(), m.group(2).decode()
+        if subject not in found or ("/def/koko#" in cls and "/def/koko#" not in found[subject]):
+            found[subject] = cls
+    return found
+
+
+@dataclass
+class Item:
+    kind: str  # added, removed or changed
+    iri: str
+    cls: str = ""
+    name: str = ""
+    property: str = ""
+    old: list = field(default_factory=list)
+    new: list = field(default_factory=list)
+    place: object = None  # where the new value comes from (errors.Place), when known
+
+
+@dataclass
+class Summary:
+    old_version: str
+    new_version: str
+    items: list
+    classes: dict  # compact class -> {"before", "after", "added", "removed", "changed"}
+    added_triples: int
+    removed_triples: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.added_triples and not self.removed_triples
+
+    def class_lines(self) -> list:
+        """One line per class that changed."""
+        lines = []
+        for cls, c in sorted(self.classes.items()):
+            if c["added"] or c["removed"] or c["changed"]:
+                lines.append(f"{cls}: {c['before']} → {c['after']} (+{c['added']} added, −{c['removed']} removed, "
+                             f"{c['changed']} changed)")
+        return lines
+
+    def item_lines(self, base_iri: str) -> list:
+        out = []
+        for it in self.items:
+            where = f"  ({it.place})" if it.place is not None else ""
+            who = _short(it.iri, base_iri) + (f" “{it.name}”" if it.name else "")
+            if it.kind == "changed":
+                old = ", ".join(_shown(v, base_iri) for v in it.old) or "—"
+                new = ", ".join(_shown(v, base_iri) for v in it.new) or "—"
+                out.append(f"changed {who}: {it.property} {old} → {new}{where}")
+            else:
+                out.append(f"{it.kind} {it.cls} {who}{where}")
+        return out
+
+    def as_json(self, base_iri: str) -> dict:
+        def place(p):
+            return None if p is None else {"file": p.file, "line": p.line or None, "column": p.column or None,
+                                           "field": p.field or None}
+        return {
+            "from": self.old_version, "to": self.new_version, "changed": not self.empty,
+            "triples": {"added": self.added_triples, "removed": self.removed_triples},
+            "classes": self.classes,
+            "changes": [{"kind": it.kind, "iri": it.iri, "class": it.cls or None, "name": it.name or None,
+                         "property": it.property or None, "old": [_shown(v, base_iri) for v in it.old],
+                         "new": [_shown(v, base_iri) for v in it.new], "source": place(it.place)} for it in self.items],
+        }
+
+
+def summarize(change: Change, old_nt: bytes, new_nt: bytes, base_iri: str, old_version: str, new_version: str,
+              built=None) -> Summary:
+    """The change told by thing: `built` (the graph built from the sources) places new values."""
+    pfx = prefixes(base_iri)
+    added, removed = [_split(x) for x in change.added], [_split(x) for x in change.removed]
+    old_types, new_types = types_of(old_nt), types_of(new_nt)
+
+    def cls_of(s: str) -> str:
+        t = new_types.get(s) or old_types.get(s)
+        return compact_iri(t, pfx) if t else ""
+
+    born = {s for s, p, o in added if p == _TYPE and s not in old_types}
+    gone = {s for s, p, o in removed if p == _TYPE and s not in new_types}
+    names: dict = {}
+    for s, p, o in added + removed:
+        if p == _NAME and (s not in names or o.endswith("@fi")):
+            names[s] = literal_parts(o)[0]
+    items = [Item("added", s, cls_of(s), names.get(s, ""), place=built.place(s) if built is not None else None)
+             for s in sorted(born)]
+    items += [Item("removed", s, cls_of(s), names.get(s, "")) for s in sorted(gone)]
+    values: dict = {}
+    for side, rows in (("old", removed), ("new", added)):
+        for s, p, o in rows:
+            if s not in born and s not in gone:
+                values.setdefault((s, p), {"old": [], "new": []})[side].append(o)
+    for (s, p), v in sorted(values.items()):
+        if all(o[1:-1] in gone for o in v["old"]) and all(o[1:-1] in born for o in v["new"]):
+            continue  # only a link to a thing added or removed: told by that thing's line
+        place = built.place(s, p[1:-1], v["new"][0]) if built is not None and v["new"] else None
+        items.append(Item("changed", s, cls_of(s), property=compact_iri(p[1:-1], pfx), old=v["old"], new=v["new"],
+                          place=place))
+    before, after = Counter(old_types.values()), Counter(new_types.values())
+    counts = {}
+    for cls in sorted(set(before) | set(after), key=lambda c: compact_iri(c, pfx)):
+        c = compact_iri(cls, pfx)
+        mine = [it for it in items if it.cls == c]
+        counts[c] = {"before": before.get(cls, 0), "after": after.get(cls, 0),
+                     "added": sum(1 for it in mine if it.kind == "added"),
+                     "removed": sum(1 for it in mine if it.kind == "removed"),
+                     "changed": len({it.iri for it in mine if it.kind == "changed"})}
+    return Summary(old_version, new_version, items, counts, len(added), len(removed))
+
+
+def _short(iri: str, base_iri: str) -> str:
+    return iri[len(base_iri) + 3:] if iri.startswith(base_iri + "id/") else iri
+
+
+def _shown(term: str, base_iri: str) -> str:
+    if term.startswith("<"):
+        return _short(term[1:-1], base_iri)
+    return literal_parts(term)[0]
+
+
+def change_set(change: Change, base_iri: str, old_version: str, new_version: str) -> bytes:
+    """The change as TriG: the triples removed and added, each in a named graph."""
+    graph = f"{base_iri}id/changeset/{old_version}--{new_version}"
+    quads = []
+    for part, lines in (("removed", change.removed), ("added", change.added)):
+        g = ox.NamedNode(f"{graph}/{part}")
+        for t in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES) if lines else ():
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, g))
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=prefixes(base_iri)) if quads else \
+        f"# no change from release {old_version} to release {new_version}\n".encode()

@@ -1,0 +1,206 @@
+"""A publish as one release in a series: what it changes against the release before, the
+change set it publishes, the archive it carries over, and the IRIs it withdraws.
+
+The release a publish is compared with is the current one in output/ when the version is
+new (that release then moves into output/releases/), or, when the same version is published
+again, the release that one followed (from the archive).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import Settings
+from ..errors import InputError, Place, Problem, Problems
+from ..graph import releases as archive
+from ..graph.serialize import compact_iri
+from ..graph.vocab import prefixes
+from ..sources.readers import read_csv
+from .changes import Change, Summary, change_set, diff, summarize, types_of
+from .staging import Staging
+
+WITHDRAWN_SOURCE = "withdrawn.csv"  # in data/: what replaced a withdrawn IRI, and why
+_BIG = 64 * 1024 * 1024
+
+
+@dataclass
+class History:
+    release: archive.Release
+    summary: Summary | None = None
+    change: Change | None = None
+    withdrawn: dict = field(default_factory=dict)  # IRI -> {"last", "withdrawn", "replaced_by", "reason"}
+    releases: list = field(default_factory=list)  # the archived releases, oldest first
+
+    @property
+    def previous(self) -> str | None:
+        return self.release.previous
+
+
+def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None) -> History:
+    """Compare with the release before, write the change set, the withdrawn IRIs, the
+    release's description and the archive into `staging`; return what the catalogue and the
+    pages need."""
+    version = settings.release_version
+    current = archive.read_release(out_dir) if out_dir.is_dir() else None
+    base = _base(out_dir, current, version)
+    _carry_archive(out_dir, current, version, staging)
+    release = archive.Release(version, settings.release_date.isoformat(), nt.count(b"\n"),
+                              _classes(types_of(nt), settings.base_iri))
+    history = History(release)
+    if base is not None:
+        base_version, base_nt, base_withdrawn = base
+        history.change = diff(base_nt, nt)
+        history.summary = summarize(history.change, base_nt, nt, settings.base_iri, base_version, version, built)
+        release.previous = base_version
+        release.changes = {"added": history.summary.added_triples, "removed": history.summary.removed_triples,
+                           "classes": history.summary.class_lines(),
+                           "notable": history.summary.item_lines(settings.base_iri)[:20]}
+        staging.write(archive.CHANGES_FILE, change_set(history.change, settings.base_iri, base_version, version))
+        history.withdrawn = _withdrawn(settings, nt, history.change, base_version, version, base_withdrawn)
+    _replacements(settings, nt, history.withdrawn)
+    staging.write(archive.WITHDRAWN_FILE, _json(history.withdrawn))
+    staging.write(archive.RELEASE_FILE, release.to_bytes())
+    history.releases = archive.archived(staging.tmp)
+    return history
+
+
+def _base(out_dir: Path, current, version: str):
+    """(version, N-Triples, withdrawn IRIs) of the release to compare with, or None."""
+    if current is None:
+        return None
+    if current.version != version:
+        return current.version, archive.graph_of(out_dir), archive.withdrawn_of(out_dir)
+    if current.previous:
+        return (current.previous, archive.graph_of(out_dir, current.previous),
+                archive.withdrawn_of(out_dir / archive.ARCHIVE / current.previous))
+    return None
+
+
+def _carry_archive(out_dir: Path, current, version: str, staging: Staging) -> None:
+    root = out_dir / archive.ARCHIVE
+    if root.is_dir():
+        for path in sorted(root.rglob("*")):
+            if path.is_file():
+                staging.link(path.relative_to(out_dir).as_posix(), path)
+    if current is None or current.version == version:
+        return
+    folder = f"{archive.ARCHIVE}/{current.version}/"
+    graph = (out_dir / "koko.nt").read_bytes()
+    staging.write(folder + "koko.nt.gz", gzip.compress(graph, compresslevel=1 if len(graph) > _BIG else 6, mtime=0))
+    for name in archive.KEPT[1:]:
+        if (out_dir / name).is_file():
+            staging.link(folder + name, out_dir / name)
+    if not (out_dir / archive.RELEASE_FILE).is_file():  # published before releases had versions
+        staging.write(folder + archive.RELEASE_FILE, current.to_bytes())
+
+
+def _classes(types: dict, base_iri: str) -> dict:
+    pfx = prefixes(base_iri)
+    return dict(sorted(Counter(compact_iri(c, pfx) for c in types.values()).items()))
+
+
+def _withdrawn(settings: Settings, nt: bytes, change: Change, base_version: str, version: str, before: dict) -> dict:
+    """The IRIs of things that earlier releases had and this one has not."""
+    ids = settings.id_base
+    candidates = {line[1:line.index(b"> ")].decode() for line in change.removed if line.startswith(b"<" + ids.encode())}
+    present = _subjects(nt, ids) if candidates or before else set()
+    found = {iri: {**info, "replaced_by": None, "reason": None} for iri, info in before.items() if iri not in present}
+    for iri in sorted(candidates - present):
+        found[iri] = {"last": base_version, "withdrawn": version, "replaced_by": None, "reason": None}
+    return dict(sorted(found.items()))
+
+
+def _subjects(nt: bytes, ids: str) -> set:
+    return {m.group(1).decode() for m in re.finditer(rb"^<(" + re.escape(ids.encode()) + rb"[^>]*)> ", nt, re.M)}
+
+
+def _replacements(settings: Settings, nt: bytes, withdrawn: dict) -> None:
+    """data/withdrawn.csv: key (the IRI after the base, e.g. id/network/x), replaced_by
+    (likewise, or empty), reason."""
+    path = settings.data_dir / WITHDRAWN_SOURCE
+    if not path.is_file():
+        return
+    problems = Problems()
+    table = read_csv(path, problems)
+    problems.raise_if_any()
+    missing = [c for c in ("key", "replaced_by", "reason") if c not in table.header]
+    if missing:
+        raise InputError([Problem(Place(table.name, 1), f"missing column {', '.join(missing)}",
+                                  "the header is key,replaced_by,reason", code="missing-column")])
+    col = {name: table.header.index(name) for name in ("key", "replaced_by", "reason")}
+    present = _subjects(nt, settings.id_base)
+    for line, fields in table.rows:
+        key, new, reason = (fields[col[c]].strip() for c in ("key", "replaced_by", "reason"))
+        iri = settings.base_iri + key.lstrip("/")
+        place = Place(table.name, line)
+        if iri not in withdrawn:
+            problems.add(place._replace(field="key"), f"{key} is not withdrawn: only an IRI that an earlier release had "
+                         "and this one has not can be", "remove the row, or check the key", code="not-withdrawn")
+            continue
+        if new and settings.base_iri + new.lstrip("/") not in present:
+            problems.add(place._replace(field="replaced_by"), f"{new} is not in this release",
+                         "give the key of a thing the sources publish", code="unknown-reference")
+            continue
+        withdrawn[iri]["replaced_by"] = settings.base_iri + new.lstrip("/") if new else None
+        withdrawn[iri]["reason"] = reason or None
+    problems.raise_if_any()
+
+
+def _json(data: dict) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def compare(out_dir: Path, base_iri: str, old: str | None, new: str | None, new_nt: bytes | None = None,
+            built=None) -> Summary:
+    """The change from release `old` (None: the current one) to release `new`, or to the
+    graph `new_nt` built from the sources."""
+    current = archive.read_release(out_dir) if out_dir.is_dir() else None
+    old_nt = archive.graph_of(out_dir, old)
+    old_name = old or (current.version if current else "current")
+    if new_nt is None:
+        new_nt = archive.graph_of(out_dir, new)
+    new_name = new or "the sources"
+    return summarize(diff(old_nt, new_nt), old_nt, new_nt, base_iri, old_name, new_name, built)
+
+
+def text(summary: Summary, base_iri: str) -> str:
+    """The change as a steward reads it."""
+    head = f"release {summary.old_version} to {summary.new_version}"
+    if summary.empty:
+        return f"No changes from {head}.\n"
+    lines = [f"Changes from {head}:"]
+    lines += ["  " + line for line in summary.class_lines()]
+    lines += ["  " + line for line in summary.item_lines(base_iri)]
+    lines.append(f"{summary.added_triples} triple(s) added, {summary.removed_triples} removed.")
+    return "\n".join(lines) + "\n"
+
+
+def listing(out_dir: Path) -> str:
+    """The releases of an output folder, newest first, with their counts and dates."""
+    current = archive.read_release(out_dir) if out_dir.is_dir() else None
+    if current is None:
+        return f"No release in {out_dir} yet.\n"
+    rows = [(current, "current")] + [(r, f"{archive.ARCHIVE}/{r.version}/") for r in archive.archived(out_dir)[::-1]]
+    lines = [f"{'version':<24}{'date':<12}{'triples':>10}  where"]
+    lines += [f"{r.version:<24}{r.date:<12}{r.triples:>10}  {where}" for r, where in rows]
+    return "\n".join(lines) + "\n"
+
+
+def drop(out_dir: Path, version: str) -> None:
+    """Remove an archived release (not the current one); the next publish leaves it out of
+    the catalogue and the pages."""
+    import shutil
+
+    current = archive.read_release(out_dir) if out_dir.is_dir() else None
+    if current is not None and current.version == version:
+        raise InputError(f"{version} is the current release; only archived releases can be dropped")
+    folder = out_dir / archive.ARCHIVE / version
+    if not archive.VERSION.fullmatch(version) or not folder.is_dir():
+        known = ", ".join(r.version for r in archive.archived(out_dir)) or "none"
+        raise InputError(f"{folder}: no such archived release (archived: {known})")
+    shutil.rmtree(folder)
