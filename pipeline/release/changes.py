@@ -78,15 +78,35 @@ def _split(line: bytes) -> tuple:
 _TYPE_LINE = re.compile(rb"^<([^>]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <([^>]*)> \.$", re.M)
 
 
-def types_of(nt: bytes) -> dict:
-    """subject IRI -> its class, from the type lines of a graph: the project's own class
-    where it has one (a municipality is koko:Municipality more than schema:AdministrativeArea)."""
+def type_lines(nt: bytes) -> dict:
+    """subject IRI -> its classes, from the type lines of a graph (one pass over it)."""
     found: dict = {}
     for m in _TYPE_LINE.finditer(nt):
-        subject, cls = m.group(1).decode(), m.group(2).decode()
-        if subject not in found or ("/def/koko#" in cls and "/def/koko#" not in found[subject]):
-            found[subject] = cls
+        found.setdefault(m.group(1).decode(), []).append(m.group(2).decode())
     return found
+
+
+def before_change(types: dict, change: Change) -> dict:
+    """The classes of each subject in the graph before `change`, from those after it."""
+    old = dict(types)
+    for lines, undo in ((change.added, False), (change.removed, True)):
+        for line in lines:
+            m = _TYPE_LINE.match(line)
+            if m:
+                s, c = m.group(1).decode(), m.group(2).decode()
+                classes = [x for x in old.get(s, []) if x != c] + ([c] if undo else [])
+                if classes:
+                    old[s] = sorted(classes)
+                else:
+                    old.pop(s, None)
+    return old
+
+
+def main_class(classes: list) -> str:
+    """The class a thing is told by: the project's own where it has one (a municipality is
+    koko:Municipality more than schema:AdministrativeArea)."""
+    own = [c for c in classes if "/def/koko#" in c]
+    return (own or classes)[0]
 
 
 @dataclass
@@ -150,12 +170,15 @@ class Summary:
         }
 
 
-def summarize(change: Change, old_nt: bytes, new_nt: bytes, base_iri: str, old_version: str, new_version: str,
+def summarize(change: Change, new_classes: dict, base_iri: str, old_version: str, new_version: str,
               built=None) -> Summary:
-    """The change told by thing: `built` (the graph built from the sources) places new values."""
+    """The change told by thing. `new_classes` are the type lines of the graph after it
+    (type_lines); `built` (the graph built from the sources) places the new values."""
     pfx = prefixes(base_iri)
     added, removed = [_split(x) for x in change.added], [_split(x) for x in change.removed]
-    old_types, new_types = types_of(old_nt), types_of(new_nt)
+    new_types = {s: main_class(c) for s, c in new_classes.items()}
+    old_types = {s: main_class(c) for s, c in before_change(new_classes, change).items()} if not change.empty \
+        else new_types
 
     def cls_of(s: str) -> str:
         t = new_types.get(s) or old_types.get(s)

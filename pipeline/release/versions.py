@@ -21,7 +21,7 @@ from ..graph import releases as archive
 from ..graph.serialize import compact_iri
 from ..graph.vocab import prefixes
 from ..sources.readers import read_csv
-from .changes import Change, Summary, change_set, diff, summarize, types_of
+from .changes import Change, Summary, change_set, diff, main_class, summarize, type_lines
 from .staging import Staging
 
 WITHDRAWN_SOURCE = "withdrawn.csv"  # in data/: what replaced a withdrawn IRI, and why
@@ -49,13 +49,14 @@ def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, buil
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     base = _base(out_dir, current, version)
     _carry_archive(out_dir, current, version, staging)
+    classes = type_lines(nt)
     release = archive.Release(version, settings.release_date.isoformat(), nt.count(b"\n"),
-                              _classes(types_of(nt), settings.base_iri))
+                              _classes(classes, settings.base_iri))
     history = History(release)
     if base is not None:
         base_version, base_nt, base_withdrawn = base
         history.change = diff(base_nt, nt)
-        history.summary = summarize(history.change, base_nt, nt, settings.base_iri, base_version, version, built)
+        history.summary = summarize(history.change, classes, settings.base_iri, base_version, version, built)
         release.previous = base_version
         release.changes = {"added": history.summary.added_triples, "removed": history.summary.removed_triples,
                            "classes": history.summary.class_lines(),
@@ -99,9 +100,9 @@ def _carry_archive(out_dir: Path, current, version: str, staging: Staging) -> No
         staging.write(folder + archive.RELEASE_FILE, current.to_bytes())
 
 
-def _classes(types: dict, base_iri: str) -> dict:
+def _classes(classes: dict, base_iri: str) -> dict:
     pfx = prefixes(base_iri)
-    return dict(sorted(Counter(compact_iri(c, pfx) for c in types.values()).items()))
+    return dict(sorted(Counter(compact_iri(main_class(c), pfx) for c in classes.values()).items()))
 
 
 def _withdrawn(settings: Settings, nt: bytes, change: Change, base_version: str, version: str, before: dict) -> dict:
@@ -165,7 +166,7 @@ def compare(out_dir: Path, base_iri: str, old: str | None, new: str | None, new_
     if new_nt is None:
         new_nt = archive.graph_of(out_dir, new)
     new_name = new or "the sources"
-    return summarize(diff(old_nt, new_nt), old_nt, new_nt, base_iri, old_name, new_name, built)
+    return summarize(diff(old_nt, new_nt), type_lines(new_nt), base_iri, old_name, new_name, built)
 
 
 def text(summary: Summary, base_iri: str) -> str:
