@@ -292,7 +292,7 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
         if name not in site:
             click.echo(f"  {size:10d}  {name}")
     if site:
-        click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page, Turtle and JSON-LD per IRI of the "
+        click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page, Turtle, JSON-LD and N-Triples per IRI of the "
                    "kinds the site holds; see README.md)")
 
 

@@ -37,6 +37,7 @@ CODES = {
     "unknown-column": "a CSV column the table does not have",
     "duplicate-column": "a CSV column named twice",
     "missing-column": "a CSV column the table needs is not in the header",
+    "not-a-month": "a month that is not written as 2009-07",
     "not-withdrawn": "a key in withdrawn.csv that is not an IRI an earlier release had and this one has not",
     "archive-damaged": "a release in output/releases/ that cannot be read",
     "missing-field": "a field or section the record needs is not there",

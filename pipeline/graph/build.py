@@ -27,6 +27,11 @@ _ESCAPES = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in list(range(0x20)) + 
                           "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"})
 
 
+#: funder_kind in funding.csv -> the ontology's individual.
+_FUNDER_KINDS = {"state-via-regional-council": "StateViaRegionalCouncil", "municipalities": "MunicipalFunding",
+                 "other-public": "OtherPublicFunding", "private": "PrivateFunding"}
+
+
 def N(iri: str) -> str:
     """An IRI as an N-Triples term."""
     return f"<{iri}>"
@@ -299,6 +304,26 @@ class GraphBuilder:
                 self.add(s, self.kk("nationalNetwork"), self.node("network", item.value), item.place)
             for item in rec.get("pages", []):
                 self.add(s, N(FOAF + "page"), N(item.value), item.place)
+            self.value(s, self.kk("applicationAreas"), rec, "applications_areas")
+            self.value(s, self.kk("applicationMunicipalities"), rec, "applications_municipalities")
+            self.lang(s, self.kk("applicationsNote"), rec, "applications_note")
+            self.value(s, self.kk("paidThrough"), rec, "paid_through", lambda v: self.node("organisation", v))
+            self.lang(s, self.kk("fundingNote"), rec, "funding_note")
+        for rec in self.sources.records("documents"):
+            s = self.node("document", rec.key)
+            self.subject(s, [self.kk("ProgrammeDocument"), N(SCHEMA + "CreativeWork")], rec)
+            self.value(s, self.kk("documentOf"), rec, "programme", lambda v: self.node("programme", v))
+            self.lang(s, N(DCT + "title"), rec, "title")
+            self.value(s, N(DCT + "date"), rec, "date")
+            self.lang(s, N(DCT + "description"), rec, "description")
+        for rec in self.sources.records("programme_decisions"):
+            s = self.node("decision", rec.key)
+            self.subject(s, [self.kk("ProgrammeDecision"), N(PROV + "Activity")], rec)
+            self.value(s, self.kk("decisionOn"), rec, "programme", lambda v: self.node("programme", v))
+            self.value(s, N(DCT + "date"), rec, "date")
+            self.value(s, N(PROV + "wasAssociatedWith"), rec, "decider", lambda v: self.node("organisation", v))
+            self.value(s, self.kk("endsOn"), rec, "ends_on")
+            self.lang(s, N(DCT + "description"), rec, "description")
         for rec in self.sources.records("predecessors"):
             s = self.node("programme", rec.key)
             self.subject(s, [self.kk("Programme")], rec)
@@ -316,16 +341,29 @@ class GraphBuilder:
             self.value(s, self.kk("proposalsEvaluated"), rec, "proposals_evaluated")
             self.value(s, N(DCT + "bibliographicCitation"), rec, "citation", lambda v: self.lit(v, "fi"))
             self.value(s, N(DCT + "publisher"), rec, "publisher", lambda v: self.node("organisation", v))
+            self.value(s, N(PROV + "wasAssociatedWith"), rec, "carried_out_by", lambda v: self.node("organisation", v))
+            for item in rec.get("authors", []):
+                self.fact(s, self.kk("authorName"), self.lit(item.value), item, rec.source)
+            for name, prop in (("start_month", "startMonth"), ("end_month", "endMonth"), ("published_month", "publishedMonth")):
+                self.value(s, self.kk(prop), rec, name, lambda v: literal(v, datatype=f"<{XSD}gYearMonth>"))
 
     def build_areas(self) -> None:
         for rec in self.sources.records("areas"):
             s = self.node("area", rec.key)
-            self.subject(s, [self.kk("KokoArea"), N(SCHEMA + "AdministrativeArea")], rec)
+            application = rec.get("stage") == "application"  # proposed, not approved: no area, no members
+            self.subject(s, [self.kk("AreaApplication")] if application else
+                         [self.kk("KokoArea"), N(SCHEMA + "AdministrativeArea")], rec)
             self.lang(s, N(SKOS + "prefLabel"), rec, "name")
             self.value(s, self.kk("programme"), rec, "programme", lambda v: self.node("programme", v))
+            member = self.kk("proposedPlace") if application else N(SCHEMA + "containsPlace")
             for name in ("subregions", "municipalities"):
                 for item in rec.get(name, []):
-                    self.fact(s, N(SCHEMA + "containsPlace"), self.node(name[:-1] if name == "subregions" else "municipality", item.value), item, rec.source)
+                    self.fact(s, member, self.node(name[:-1] if name == "subregions" else "municipality", item.value), item, rec.source)
+            for item in rec.get("member_names", []):
+                self.fact(s, self.kk("memberName"), self.lit(item.value, "fi"), item, rec.source)
+            self.value(s, N(DCT + "date"), rec, "applied_on")
+            self.value(s, self.kk("organisation"), rec, "organisation", lambda v: self.node("organisation", v))
+            self.lang(s, N(SKOS + "note"), rec, "note")
             self.value(s, N(SCHEMA + "containedInPlace"), rec, "region", lambda v: self.node("region", v))
             self.value(s, self.kk("contact"), rec, "contact", lambda v: self.node("contact", v))
             self.value(s, N(SCHEMA + "endDate"), rec, "end_date")
@@ -380,6 +418,10 @@ class GraphBuilder:
             s = self.node("funding", rec.key)
             self.subject(s, [self.kk("Funding"), N(SCHEMA + "MonetaryGrant")], rec)
             self.value(s, N(SCHEMA + "fundedItem"), rec, "programme", lambda v: self.node("programme", v))
+            self.value(s, N(SCHEMA + "fundedItem"), rec, "area", lambda v: self.node("area", v))
+            self.value(s, self.kk("funderKind"), rec, "funder_kind", lambda v: self.kk(_FUNDER_KINDS[v]))
+            self.value(s, self.kk("paidThrough"), rec, "paid_through", lambda v: self.node("organisation", v))
+            self.value(s, N(SKOS + "note"), rec, "note", lambda v: self.lit(v, "en"))
             self.value(s, N(SCHEMA + "funder"), rec, "funder", lambda v: self.node("organisation", v))
             self.value(s, self.kk("fundingSource"), rec, "funding_source", lambda v: self.node("funding-source", v))
             self.value(s, self.kk("startYear"), rec, "start_year", self.year)

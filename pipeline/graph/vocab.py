@@ -29,7 +29,7 @@ ID_KINDS = (
     "programme", "area", "municipality", "subregion", "region", "membership", "organisation",
     "contact", "address", "funding", "amount", "funding-source", "decision", "project", "network",
     "evaluation", "action-line", "action-lines", "summary-point", "period", "source", "statement",
-    "dataset", "distribution", "checksum", "partition", "run", "software", "statement-group",
+    "dataset", "distribution", "checksum", "partition", "run", "software", "statement-group", "document",
 )
 
 

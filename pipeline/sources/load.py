@@ -138,15 +138,16 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
             problems.add(header_place, f"column {name!r} appears twice", code="duplicate-column")
             header_ok = False
         seen.add(name)
-    for f in table.fields:
-        if f.name not in csv_table.header:
+    for f in table.fields:  # an optional column may be left out: its values are all empty
+        if f.required and f.name not in csv_table.header:
             problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}", code="missing-column")
             header_ok = False
     if not header_ok:
         return []
     if not csv_table.rows and not table.allow_empty:
         problems.add(Place(csv_table.name, 2), "has a header but no rows", code="no-rows")
-    columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields]
+    columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields
+               if f.name in csv_table.header]
     name, table_name = csv_table.name, table.name
     records = []
     for line, row in csv_table.rows:
@@ -246,7 +247,7 @@ def _cell(node, what: str) -> Cell:
 
 
 _CONVERTERS = {
-    "key": values.key, "text": values.text, "iri": values.iri, "date": values.date,
+    "key": values.key, "text": values.text, "iri": values.iri, "date": values.date, "month": values.month,
     "year": values.year, "int": values.integer, "decimal": values.decimal, "bool": values.boolean,
     "email": values.email, "phone": values.phone, "language": values.language,
 }
@@ -443,3 +444,11 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
     for record in sources.records("decisions"):
         if not (record.get("area") or record.get("municipality") or record.get("subregion")):
             problems.add(record.place, "a decision needs an area, a municipality or a sub-region", code="missing-field")
+    for record in sources.records("funding"):
+        if bool(record.get("programme")) == bool(record.get("area")):
+            problems.add(record.place, "a funding is of the programme or of one area: give programme or area, not both",
+                         code="missing-field")
+    for record in sources.records("areas"):
+        if record.get("applied_on") and record.get("stage") != "application":
+            problems.add(record.facts["applied_on"].place, "applied_on is for an application: add stage: application",
+                         code="missing-field")

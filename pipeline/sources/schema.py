@@ -1,7 +1,7 @@
 """What each source file holds: its fields, their types, which are required.
 
 One declaration per file; the loader reads CSV and YAML records against it the same way.
-Types: key, text, lang (a fi/sv/en map), lang-list, iri, iri-list, date, year, int,
+Types: key, text, text-list, lang (a fi/sv/en map), lang-list, iri, iri-list, date, month, year, int,
 decimal, bool, email, phone, municipality, subregion, region (official codes),
 municipality-list, subregion-list, choice, ref:<table>, ref-list:<table>, action-lines.
 """
@@ -45,6 +45,8 @@ def F(name, type_, required=False, choices=()):
 
 
 SOURCE = F("source", "ref:sources", True)
+#: Who put money into a funding, in the words area budgets use.
+FUNDER_KINDS = ("state-via-regional-council", "municipalities", "other-public", "private")
 
 TABLES = (
     Table("sources", "sources.yaml", (
@@ -57,8 +59,18 @@ TABLES = (
         F("coordinator", "ref:organisations"), F("coverage", "choice", False, ("FIN",)),
         F("planned_start_year", "year"), F("planned_end_year", "year"), F("end_date", "date"),
         F("end_note", "lang"), F("legal_basis", "lang"), F("replaces", "ref-list:predecessors"),
-        F("networks", "ref-list:networks"), F("pages", "iri-list"), SOURCE,
+        F("networks", "ref-list:networks"), F("pages", "iri-list"), F("applications_areas", "int"),
+        F("applications_municipalities", "int"), F("applications_note", "lang"),
+        F("paid_through", "ref:organisations"), F("funding_note", "lang"), SOURCE,
     ), yaml_key="programme", single=True),
+    Table("documents", "programme.yaml", (
+        F("key", "key", True), F("programme", "ref:programme", True), F("title", "lang", True), F("date", "date", True),
+        F("description", "lang"), SOURCE,
+    ), yaml_key="documents"),
+    Table("programme_decisions", "programme.yaml", (
+        F("key", "key", True), F("programme", "ref:programme", True), F("date", "date", True),
+        F("decider", "ref:organisations", True), F("ends_on", "date"), F("description", "lang", True), SOURCE,
+    ), yaml_key="decisions"),
     Table("predecessors", "programme.yaml", (
         F("key", "key", True), F("acronym", "lang"), F("name", "lang", True), SOURCE,
     ), yaml_key="predecessors"),
@@ -67,13 +79,17 @@ TABLES = (
     ), yaml_key="networks"),
     Table("evaluations", "programme.yaml", (
         F("key", "key", True), F("programme", "ref:programme", True), F("year", "year", True),
-        F("proposals_evaluated", "int"), F("citation", "text"), F("publisher", "ref:organisations"), SOURCE,
+        F("proposals_evaluated", "int"), F("citation", "text"), F("publisher", "ref:organisations"),
+        F("carried_out_by", "ref:organisations"), F("authors", "text-list"), F("start_month", "month"),
+        F("end_month", "month"), F("published_month", "month"), SOURCE,
     ), yaml_key="evaluations"),
     Table("areas", "areas.yaml", (
         F("key", "key", True), F("name", "lang", True), F("programme", "ref:programme", True),
         F("subregions", "subregion-list"), F("municipalities", "municipality-list"), F("region", "region"),
         F("contact", "ref:contacts"), F("pages", "iri-list"), F("end_date", "date"),
-        F("action_lines", "action-lines"), SOURCE,
+        F("action_lines", "action-lines"), F("stage", "choice", False, ("area", "application")),
+        F("applied_on", "date"), F("organisation", "ref:organisations"), F("member_names", "text-list"),
+        F("note", "lang"), SOURCE,
     ), yaml_key="areas"),
     Table("memberships", "memberships.csv", (
         F("subregion", "subregion", True), F("municipality", "code", True),
@@ -97,11 +113,12 @@ TABLES = (
         F("key", "key", True), F("name_fi", "text", True), F("name_en", "text"), SOURCE,
     )),
     Table("funding", "funding.csv", (
-        F("key", "key", True), F("programme", "ref:programme", True), F("funder", "ref:organisations"),
+        F("key", "key", True), F("programme", "ref:programme"), F("area", "ref:areas"), F("funder", "ref:organisations"),
+        F("funder_kind", "choice", False, FUNDER_KINDS), F("paid_through", "ref:organisations"),
         F("funding_source", "ref:funding_sources"), F("start_year", "year"), F("end_year", "year"),
         F("per_year", "bool"), F("amount", "decimal"), F("currency", "choice", False, ("EUR",)),
         F("approximate", "bool"), F("co_financing_rate", "decimal"), F("share_of", "ref:funding"),
-        F("share_rate", "decimal"), F("co_financing_of", "ref:funding"), SOURCE,
+        F("share_rate", "decimal"), F("co_financing_of", "ref:funding"), F("note", "text"), SOURCE,
     )),
     Table("decisions", "decisions.csv", (
         F("key", "key", True), F("project", "key", True), F("project_name", "text", True),

@@ -66,6 +66,17 @@ def year(value: str) -> int:
     return int(value)
 
 
+def month(value: str) -> str:
+    """A calendar month, 2009-07 (or 7/2009)."""
+    raw = value.strip()
+    m = re.fullmatch(r"(\d{4})-(\d{2})", raw) or re.fullmatch(r"(\d{1,2})/(\d{4})", raw)
+    if m:
+        y, mo = (m.group(1), m.group(2)) if "-" in raw else (m.group(2), m.group(1))
+        if 1 <= int(mo) <= 12:
+            return f"{y}-{int(mo):02d}"
+    raise ValueProblem(f"{raw!r} is not a month", "write it as 2009-07", code="not-a-month")
+
+
 def date(value: str) -> dt.date:
     """An ISO date (2011-12-31) or a Finnish one (31.12.2011)."""
     raw = value.strip()

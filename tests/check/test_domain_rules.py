@@ -49,6 +49,6 @@ def test_a_municipality_of_another_region(data_dir, engine):
 @pytest.mark.parametrize("engine", ["fast", "pyshacl"])
 @pytest.mark.parametrize("date,bad", [("2009-06-30", True), ("2014-01-01", True), ("2010-01-01", False), ("2013-12-31", False)])
 def test_an_area_ending_outside_the_programme(data_dir, engine, date, bad):
-    line = edit(data_dir, "end_date: 2012-06-30", f"end_date: {date}")
+    line = edit(data_dir, "end_date: 2012-03-31", f"end_date: {date}")
     expected = [("areas.yaml", line, f"end date {date} is outside the programme period 2010-2013")] if bad else []
     assert violations(data_dir, engine) == expected

@@ -97,7 +97,7 @@ def test_decision_outside_period(data_dir):
 
 def test_report_carries_rule_results(settings, data_dir):
     funding = data_dir / "funding.csv"
-    funding.write_text(funding.read_text().replace("koko,,,2010,2011,no", "koko,,,2012,2011,no"))
+    funding.write_text(funding.read_text().replace(",2010,2011,no,23000000,", ",2012,2011,no,23000000,"))
     built = build(load(load_settings(data_dir)))
     report = validate(built, canonical_nt(built.lines), BASE)
     turtle = report_turtle(report, BASE)

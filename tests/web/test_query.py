@@ -86,3 +86,27 @@ def test_prologue_declares_only_used_prefixes():
     text = with_prologue("SELECT * WHERE { area:kuopio schema:containsPlace ?s }", "https://w3id.org/koko-lod/")
     assert "PREFIX area: <https://w3id.org/koko-lod/id/area/>" in text and "PREFIX schema:" in text
     assert "PREFIX skos:" not in text and "PREFIX action-lines:" not in text
+
+
+def test_area_of_a_municipality(published):
+    (row,) = rows(published, "area-of-municipality.rq")
+    assert row["areaName"] == "Koillis-Suomen KOKO" and row["organisationName"].endswith("Naturpolis Oy")
+
+
+def test_areas_by_region(published):
+    got = [(r["regionName"], r["areaName"], r["endDate"]) for r in rows(published, "areas-by-region.rq")]
+    assert len(got) == 13 and ("Pohjois-Karjala", "Joensuun seudun ja Keski-Karjalan KOKO", "2012-03-31") in got
+    regioned = [g for g in got if g[0]]
+    assert got[: len(regioned)] == regioned, "areas without a region come last"
+
+
+def test_area_funding_by_kind(published):
+    got = rows(published, "area-funding-by-kind.rq")
+    assert {r["areaName"] for r in got} == {"Vaasan seudun KOKO"} and sum(int(r["amount"]) for r in got) == 477000
+    assert {r["total"] for r in got} == {"480000"} and {r["approximate"] for r in got} == {"true"}
+
+
+def test_what_the_sources_do_not_say(published):
+    got = {(r["areaName"], r["missing"]) for r in rows(published, "areas-without-members.rq")}
+    assert ("Kouvolan seutu", "no members stated") in got and ("KOKO Länsi-Uusimaa", "member without a code: Karjalohja") in got
+    assert len(got) == 7
