@@ -205,6 +205,22 @@ def releases(ctx, out_dir: Path, dropped: tuple) -> None:
     run(ctx, action)
 
 
+@main.command(epilog="Example: koko template --to templates/   (then fill one, save it as data/funding.xlsx)")
+@DATA_OPTION
+@click.option("--to", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
+              show_default=True, help="Folder for the workbooks.")
+@click.pass_context
+def template(ctx, data_dir: Path, out_dir: Path) -> None:
+    """Write a workbook per source table: the header, a note per column, drop-downs for closed lists."""
+    from .sources.template import write_templates
+
+    def action():
+        for path in write_templates(data_dir, out_dir):
+            click.echo(str(path))
+
+    run(ctx, action)
+
+
 @main.command(epilog="Example: koko validate --format json")
 @DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
@@ -241,9 +257,10 @@ def json_outcome(exit_code: int, report=None, problems=()) -> str:
 
 
 def _where(place) -> dict:
-    """file, line, column (of a character) and field (a CSV column's name); null when unknown."""
+    """file, line, column (of a character, or a workbook's column number), field (a CSV or
+    sheet column's name) and sheet (a workbook's); null when unknown."""
     return {"file": place.file or None, "line": place.line or None, "column": place.column or None,
-            "field": place.field or None}
+            "field": place.field or None, "sheet": place.sheet or None}
 
 
 def print_report(report, fmt: str, base_iri: str = "") -> None:

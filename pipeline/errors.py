@@ -37,6 +37,8 @@ CODES = {
     "unknown-column": "a CSV column the table does not have",
     "duplicate-column": "a CSV column named twice",
     "missing-column": "a CSV column the table needs is not in the header",
+    "duplicate-source": "a table given twice, as CSV and as a workbook",
+    "workbook-as-csv": "a spreadsheet workbook saved under a .csv name",
     "not-a-month": "a month that is not written as 2009-07",
     "not-withdrawn": "a key in withdrawn.csv that is not an IRI an earlier release had and this one has not",
     "archive-damaged": "a release in output/releases/ that cannot be read",
@@ -72,19 +74,34 @@ CODES = {
 }
 
 
+def column_letters(n: int) -> str:
+    """Excel's name of the n-th column (1 -> A, 27 -> AA)."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 class Place(NamedTuple):
     """Where a value came from: a file, a 1-based line and, when known, a column.
 
-    A CSV value has no character column; `field` names its column instead.
+    A CSV value has no character column; `field` names its column instead. A workbook's
+    value has its sheet, row (line) and column: `data/funding.xlsx: funding!H3`.
     """
 
     file: str
     line: int = 0
     column: int = 0
     field: str = ""
+    sheet: str = ""
 
     def __str__(self) -> str:
         text = self.file
+        if self.sheet:
+            if not self.line:
+                return f"{text}: {self.sheet}"
+            return f"{text}: {self.sheet}!" + (f"{column_letters(self.column)}{self.line}" if self.column else f"{self.line}:{self.line}")
         if self.line:
             text += f":{self.line}"
             if self.column:

@@ -85,4 +85,4 @@ def test_broken_source_as_json(case: Path, data_dir: Path):
         assert any(p["line"] == spec["line"] for p in matching), matching
     for p in doc["problems"]:
         assert p["code"] in CODES and p["code"] not in ("input-error", "internal-error"), p
-        assert set(p) == {"file", "line", "column", "field", "code", "message", "hint"}
+        assert set(p) == {"file", "line", "column", "field", "sheet", "code", "message", "hint"}

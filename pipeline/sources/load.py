@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import InputError, Place, Problems, TooManyProblems, ValueProblem
+from ..errors import InputError, Place, Problem, Problems, TooManyProblems, ValueProblem
 from . import values
 from .readers import Cell, YMap, YSeq, display_path, read_csv, read_yaml
 from .reference import Reference, load_reference
 from .schema import BY_NAME, TABLES, Field, Table
+from .workbooks import EXTENSIONS, read_workbook
 
 
 class Fact:
@@ -124,9 +125,26 @@ def _nearest(name: str, known) -> str:
 
 # --- reading records ------------------------------------------------------------------------
 
+def _table_file(data_dir: Path, table: Table) -> Path:
+    """The CSV of a table, or the workbook that stands in for it (data/funding.xlsx)."""
+    csv_path = data_dir / table.file
+    books = [csv_path.with_suffix(ext) for ext in EXTENSIONS if csv_path.with_suffix(ext).exists()]
+    if books and csv_path.exists():
+        raise InputError([Problem(Place(display_path(books[0])), f"both {table.file} and {books[0].name} hold the "
+                                  f"{table.name} table", "keep one of them", code="duplicate-source")])
+    return books[0] if books else csv_path
+
+
 def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> list[Record]:
-    csv_table = read_csv(path, problems)
-    header_place = Place(csv_table.name, 1)
+    path = _table_file(path.parent, table)
+    csv_table = read_workbook(path) if path.suffix in EXTENSIONS else read_csv(path, problems)
+    sheet = csv_table.sheet
+    cols = {name: i + 1 for i, name in enumerate(csv_table.header)} if sheet else {}
+
+    def where(line: int, field: str = "") -> Place:
+        return Place(csv_table.name, line, cols.get(field, 0), field, sheet)
+
+    header_place = where(1)
     header_ok = True
     for name in csv_table.header:
         if name not in table.names:
@@ -145,24 +163,24 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
     if not header_ok:
         return []
     if not csv_table.rows and not table.allow_empty:
-        problems.add(Place(csv_table.name, 2), "has a header but no rows", code="no-rows")
+        problems.add(where(2), "has a header but no rows", code="no-rows")
     columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields
                if f.name in csv_table.header]
     name, table_name = csv_table.name, table.name
     records = []
     for line, row in csv_table.rows:
-        record = Record(table_name, Place(name, line))
+        record = Record(table_name, where(line))
         facts = record.facts
         for index, f, convert in columns:
             text = row[index]
             if not text or text.isspace():
                 if f.required:
-                    problems.add(Place(name, line, 0, f.name), f"{f.name!r} is required but empty", code="required-empty")
+                    problems.add(where(line, f.name), f"{f.name!r} is required but empty", code="required-empty")
                 continue
             try:
-                facts[f.name] = Fact(convert(text), Place(name, line, 0, f.name))
+                facts[f.name] = Fact(convert(text), where(line, f.name))
             except ValueProblem as exc:
-                problems.add(Place(name, line, 0, f.name), _about(f.name, exc.message), exc.hint, code=exc.code)
+                problems.add(where(line, f.name), _about(f.name, exc.message), exc.hint, code=exc.code)
         records.append(record)
     return records
 

@@ -129,12 +129,29 @@ def _convert(node, name: str):
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
+#: The first bytes of the spreadsheet files a steward may save under a .csv name.
+WORKBOOK_MAGIC = ((b"PK\x03\x04", "a zipped workbook (xlsx or ods)"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (xls)"))
+
+
 def decode(raw: bytes, name: str) -> str:
-    """UTF-8 (BOM or not) when it decodes; Windows-1252 when the file is not UTF-8 at all.
+    """UTF-8 (BOM or not) when it decodes; UTF-16 with its BOM (Excel's "Unicode text");
+    Windows-1252 when the file is not UTF-8 at all.
 
     A file that has UTF-8 characters and also bytes that are not UTF-8 is broken, and the
-    error names the line of the first bad byte.
+    error names the line of the first bad byte. A workbook saved under a .csv name is named
+    for what it is.
     """
+    for magic, what in WORKBOOK_MAGIC:
+        if raw.startswith(magic):
+            raise InputError([Problem(Place(name, 1), f"is {what}, not CSV text",
+                                      f"give it the workbook's own name ({Path(name).stem}.xlsx) and koko reads it, "
+                                      "or save it from Excel as 'CSV UTF-8 (comma delimited)'", code="workbook-as-csv")])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise InputError([Problem(Place(name, 1), "starts as UTF-16 text but does not decode as it",
+                                      "save the file as 'CSV UTF-8 (comma delimited)'", code="encoding-error")]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -162,6 +179,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]
     delimiter: str
+    sheet: str = ""  # a workbook's sheet the table was read from
 
 
 def sniff_delimiter(first_line: str) -> str:

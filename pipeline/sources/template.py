@@ -1,0 +1,106 @@
+"""`koko template`: a workbook per source table, for a steward to fill and publish.
+
+Each `<table>.xlsx` has the table's header on its first sheet, a note on every header cell
+(what the column holds, its format, an example from the current sources) and, where the
+sources allow only a closed list (yes/no, the listed choices, the codes of the reference
+classification), a drop-down on the column; the long lists live on a hidden sheet. A
+filled workbook placed in data/ instead of the CSV is read as that table.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from .reference import load_reference
+from .schema import TABLES, Field
+from .settings import load_settings
+
+ROWS = 2000  # rows the drop-downs cover
+_FORMATS = {
+    "key": "a key: lower-case letters, digits and hyphens", "text": "text", "date": "a date (2011-12-31)",
+    "month": "a month (2009-07)", "year": "a year (2011)", "int": "a whole number", "decimal": "a number (0.5, 11000000)",
+    "bool": "yes or no", "email": "an e-mail address", "phone": "a phone number", "iri": "a web address",
+    "code": "a municipality code (3 digits)", "municipality": "a municipality code of the reference date",
+    "subregion": "a sub-region code of the reference date", "region": "a region code of the reference date",
+    "nuts": "a NUTS code (FI1D2)", "language": "a language code (fi, sv, en)",
+}
+_LEVELS = {"municipality": "municipalities", "subregion": "subregions", "region": "regions"}
+
+
+def describe(f: Field) -> str:
+    if f.type == "choice":
+        what = "one of: " + ", ".join(f.choices)
+    elif f.type.startswith("ref:"):
+        what = f"a key of the {f.type[4:]} table"
+    else:
+        what = _FORMATS.get(f.type, f.type)
+    return what + ("; required" if f.required else "; may be empty")
+
+
+def write_templates(data_dir: Path, out_dir: Path) -> list:
+    """Write the workbooks into out_dir; return their paths."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    settings = load_settings(data_dir)
+    ref = load_reference(data_dir, settings.reference_date)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table in (t for t in TABLES if t.file.endswith(".csv")):
+        book = Workbook()
+        sheet = book.active
+        sheet.title = table.name
+        lists = book.create_sheet("lists")
+        lists.sheet_state = "hidden"
+        examples = _examples(data_dir / table.file)
+        list_column = 0
+        for i, f in enumerate(table.fields, start=1):
+            cell = sheet.cell(row=1, column=i, value=f.name)
+            cell.font = Font(bold=True)
+            note = f"{f.name}: {describe(f)}." + (f" Example: {examples[f.name]}" if examples.get(f.name) else "")
+            cell.comment = Comment(note, "koko")
+            sheet.column_dimensions[get_column_letter(i)].width = max(12, len(f.name) + 4)
+            values = _closed_list(f, ref)
+            if values is None:
+                continue
+            list_column += 1
+            letter = get_column_letter(list_column)
+            lists.cell(row=1, column=list_column, value=f.name)
+            for r, v in enumerate(values, start=2):
+                lists.cell(row=r, column=list_column, value=v).number_format = "@"
+            rule = DataValidation(type="list", formula1=f"=lists!${letter}$2:${letter}${len(values) + 1}", allow_blank=True,
+                                  showErrorMessage=True, errorTitle=f.name, error=describe(f))
+            column = get_column_letter(i)
+            rule.add(f"{column}2:{column}{ROWS}")
+            sheet.add_data_validation(rule)
+            for r in range(2, ROWS + 1):  # codes such as 005 stay text, not the number 5
+                sheet.cell(row=r, column=i).number_format = "@"
+        sheet.freeze_panes = "A2"
+        path = out_dir / (Path(table.file).stem + ".xlsx")
+        book.save(path)
+        written.append(path)
+    return written
+
+
+def _closed_list(f: Field, ref) -> list | None:
+    if f.type == "bool":
+        return ["yes", "no"]
+    if f.type == "choice":
+        return list(f.choices)
+    if f.type in _LEVELS:
+        return sorted(ref.units[_LEVELS[f.type]])
+    return None
+
+
+def _examples(path: Path) -> dict:
+    """The first value of each column in the current CSV, if there is one."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return {name: next((r[name] for r in rows if (r.get(name) or "").strip()), "") for name in (rows[0] if rows else {})}
