@@ -315,3 +315,16 @@ def _value_object(term: str, pfx, compact):
 
 def context_bytes(base_iri: str) -> bytes:
     return (json.dumps({"@context": context(base_iri)}, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def stretch(nt: bytes, prefix: bytes) -> bytes:
+    """The lines of canonical (sorted) N-Triples whose subject starts with `prefix` (an IRI's
+    beginning): one stretch of the bytes, found without reading the lines between."""
+    head = b"<" + prefix
+    start = 0 if nt.startswith(head) else nt.find(b"\n" + head) + 1
+    if not start and not nt.startswith(head):
+        return b""
+    last = nt.rfind(b"\n" + head)
+    last = start if last < start else last + 1
+    end = nt.find(b"\n", last)
+    return nt[start: len(nt) if end < 0 else end + 1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .tables import METADATA, SPECS
+
 
 @dataclass(frozen=True)
 class Output:
@@ -42,6 +44,13 @@ OUTPUTS = (
     Output("changes.trig", "what changed since the release before: TriG with a `removed` and an `added` graph",
            "application/trig", "RDF_TRIG", "KOKO graph: changes since the previous release (TriG)",
            "The triples removed and added since the previous release, in two named graphs.", optional=True),
+    *(Output(spec.file, f"a table for spreadsheets: {spec.title.lower()} (UTF-8 CSV, described in `koko.csv-metadata.json`)",
+             "text/csv", "CSV", f"KOKO table: {spec.title} (CSV)",
+             f"{spec.title}, one row a thing, UTF-8 CSV with a header; columns and their mapping to the graph in koko.csv-metadata.json.")
+      for spec in SPECS),
+    Output(METADATA, "the CSV on the Web (W3C CSVW) description of the tables: columns, datatypes, keys, and how each row "
+           "maps to the graph's IRIs", "application/csvm+json", "JSON", "KOKO tables: CSVW metadata",
+           "The W3C CSV on the Web metadata of the CSV tables: columns, datatypes, keys and the mapping of each row to the graph."),
     Output("release.json", "this release: its version, date, counts per class, the release it follows, its changes",
            "application/json"),
     Output("withdrawn.json", "IRIs earlier releases had and this one has not: when, and what replaced them",

@@ -18,7 +18,7 @@ from ..graph.build import Built, build
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, outputs, parallel, versions
+from . import catalog, outputs, parallel, tables, versions
 from .site import render_site
 from .staging import Staging
 
@@ -120,6 +120,8 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
     staging.write("shapes.ttl", shapes_text(base).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
+    for name, data in tables.tables(nt, settings).items():
+        staging.write(name, data)
     cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history))
     staging.write("catalog.ttl", serialize.to_turtle(cat, base))
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))

@@ -21,11 +21,12 @@ from ..errors import InputError, RemoteError
 from ..graph import releases
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
+from .published import FORMATS as RDF_FORMATS
 from .published import count_triples
 
 TOKEN_VARIABLE = "KOKO_CKAN_API_KEY"
 FORMATS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
-           "application/trig": "TriG"}
+           "application/trig": "TriG", "text/csv": "CSV", "application/csvm+json": "JSON"}
 
 
 @dataclass
@@ -149,8 +150,9 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
     missing = [n for n in present if not (out_dir / n).is_file()]
     if missing:
         raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first")
-    for n in present:  # a file that does not parse is not sent to the portal
-        count_triples(out_dir / n)
+    for n in present:  # an RDF file that does not parse is not sent to the portal
+        if Path(n).suffix in RDF_FORMATS:
+            count_triples(out_dir / n)
     release = releases.read_release(out_dir)  # the version is the published release's, not the sources'
     settings = settings.with_version(release.version if release else None)
     wanted = dataset_fields(settings, name, organization)

@@ -24,7 +24,8 @@ from .pages import ALTERNATES, Site
 EXPOSED = "ETag, Last-Modified, Link, Retry-After, Content-Range, Content-Length, Content-Encoding"
 _KEY = re.compile(r"[A-Za-z0-9._~\-]+")  # a thing's key in its IRI: nothing that could leave the IRI
 DOWNLOAD_MEDIA = {"ttl": MEDIA["ttl"], "nt": MEDIA["nt"], "jsonld": MEDIA["jsonld"], "md": "text/markdown; charset=utf-8",
-                  "json": "application/json", "trig": "application/trig", "gz": "application/gzip"}
+                  "json": "application/json", "trig": "application/trig", "gz": "application/gzip",
+                  "csv": "text/csv; charset=utf-8"}
 
 
 class App:
