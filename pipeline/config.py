@@ -6,6 +6,7 @@ module only holds them, so every stage can import it without reading any file.""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -53,3 +54,11 @@ class Settings:
 
     def with_templates(self, folder: Path | None) -> "Settings":
         return self if folder is None else replace(self, templates=folder)
+
+
+def cache_dir(kind: str) -> Path:
+    """Where koko keeps what it can compute again (checked shapes' plans, the drawn map):
+    $KOKO_CACHE/<kind>, else the user's cache folder."""
+    root = Path(os.environ["KOKO_CACHE"]) if os.environ.get("KOKO_CACHE") else \
+        Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "koko-lod"
+    return root / kind

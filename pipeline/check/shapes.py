@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..config import cache_dir
 from ..errors import InputError, Place, Problem
 from ..graph.vocab import OWL, RDF, RDFS, SH, XSD
 from . import sparql_rules
@@ -142,7 +143,7 @@ class Triples:
 class ShapesGraph:
     """A shapes graph read from files. Checking it and planning its routes read every SPARQL
     query with rdflib's parser, which takes most of a second; the outcome is kept in a cache
-    (`cache_dir()`), keyed by the shapes' text and this module's code, so a second run with the
+    (`config.cache_dir`), keyed by the shapes' text and this module's code, so a second run with the
     same shapes starts at once."""
 
     def __init__(self, files: list, cache: bool = True):
@@ -407,18 +408,11 @@ def _reason(exc: SyntaxError) -> str:
     return str(exc.msg if hasattr(exc, "msg") else exc).split(": ", 1)[-1]
 
 
-def cache_dir() -> Path:
-    """Where checked shapes graphs' plans are kept: $KOKO_CACHE, else the user's cache folder."""
-    if os.environ.get("KOKO_CACHE"):
-        return Path(os.environ["KOKO_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "koko-lod" / "shapes"
-
-
 def _cache_file(text: str, base: str | None) -> Path:
     code = b"".join((Path(__file__).parent / name).read_bytes() for name in ("shapes.py", "sparql_rules.py",
                                                                             "sparql_scope.py"))
     key = hashlib.sha256(code + b"\0" + (base or "").encode() + b"\0" + text.encode("utf-8")).hexdigest()
-    return cache_dir() / f"{key}.pickle"
+    return cache_dir("shapes") / f"{key}.pickle"
 
 
 def _read_cache(path: Path | None):

@@ -22,6 +22,7 @@ EU_COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 NUTS = "http://data.europa.eu/nuts/code/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
+GEO = "http://www.opengis.net/ont/geosparql#"
 
 
 #: The kinds of things under {base}id/; each gets a prefix so that Turtle reads `area:kuopio`.
@@ -29,7 +30,7 @@ ID_KINDS = (
     "programme", "area", "municipality", "subregion", "region", "membership", "organisation",
     "contact", "address", "funding", "amount", "funding-source", "decision", "project", "network",
     "evaluation", "action-line", "action-lines", "summary-point", "period", "source", "statement",
-    "dataset", "distribution", "checksum", "partition", "run", "software", "statement-group", "document",
+    "dataset", "distribution", "checksum", "partition", "run", "software", "statement-group", "document", "geometry",
 )
 
 

@@ -156,14 +156,14 @@ def catalogue(settings: Settings, files: dict, history=None) -> list:
             continue
         media, file_type, title, description = out.media, out.file_type, out.title, out.description
         _distribution(t, settings, dataset, name.replace(".", "-"), name, files[name], media, file_type, title,
-                      description, release)
+                      description, release, licence=out.licence)
     if history is not None:
         _versions(t, settings, dataset, files, history, publisher, contact)
     return t
 
 
 def _distribution(t, settings: Settings, dataset, key: str, name: str, file: tuple, media: str, file_type: str,
-                  title: str, description: str, release, compressed: bool = False) -> None:
+                  title: str, description: str, release, compressed: bool = False, licence: str = "") -> None:
     idb = settings.id_base
     size, digest = file
     dist = N(idb + "distribution/" + key)
@@ -181,7 +181,11 @@ def _distribution(t, settings: Settings, dataset, key: str, name: str, file: tup
     t.typed(N(EU + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
     t.add(N(EU + "file-type/" + file_type), SKOS + "inScheme", N(EU + "file-type"))
     t.add(dist, DCAT + "byteSize", L(size, datatype=XSD + "nonNegativeInteger"))
-    t.add(dist, DCT + "license", N(LICENCE))
+    own = N(EU + "licence/" + licence) if licence else N(LICENCE)
+    t.add(dist, DCT + "license", own)
+    if licence:
+        t.typed(own, DCT + "LicenseDocument")
+        t.add(own, RDFS + "label", L(f"{licence} licence", "en"))
     t.add(dist, DCT + "issued", release)
     t.add(dist, DCT + "modified", release)
     checksum = N(idb + "checksum/" + key)

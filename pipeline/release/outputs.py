@@ -18,6 +18,7 @@ class Output:
     description: str = ""
     dump: bool = False  # the whole graph: a VoID data dump
     optional: bool = False  # not in every release (the first has no change set)
+    licence: str = ""  # the file's own licence (an EU licence authority code), where not the dataset's
 
 
 OUTPUTS = (
@@ -29,6 +30,11 @@ OUTPUTS = (
     Output("koko.nt", "the same graph in N-Triples (one triple a line, sorted)", "application/n-triples",
            "RDF_N_TRIPLES", "KOKO graph (N-Triples)", "The whole KOKO graph in N-Triples, one sorted triple a line.",
            dump=True),
+    Output("koko-geo.ttl", "simplified municipal boundaries (2013) as GeoSPARQL geo:hasGeometry / geo:asWKT, apart from the "
+           "main graph; MIT licence (mapcolorizer project)", "text/turtle", "RDF_TURTLE",
+           "KOKO municipal boundaries (GeoSPARQL, Turtle)",
+           "Simplified boundaries of the 2013 municipalities as GeoSPARQL WKT, from the mapcolorizer project (MIT licence).",
+           optional=True, licence="MIT"),
     Output("context.jsonld", "the JSON-LD context: short keys for web developers", "application/ld+json"),
     Output("catalog.ttl", "the DCAT-AP 3 catalogue record: one distribution per file, with size and SHA-256",
            "text/turtle"),

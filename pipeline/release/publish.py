@@ -15,10 +15,11 @@ from ..config import Settings
 from ..errors import NonConformingError
 from ..graph import serialize
 from ..graph.build import Built, build
+from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, outputs, parallel, tables, versions
+from . import catalog, geometry, outputs, parallel, tables, versions
 from .site import render_site
 from .staging import Staging
 
@@ -122,6 +123,10 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("README.md", outputs.readme().encode("utf-8"))
     for name, data in tables.tables(nt, settings).items():
         staging.write(name, data)
+    reference = settings.data_dir / "reference" / settings.reference_date.isoformat()
+    boundaries = read_boundaries(reference)
+    if boundaries:
+        staging.write(geometry.FILE, geometry.geo_turtle(settings, boundaries))
     cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history))
     staging.write("catalog.ttl", serialize.to_turtle(cat, base))
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))

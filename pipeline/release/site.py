@@ -61,6 +61,8 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, his
         yield "site/def/koko.html", site.ontology_page("fi").encode("utf-8")
         yield "site/.htaccess", HTACCESS.encode("utf-8")
         yield "site/nginx.conf.example", NGINX.encode("utf-8")
+        if site.boundaries:
+            yield "site/map.svg", site.map_svg()
         if history is not None:
             releases = [history.release] + history.releases[::-1]
             yield "site/changes.html", site.changes_page(releases, "fi").encode("utf-8")

@@ -34,6 +34,7 @@ class App:
         self.site = site
         self.releases = list(releases)  # newest first
         self.withdrawn = withdrawn or {}  # IRI -> when it went, and what replaced it
+        self.map_svg = None  # drawn on first request
         self.endpoint = endpoint
         self.downloads = downloads
         self.released = http_cache.midnight(released)
@@ -68,6 +69,12 @@ class App:
             return self.html(request, self.site.landing(lang, fixed, self.downloads.names))
         if path in ("/query", "/query.html"):
             return self.html(request, self.site.query_page(lang, fixed, limits=self.endpoint.limits.terms()))
+        if path == "/map.svg":
+            if self.map_svg is None:
+                self.map_svg = self.site.map_svg() if self.site.boundaries else b""
+            if not self.map_svg:
+                return plain(404, "no map: the reference has no boundaries\n")
+            return http_cache.body(request, self.map_svg, "image/svg+xml", last_modified=self.released)
         if path in ("/changes", "/changes.html"):
             return self.html(request, self.site.changes_page(self.releases, lang, fixed))
         if path in ("/def/koko", "/def/koko.html"):

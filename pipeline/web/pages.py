@@ -17,8 +17,11 @@ import pyoxigraph as ox
 from ..config import LANGS, PACKAGE_ROOT, Settings
 from ..graph import serialize
 from ..graph.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD, XSD
+from ..sources.boundaries import read_boundaries
+from . import maps
 from .labels import STANDARD, UI
 from .query import with_prologue
+from .summaries import Summaries
 from .templating import Templates
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", VCARD + "fn", DCT + "title", RDFS + "label", SCHEMA + "text")
@@ -41,6 +44,8 @@ class Site:
     endpoint: str = "/sparql"
     templates: Templates = field(default=None)  # the shipped templates unless a steward's are given
     bulk: dict = field(default_factory=dict)  # kind -> number of things: kinds without static pages
+    _boundaries: dict | None = None
+    _names: dict = field(default_factory=dict)  # IRI -> its names, once worked out
 
     def __post_init__(self):
         if self.templates is None:
@@ -123,7 +128,23 @@ class Site:
 
     # -- labels --------------------------------------------------------------------------
     def names(self, iri: str, pairs: list | None = None) -> dict:
-        """Language -> name of a thing, every language filled (fi, then en, then sv, then any)."""
+        """Language -> name of a thing, every language filled (fi, then en, then sv, then any).
+        A membership is named by what it means: its sub-region or region and its date."""
+        if pairs is None:
+            known = self._names.get(iri)
+            if known is None:
+                known = self._names[iri] = self._name(iri)
+            return known
+        return self._name(iri, pairs)
+
+    def _name(self, iri: str, pairs: list | None = None) -> dict:
+        if pairs is None and iri.startswith(self.base + "id/membership/"):
+            own = dict(self.out.get(iri, []))
+            parent, date = own.get(self.settings.vocab + "parentPlace"), own.get(self.settings.vocab + "classificationDate")
+            if parent is not None and date is not None:
+                member = self.names(own[self.settings.vocab + "memberPlace"].value) if self.settings.vocab + "memberPlace" in own else None
+                parent_names = self.names(parent.value)
+                return {lang: (f"{member[lang]} → " if member else "") + f"{parent_names[lang]}, {date.value}" for lang in LANGS}
         found: dict = {}
         for p in LABEL_PROPERTIES:
             for pred, o in (self.out.get(iri, []) if pairs is None else pairs) + self.ontology.get(iri, []):
@@ -147,8 +168,55 @@ class Site:
     def render(self, template: str, lang: str, fixed: bool, **context) -> str:
         return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint, **context)
 
+    @property
+    def boundaries(self) -> dict:
+        """code -> boundary (WKT) of the reference date's municipalities; {} without a snapshot."""
+        if self._boundaries is None:
+            folder = self.settings.data_dir / "reference" / self.settings.reference_date.isoformat()
+            self._boundaries = read_boundaries(folder)
+        return self._boundaries
+
+    def map_svg(self) -> bytes:
+        return maps.cached_svg(self.boundaries, {code: self.names(f"{self.base}id/municipality/{code}")["fi"]
+                                                 for code in self.boundaries})
+
+    def page_map(self, iri: str, lang: str) -> dict | None:
+        """The inline map of a municipality's or an area's page: its municipalities highlighted,
+        and for a municipality the rest of its KOKO area shaded."""
+        if not self.boundaries:
+            return None
+        reference = self.settings.reference_date.isoformat()
+        codes = [c for c in maps.municipality_codes(self, iri, reference) if c in self.boundaries]
+        if not codes:
+            return None
+        soft = set()
+        for area in Summaries(self).areas_of(iri) if self.settings.vocab + "Municipality" in self._types(iri) else []:
+            soft |= set(maps.municipality_codes(self, area, reference))
+        names = self.names(iri)
+        return {"hl": codes, "soft": sorted(c for c in soft - set(codes) if c in self.boundaries),
+                "title": {lang: f"{UI['map'][lang]}: {names[lang]}" for lang in LANGS}}
+
+    def _types(self, iri: str) -> set:
+        return {o.value for p, o in self.out.get(iri, []) if p == RDF + "type"}
+
+    def landing_map(self) -> list:
+        """[{href, names, colour, codes}] of every KOKO area with a drawn member."""
+        if not self.boundaries:
+            return []
+        reference = self.settings.reference_date.isoformat()
+        areas = sorted((s for s in self.out if self.settings.vocab + "KokoArea" in self._types(s)),
+                       key=lambda a: self.names(a)["fi"])
+        out = []
+        for area in areas:
+            codes = [c for c in maps.municipality_codes(self, area, reference) if c in self.boundaries]
+            if codes:
+                out.append({"href": self.href(area), "names": self.names(area), "codes": codes,
+                            "colour": maps.PALETTE[len(out) % len(maps.PALETTE)]})
+        return out
+
     def page(self, iri: str, lang: str = "fi", fixed: bool = False, pairs: list | None = None) -> str:
         """A thing's page; `pairs` its (property, value) pairs when the site does not hold them."""
+        held = pairs is None  # a thing of a kind the site holds: its neighbours are here for the summary
         pairs = self.out.get(iri, []) if pairs is None else pairs
         rows = [{"property": p, "href": self.href(p), "names": self.term_names(p),
                  "objects": [self.value(o) for o in sorted(values, key=_sort_key)]}
@@ -160,6 +228,7 @@ class Site:
         names = self.names(iri, pairs)
         return self.render("page.html", lang, fixed, title=names, names=names, iri=iri, local=self.href(iri),
                            types=types, rows=rows, incoming=incoming, alternates=ALTERNATES,
+                           summary=Summaries(self).of(iri) if held else [], map=self.page_map(iri, lang),
                            downloads=[(ext, media, label) for (ext, media), label in zip(ALTERNATES, RDF_LABELS)])
 
     def value(self, o) -> dict:
@@ -187,7 +256,7 @@ class Site:
         cat = self.settings.catalogue
         programme = self.base + "id/programme/koko"
         return self.render("landing.html", lang, fixed, title=cat["title"], catalogue=cat, downloads=downloads,
-                           bulk=self.bulk,
+                           bulk=self.bulk, areas_map=self.landing_map(),
                            programme={"href": self.href(programme), "names": self.names(programme)},
                            examples=[self.example(path) for path in sorted(QUERIES_DIR.glob("*.rq"))])
 

@@ -10,6 +10,7 @@ a `style.css` the shipped style. A steward's template can extend a shipped one b
 from __future__ import annotations
 
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -19,6 +20,7 @@ from ..config import LANGS
 from ..errors import InputError, Place, Problem
 from ..sources.readers import display_path
 from .labels import UI
+from .maps import HEIGHT, WIDTH
 
 SHIPPED = Path(__file__).resolve().parent / "templates"
 #: The templates the pages are rendered from; each is compiled up front, so a broken
@@ -28,7 +30,12 @@ PAGES = ("page.html", "landing.html", "query.html", "vocabulary.html", "changes.
 
 def texts(names: dict, tag: str = "span") -> Markup:
     """A text in every language, each in an element of its own; the page's CSS shows one."""
-    return Markup("".join(f'<{tag} class="t" lang="{lang}">{escape(names[lang])}</{tag}>' for lang in LANGS))
+    return _texts(tuple(names[lang] for lang in LANGS), tag)
+
+
+@lru_cache(maxsize=65536)  # the same names recur on many pages: each is escaped once
+def _texts(values: tuple, tag: str) -> Markup:
+    return Markup("".join(f'<{tag} class="t" lang="{lang}">{escape(text)}</{tag}>' for lang, text in zip(LANGS, values)))
 
 
 def value(v: dict) -> Markup:
@@ -58,7 +65,7 @@ class Templates:
             loader=jinja2.ChoiceLoader(own + [shipped, jinja2.PrefixLoader({"koko": shipped})]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             auto_reload=False, keep_trailing_newline=True)
-        self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset, t=texts, value=value)
+        self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset, t=texts, value=value, map_size=(WIDTH, HEIGHT))
         with _errors():
             self.pages = {name: self.env.get_template(name) for name in PAGES}
 

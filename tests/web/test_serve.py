@@ -204,6 +204,26 @@ def test_example_query_runs_in_the_page(server, chromium):
     assert "11 rows" in result and "Siilinjärvi" in result and "<table>" in result
 
 
+@pytest.mark.parametrize("lang", ["fi", "en"])
+@pytest.mark.parametrize("name,path", [("landing", "/"), ("area-kuopio", "/id/area/kuopio"),
+                                       ("municipality-297", "/id/municipality/297")])
+def test_summaries_and_maps_in_chromium(server, chromium, name, path, lang):
+    """Screenshots of the three pages a visitor starts from, in fi and en (test-artifacts/),
+    and the DOM Chromium built: the summary and the map drawn from the shared /map.svg."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"{name}-{lang}.png"
+    shot.unlink(missing_ok=True)
+    run = browse(chromium, f"{server}{path}?lang={lang}", f"--screenshot={shot}", "--window-size=1280,1400")
+    assert shot.exists() and shot.stat().st_size > 20000, run.stderr[-2000:]
+    dom = browse(chromium, f"{server}{path}?lang={lang}", "--dump-dom").stdout
+    assert '<use href="/map.svg#all"' in dom
+    if name == "landing":
+        assert dom.count('class="area-link"') == 9
+    else:
+        assert "Kuopion alueen KOKO" in dom and "Olli Kokander" in dom and 'class="summary-table"' in dom
+    assert requests.get(server + "/map.svg").headers["Content-Type"].startswith("image/svg+xml")
+
+
 def test_html_pages_render_in_chromium(server, chromium):
     dom = browse(chromium, server + "/id/area/kuopio?lang=fi", "--dump-dom").stdout
     assert "Kuopion alueen KOKO" in dom and "Olli Kokander" in dom
