@@ -459,6 +459,11 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
         if date == ref.date and ref.units["municipalities"][code].parent != record.get("subregion"):
             problems.add(record.facts["subregion"].place,
                          f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}", code="reference-conflict")
+    _check_what_records_are_of(sources, problems)
+
+
+def _check_what_records_are_of(sources: Sources, problems: Problems) -> None:
+    """Fields that only make sense together: what a decision, a funding or an application is of."""
     for record in sources.records("decisions"):
         if not (record.get("area") or record.get("municipality") or record.get("subregion")):
             problems.add(record.place, "a decision needs an area, a municipality or a sub-region", code="missing-field")
