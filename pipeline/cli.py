@@ -139,9 +139,8 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, ba
 
     def changes(summary) -> None:
         lines = summary.class_lines()
-        click.echo(f"Changes since release {summary.old_version}: "
-                   + (f"{summary.added_triples} triple(s) added, {summary.removed_triples} removed" if lines or
-                      not summary.empty else "none"), err=True)
+        said = "none" if summary.empty else f"{summary.added_triples} triple(s) added, {summary.removed_triples} removed"
+        click.echo(f"Changes since release {summary.old_version}: {said}", err=True)
         for line in lines:
             click.echo(f"  {line}", err=True)
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..graph.serialize import compact_iri, literal_parts
+from ..graph.serialize import compact_iri, literal_parts, split_lines
 from ..graph.vocab import RDF, SKOS, prefixes
 
-_TYPE = f"<{RDF}type>"
-_NAME = f"<{SKOS}prefLabel>"
+_TYPE = RDF + "type"
+_NAME = SKOS + "prefLabel"
 
 
 @dataclass
@@ -66,13 +66,6 @@ def _common_suffix(a: bytes, b: bytes, limit_a: int, limit_b: int) -> int:
     while k < n and a[len(a) - k - 1] == b[len(b) - k - 1]:
         k += 1
     return k
-
-
-def _split(line: bytes) -> tuple:
-    text = line.decode("utf-8")
-    s_end = text.index("> ")
-    p_end = text.index("> ", s_end + 2)
-    return text[1:s_end], text[s_end + 2:p_end + 1], text[p_end + 2:-2]
 
 
 _TYPE_LINE = re.compile(rb"^<([^>]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <([^>]*)> \.$", re.M)
@@ -175,7 +168,8 @@ def summarize(change: Change, new_classes: dict, base_iri: str, old_version: str
     """The change told by thing. `new_classes` are the type lines of the graph after it
     (type_lines); `built` (the graph built from the sources) places the new values."""
     pfx = prefixes(base_iri)
-    added, removed = [_split(x) for x in change.added], [_split(x) for x in change.removed]
+    added = list(split_lines(b"\n".join(change.added)))
+    removed = list(split_lines(b"\n".join(change.removed)))
     new_types = {s: main_class(c) for s, c in new_classes.items()}
     old_types = {s: main_class(c) for s, c in before_change(new_classes, change).items()} if not change.empty \
         else new_types
@@ -201,8 +195,8 @@ def summarize(change: Change, new_classes: dict, base_iri: str, old_version: str
     for (s, p), v in sorted(values.items()):
         if all(o[1:-1] in gone for o in v["old"]) and all(o[1:-1] in born for o in v["new"]):
             continue  # only a link to a thing added or removed: told by that thing's line
-        place = built.place(s, p[1:-1], v["new"][0]) if built is not None and v["new"] else None
-        items.append(Item("changed", s, cls_of(s), property=compact_iri(p[1:-1], pfx), old=v["old"], new=v["new"],
+        place = built.place(s, p, v["new"][0]) if built is not None and v["new"] else None
+        items.append(Item("changed", s, cls_of(s), property=compact_iri(p, pfx), old=v["old"], new=v["new"],
                           place=place))
     before, after = Counter(old_types.values()), Counter(new_types.values())
     counts = {}

@@ -167,10 +167,10 @@ def tables(nt: bytes, settings: Settings) -> dict:
     out = {}
     for spec in SPECS:
         rows = {}
+        key = [[c.name for c in spec.columns].index(name) for name in spec.key]
         for solution in store.query(spec.query, prefixes=prefixes(settings.base_iri)):
             row = [_cell(solution[c.name], settings, c) for c in spec.columns]
-            rows.setdefault(tuple(row[spec.columns.index(next(c for c in spec.columns if c.name == k))]
-                                  for k in spec.key), row)  # one row a key: the first of its values
+            rows.setdefault(tuple(row[i] for i in key), row)  # one row a key: the first of its values
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow([c.name for c in spec.columns])

@@ -78,14 +78,7 @@ def municipality_codes(site, iri: str, reference: str) -> list:
             return municipality_codes(site, merged[0], reference)
         return [o.value for p, o in site.out.get(iri, []) if p == SKOS + "notation"][:1]
     if k + "SubRegion" in types:
-        codes = []
-        for m, p in site.inc.get(iri, []):
-            if p != k + "parentPlace":
-                continue
-            pairs = dict(site.out.get(m, []))
-            if str(pairs.get(k + "classificationDate", "")).find(reference) >= 0:
-                codes += municipality_codes(site, pairs[k + "memberPlace"].value, reference)
-        return codes
+        return [c for member in site.members_on(iri, reference) for c in municipality_codes(site, member, reference)]
     if k + "KokoArea" in types:
         return sorted({c for p, o in site.out.get(iri, []) if p == SCHEMA + "containsPlace"
                        for c in municipality_codes(site, o.value, reference)})

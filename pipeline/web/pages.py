@@ -196,6 +196,18 @@ class Site:
         return {"hl": codes, "soft": sorted(c for c in soft - set(codes) if c in self.boundaries),
                 "title": {lang: f"{UI['map'][lang]}: {names[lang]}" for lang in LANGS}}
 
+    def members_on(self, parent: str, date: str) -> list:
+        """The member places of a sub-region or region on a classification date."""
+        k = self.settings.vocab
+        out = []
+        for m, p in self.inc.get(parent, []):
+            if p == k + "parentPlace":
+                own = dict(self.out.get(m, []))
+                when, member = own.get(k + "classificationDate"), own.get(k + "memberPlace")
+                if when is not None and member is not None and when.value == date:
+                    out.append(member.value)
+        return out
+
     def _types(self, iri: str) -> set:
         return {o.value for p, o in self.out.get(iri, []) if p == RDF + "type"}
 

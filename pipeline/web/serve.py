@@ -8,7 +8,6 @@ always served by threads no query can hold.
 
 from __future__ import annotations
 
-import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -26,11 +25,6 @@ PAGE_WORKERS = 4
 MAX_CONNECTIONS = 200
 
 
-def release_date(out_dir: Path, fallback: dt.date) -> dt.date:
-    """The date of the release in out_dir: its catalogue's latest dct:modified."""
-    return archive.catalogue_date(out_dir) or fallback
-
-
 def count_lines(path: Path) -> int:
     with path.open("rb") as f:
         return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
@@ -42,7 +36,7 @@ def make_app(settings: Settings, out_dir: Path, store_url: str, limits: Limits, 
     if (out_dir / archive.ARCHIVE).is_dir():  # the earlier releases' files, by their paths under output/
         names += tuple(sorted(p.relative_to(out_dir).as_posix() for p in (out_dir / archive.ARCHIVE).rglob("*")
                               if p.is_file()))
-    released = release_date(out_dir, settings.release_date)
+    released = archive.catalogue_date(out_dir) or settings.release_date
     site = Site.from_output(out_dir, settings, endpoint="/sparql")
     endpoint = Endpoint(store_url, limits, settings.base_iri, count_lines(out_dir / "koko.nt"))
     current = archive.read_release(out_dir)

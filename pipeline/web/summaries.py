@@ -98,7 +98,7 @@ class Summaries:
         reference = self.site.settings.reference_date.isoformat()
         for member in sorted(o.value for o in self.values(iri, SCHEMA + "containsPlace")):
             if self.k + "SubRegion" in {o.value for o in self.values(member, RDF + "type")}:
-                municipalities = sorted((m for m in self.referrers_of_parent(member, reference)),
+                municipalities = sorted((m for m in self.site.members_on(member, reference)),
                                         key=lambda m: self.site.names(m)["fi"])
                 rows.append({"label": self.site.names(member), "items": [self.link(m) for m in municipalities]})
         direct = [o.value for o in self.values(iri, SCHEMA + "containsPlace")
@@ -111,14 +111,6 @@ class Summaries:
         rows.append(self.row("s_contact", [self.link(o.value) for o in self.values(iri, self.k + "contact")]))
         rows.append(self.row("s_funding", [self.funding_item(f) for f in self.referrers(iri, SCHEMA + "fundedItem")]))
         return rows
-
-    def referrers_of_parent(self, parent: str, date: str) -> list:
-        out = []
-        for m in self.referrers(parent, self.k + "parentPlace"):
-            when, member = self.one(m, self.k + "classificationDate"), self.one(m, self.k + "memberPlace")
-            if when is not None and member is not None and when.value == date:
-                out.append(member.value)
-        return out
 
     def funding_item(self, funding: str) -> dict:
         amount = self.one(funding, SCHEMA + "amount")
