@@ -129,3 +129,30 @@ def test_tables_are_on_the_landing_page_and_in_the_site_downloads(published):
     for name in FILES + [METADATA]:
         assert f'href="/download/{name}"' in landing, name
 
+
+
+def test_reading_only_the_kinds_gives_what_the_whole_graph_gives(published, tmp_path, monkeypatch):
+    """The tables read only the stretches of the kinds they show; read from the whole graph
+    instead (the reference), they are the same, for the real sources and for generated ones
+    with many funding decisions (whose amounts share the amount/ stretch)."""
+    import sys
+
+    from conftest import ROOT
+
+    import pipeline.release.tables as tables_module
+    from pipeline.release.publish import check
+    from pipeline.sources.settings import load_settings
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from generate import generate
+
+    generated = check(load_settings(generate(100, tmp_path / "data"))).nt
+    real = (published / "koko.nt").read_bytes()
+    settings = load_settings(ROOT / "data")
+    for nt in (real, generated):
+        fast = tables_module.tables(nt, settings)
+        with monkeypatch.context() as m:
+            m.setattr(tables_module, "stretch", lambda graph, prefix: graph)
+            m.setattr(tables_module, "_KINDS", ("",))
+            reference = tables_module.tables(nt, settings)
+        assert fast == reference
