@@ -8,4 +8,4 @@ A stage imports only from earlier stages and from the top-level modules (`config
 `errors`); `cli` sits on top of them all. `tests/test_layout.py` holds the package to that.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -12,7 +12,9 @@ import click
 
 from . import __version__
 from .config import Settings
-from .errors import EXIT_INTERNAL, EXIT_NONCONFORMING, InputError, KokoError, NonConformingError, Place, Problem
+from .errors import (EXIT_INTERNAL, EXIT_NONCONFORMING, InputError, KokoError, NonConformingError, Place, Problem,
+                     machine_error)
+from .sources.release_settings import release_settings
 from .sources.settings import load_settings
 
 
@@ -33,12 +35,19 @@ class IsoDate(click.ParamType):
 # Options that several commands take, declared once.
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
                            show_default=True, help="Folder of the source files.")
+#: The commands that use a release (serve, query, the pushes) read its folder alone, never
+#: data/: a copy of it is as good, wherever it is.
 OUT_OPTION = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-                          show_default=True, help="Folder the published files are in (or go to).")
+                          show_default=True, help="The release's folder: where koko publish writes it, and what the "
+                                                  "other commands read (a copy of it serves as well).")
 ENGINE_OPTION = click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
                              help="Validation engine: fast (Rust SHACL Core + pyoxigraph SPARQL) or pyshacl (the reference).")
 TEMPLATES_OPTION = click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False),
-                                help="Folder of page templates that override the shipped ones; default from data/dataset.yaml.")
+                                help="Folder of page templates that override the shipped ones; default: publish takes "
+                                     "it from data/dataset.yaml, serve the release's own.")
+SHAPES_OPTION = click.option("--shapes", "shapes", type=click.Path(path_type=Path, file_okay=False),
+                             help="Folder of the steward's own SHACL shapes (.ttl), checked besides koko's; default "
+                                  "from data/dataset.yaml.")
 
 
 class Context:
@@ -47,9 +56,9 @@ class Context:
 
 
 def settings_from(data_dir: Path, release_date: dt.date | None = None, base_iri: str | None = None,
-                  templates: Path | None = None) -> Settings:
+                  templates: Path | None = None, shapes: Path | None = None) -> Settings:
     """The settings of data/dataset.yaml, with what the command line overrides."""
-    return load_settings(data_dir, base_iri).with_release_date(release_date).with_templates(templates)
+    return load_settings(data_dir, base_iri).with_release_date(release_date).with_templates(templates).with_shapes(shapes)
 
 
 def run(ctx: click.Context, action, as_json: bool = False):
@@ -57,7 +66,13 @@ def run(ctx: click.Context, action, as_json: bool = False):
     program that asked for JSON gets a JSON document on standard output for every outcome."""
     debug = ctx.find_object(Context).debug
     try:
-        return action()
+        try:
+            return action()
+        except OSError as exc:  # the machine refused (a full disk, a read-only folder): exit 5, not a bug
+            machine = machine_error(exc)
+            if machine is None or debug:
+                raise
+            raise machine from exc
     except KokoError as exc:
         if debug:
             raise
@@ -87,6 +102,10 @@ def run(ctx: click.Context, action, as_json: bool = False):
 
 def progress(step: str) -> None:
     click.echo(f"… {step}", err=True)
+
+
+def notice(text: str) -> None:
+    click.echo(f"koko: {text}", err=True)
 
 
 class KokoGroup(click.Group):
@@ -130,10 +149,14 @@ def _stop_cleanly_on_signals() -> None:
               "current version replaces that release; under a new one, the current release moves to output/releases/.")
 @ENGINE_OPTION
 @TEMPLATES_OPTION
+@SHAPES_OPTION
+@click.option("--no-wait", is_flag=True, help="When another publish is writing the output folder, stop at once (exit 2) "
+              "instead of waiting for it.")
 @click.pass_context
 def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, base_iri: str | None, site: bool,
-            version: str | None, engine: str, templates: Path | None) -> None:
-    """Load, build, validate and export the graph to the output folder."""
+            version: str | None, engine: str, templates: Path | None, shapes: Path | None, no_wait: bool) -> None:
+    """Load, build, validate and export the graph to the output folder. One publish at a time
+    writes a folder: a second one waits for the first."""
     from .graph.releases import check_version
     from .release.publish import publish as do_publish
 
@@ -146,8 +169,10 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, ba
 
     def action():
         start = time.perf_counter()
-        settings = settings_from(data_dir, release_date, base_iri, templates).with_version(version and check_version(version))
-        outcome = do_publish(settings, out_dir, progress, engine, site, on_changes=changes)
+        settings = settings_from(data_dir, release_date, base_iri, templates, shapes).with_version(
+            version and check_version(version))
+        outcome = do_publish(settings, out_dir, progress, engine, site, on_changes=changes, wait=not no_wait,
+                             notify=notice)
         print_summary(outcome, out_dir, time.perf_counter() - start)
 
     run(ctx, action)
@@ -161,26 +186,30 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, ba
 @click.option("--to", "new", help="... with this one.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @ENGINE_OPTION
+@SHAPES_OPTION
 @click.pass_context
 def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | None, new: str | None, fmt: str,
-         engine: str) -> None:
+         engine: str, shapes: Path | None) -> None:
     """What a publish would change: the sources (built and validated) against a release, or
-    two releases against each other. Exit 0 whether or not anything changed."""
+    two releases against each other (these need no sources). Exit 0 whether or not anything changed."""
     from .release import versions
+    from .release.lock import output_lock
     from .release.publish import check
 
     def action():
         if (old is None) != (new is None):
             raise InputError("give both --from and --to, or neither")
         if old is not None:
-            base = settings_from(data_dir).base_iri
-            summary = versions.compare(out_dir, base, old, new)
+            with output_lock(out_dir, "koko diff", say=notice, shared=True):
+                base = release_settings(out_dir).base_iri
+                summary = versions.compare(out_dir, base, old, new)
         else:
-            outcome = check(settings_from(data_dir), progress, engine)
+            outcome = check(settings_from(data_dir, shapes=shapes), progress, engine)
             base = outcome.sources.settings.base_iri
             if not outcome.report.conforms:
                 raise NonConformingError(outcome.report)
-            summary = versions.compare(out_dir, base, against, None, outcome.nt, outcome.built)
+            with output_lock(out_dir, "koko diff", say=notice, shared=True):
+                summary = versions.compare(out_dir, base, against, None, outcome.nt, outcome.built)
         click.echo(json.dumps(summary.as_json(base), ensure_ascii=False, indent=2) if fmt == "json"
                    else versions.text(summary, base), nl=fmt == "json")
 
@@ -194,11 +223,14 @@ def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | Non
 def releases(ctx, out_dir: Path, dropped: tuple) -> None:
     """List the releases in the output folder (current and archived), or drop archived ones."""
     from .release import versions
+    from .release.lock import output_lock
 
     def action():
-        for version in dropped:
-            versions.drop(out_dir, version)
-            click.echo(f"Dropped release {version}; the next koko publish leaves it out of the catalogue.", err=True)
+        if dropped:
+            with output_lock(out_dir, "koko releases --drop", say=notice):
+                for version in dropped:
+                    versions.drop(out_dir, version)
+                    click.echo(f"Dropped release {version}; the next koko publish leaves it out of the catalogue.", err=True)
         click.echo(versions.listing(out_dir), nl=False)
 
     run(ctx, action)
@@ -224,13 +256,14 @@ def template(ctx, data_dir: Path, out_dir: Path) -> None:
 @DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
 @ENGINE_OPTION
+@SHAPES_OPTION
 @click.pass_context
-def validate(ctx, data_dir: Path, fmt: str, engine: str) -> None:
+def validate(ctx, data_dir: Path, fmt: str, engine: str, shapes: Path | None) -> None:
     """Load, build and validate the sources; publish nothing. Exit 1 when they do not conform."""
     from .release.publish import check
 
     def action():
-        outcome = check(settings_from(data_dir), progress, engine)
+        outcome = check(settings_from(data_dir, shapes=shapes), progress, engine)
         print_report(outcome.report, fmt, outcome.sources.settings.base_iri)
         if not outcome.report.conforms:
             sys.exit(EXIT_NONCONFORMING)
@@ -303,13 +336,16 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
     for note in outcome.built.notes:
         click.echo(f"Note: {note}")
     click.echo(f"Files in {out_dir}/:")
-    site = {n: s for n, s in outcome.files.items() if n.startswith("site/")}
+    folders = {"site/": "a page, Turtle, JSON-LD and N-Triples per IRI of the kinds the site holds; see README.md",
+               "serving/": "what koko serve, query and the pushes read of this release: its settings, the map's "
+                           "boundaries, the page templates"}
+    grouped = {folder: {n: s for n, s in outcome.files.items() if n.startswith(folder)} for folder in folders}
     for name, size in sorted(outcome.files.items()):
-        if name not in site:
+        if not any(name in files for files in grouped.values()):
             click.echo(f"  {size:10d}  {name}")
-    if site:
-        click.echo(f"  {sum(site.values()):10d}  site/ ({len(site)} files: a page, Turtle, JSON-LD and N-Triples per IRI of the "
-                   "kinds the site holds; see README.md)")
+    for folder, files in grouped.items():
+        if files:
+            click.echo(f"  {sum(files.values()):10d}  {folder} ({len(files)} files: {folders[folder]})")
 
 
 @main.command("push-ckan", epilog="Example: koko push-ckan --url https://portal.example --dataset koko-lod")
@@ -317,17 +353,16 @@ def print_summary(outcome, out_dir: Path, seconds: float) -> None:
 @click.option("--dataset", "name", required=True, help="Dataset name (URL slug) on the portal.")
 @click.option("--organization", help="Owner organisation on the portal.")
 @click.option("--dry-run", is_flag=True, help="Print the JSON that would be sent; send nothing.")
-@DATA_OPTION
 @OUT_OPTION
 @click.pass_context
-def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool, data_dir: Path, out_dir: Path) -> None:
+def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool, out_dir: Path) -> None:
     """Create or update the dataset and its files on a CKAN portal. Token: $KOKO_CKAN_API_KEY."""
     import os
 
     from .remote.ckan import TOKEN_VARIABLE, push
 
     def action():
-        result = push(settings_from(data_dir), out_dir, url, name, organization, os.environ.get(TOKEN_VARIABLE), dry_run)
+        result = push(release_settings(out_dir), out_dir, url, name, organization, os.environ.get(TOKEN_VARIABLE), dry_run)
         if dry_run:
             for what, payload in result.sent:
                 click.echo(f"# {what}")
@@ -342,11 +377,10 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
 
 @main.command(epilog="Example: koko query queries/kuopio-municipalities.rq --format csv")
 @OUT_OPTION
-@DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.argument("query")
 @click.pass_context
-def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
+def query(ctx, out_dir: Path, fmt: str, query: str) -> None:
     """Run a SPARQL query (text or a .rq file) over the published graph.
 
     The prefixes of the outputs (koko:, area:, municipality:, schema:, skos:...) are predeclared.
@@ -355,16 +389,15 @@ def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
     from .web import query as q
 
     def action():
-        base = settings_from(data_dir).base_iri
+        base = release_settings(out_dir).base_iri
         store = q.open_store(out_dir)
         click.echo(q.render(q.run(store, q.read_query(query), base), fmt, base), nl=False)
 
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko serve --port 8080   (then open http://127.0.0.1:8080/)")
+@main.command(epilog="Example: koko serve --out /srv/koko/output --port 8080   (then open http://127.0.0.1:8080/)")
 @OUT_OPTION
-@DATA_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0: any free port (printed).")
 @click.option("--query-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
@@ -379,15 +412,16 @@ def query(ctx, out_dir: Path, data_dir: Path, fmt: str, query: str) -> None:
               help="The largest answer; a larger one is an error.")
 @TEMPLATES_OPTION
 @click.pass_context
-def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, query_timeout: int, max_queries: int,
+def serve(ctx, out_dir: Path, host: str, port: int, query_timeout: int, max_queries: int,
           max_queries_per_client: int, max_query_bytes: int, max_result_bytes: int, templates: Path | None) -> None:
-    """Serve the published graph: pages for every IRI, downloads, a read-only SPARQL endpoint."""
+    """Serve a release: pages for every IRI, downloads, a read-only SPARQL endpoint. It reads
+    the release's folder alone (no data/), so a copy of output/ serves on any host."""
     from .web.limits import Limits
     from .web.serve import serve as run_server
 
     def action():
         start = time.perf_counter()
-        settings = settings_from(data_dir, templates=templates)
+        settings = release_settings(out_dir).with_templates(templates)
         limits = Limits(query_timeout=query_timeout, max_query_bytes=max_query_bytes, max_result_bytes=max_result_bytes,
                         max_queries=max_queries, per_client=max_queries_per_client)
 
@@ -409,17 +443,15 @@ def serve(ctx, out_dir: Path, data_dir: Path, host: str, port: int, query_timeou
 @click.option("--user", help="User name; the password is read from $KOKO_STORE_PASSWORD.")
 @click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
 @OUT_OPTION
-@DATA_OPTION
 @click.pass_context
-def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, user, auth, out_dir: Path,
-                       data_dir: Path) -> None:
+def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, user, auth, out_dir: Path) -> None:
     """Replace the dataset's named graphs in a SPARQL store with the published files."""
     import os
 
     from .remote.store import PASSWORD_VARIABLE, push_store
 
     def action():
-        uploads = push_store(settings_from(data_dir), out_dir, endpoint, query_endpoint, graph, user,
+        uploads = push_store(release_settings(out_dir), out_dir, endpoint, query_endpoint, graph, user,
                              os.environ.get(PASSWORD_VARIABLE), auth, update_endpoint=update_endpoint)
         for up in uploads:
             checked = f"; the store holds exactly {up.stored} triples" if up.stored is not None else ""

@@ -8,15 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 
 #: The base IRI the ontology and shapes files are written with. A dataset that sets another
 #: base_iri gets them rewritten to it at publication.
 DEFAULT_BASE_IRI = "https://w3id.org/koko-lod/"
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = PACKAGE_ROOT / "ontology"
-SHAPES_DIR = PACKAGE_ROOT / "shapes"
+#: What every run reads besides the sources: the ontology, the shapes and the example queries.
+#: In a checkout, `pipeline/resources/` holds links to the top-level `ontology/`, `shapes/` and
+#: `queries/` (the files a steward edits); a wheel carries copies of their files. Read through
+#: importlib.resources, so an installed koko finds them wherever it is installed.
+RESOURCES = resources.files("pipeline") / "resources"
+ONTOLOGY_DIR = RESOURCES / "ontology"
+SHAPES_DIR = RESOURCES / "shapes"
+QUERIES_DIR = RESOURCES / "queries"
 
 #: The languages the project publishes names and pages in, in the order pages show them.
 LANGS = ("fi", "sv", "en")
@@ -24,13 +30,14 @@ LANGS = ("fi", "sv", "en")
 
 @dataclass(frozen=True)
 class Settings:
-    data_dir: Path
+    data_dir: Path | None  # None for a release's own settings (sources/release_settings.py)
     base_iri: str = DEFAULT_BASE_IRI
     download_base: str = DEFAULT_BASE_IRI + "download/"
     release_date: dt.date = dt.date(2026, 1, 1)
     reference_date: dt.date = dt.date(2013, 1, 1)
     sparql_endpoint: str = ""
     templates: Path | None = None  # a steward's page templates, overriding the shipped ones
+    shapes: Path | None = None  # a steward's folder of shapes, read after the shipped ones
     version: str = ""  # the release's version; empty: its release date
     catalogue: dict = field(default_factory=dict)  # the catalogue block of dataset.yaml, plain
 
@@ -54,6 +61,14 @@ class Settings:
 
     def with_templates(self, folder: Path | None) -> "Settings":
         return self if folder is None else replace(self, templates=folder)
+
+    def with_shapes(self, folder: Path | None) -> "Settings":
+        return self if folder is None else replace(self, shapes=folder)
+
+    @property
+    def reference_dir(self) -> Path:
+        """The classification snapshot the sources are checked against (and its boundaries)."""
+        return self.data_dir / "reference" / self.reference_date.isoformat()
 
 
 def cache_dir(kind: str) -> Path:

@@ -1,13 +1,15 @@
 """Typed errors that carry a place in a source file and a note on what to do.
 
 Exit codes: 0 done, 1 the data does not conform to the shapes, 2 a source or setting cannot
-be read or has a wrong value, 3 a remote service failed, 4 a bug in koko, 130 interrupted.
+be read or has a wrong value, 3 a remote service failed, 4 a bug in koko, 5 the machine
+refused (a full disk, a read-only folder, a permission), 130 interrupted.
 Every problem in the sources has a stable `code` (one of CODES) for programs that read
 `koko validate --format json`; the message is for people and may change.
 """
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,6 +18,7 @@ EXIT_NONCONFORMING = 1
 EXIT_BAD_INPUT = 2
 EXIT_REMOTE = 3
 EXIT_INTERNAL = 4  # a bug in koko, not in the data: the message asks for --debug
+EXIT_MACHINE = 5  # the machine refused: a full disk, a read-only folder, a permission, a quota
 
 #: How many load problems one run collects before it stops reading.
 MAX_PROBLEMS = 100
@@ -71,6 +74,7 @@ CODES = {
     "too-many-problems": "the run stopped collecting problems",
     "input-error": "any other input that cannot be used",
     "internal-error": "a bug in koko (exit 4); run again with --debug and report it",
+    "machine-refused": "the machine refused (exit 5): a full disk, a read-only folder, a permission, a quota",
 }
 
 
@@ -169,6 +173,38 @@ class RemoteError(KokoError):
     """A remote service (store, portal, classification API) failed: exit 3."""
 
     exit_code = EXIT_REMOTE
+
+
+class MachineError(KokoError):
+    """The machine refused what koko asked of it (exit 5): nothing wrong with the data or koko."""
+
+    exit_code = EXIT_MACHINE
+
+
+#: The errors of the machine (errno -> what a person calls it); any other OSError is a bug.
+MACHINE_ERRNOS = {
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EIO: "input/output error (a failing disk or a lost network share)",
+    errno.ENOTDIR: "a file stands where a folder is needed",
+    errno.EMFILE: "too many open files for this process (see ulimit -n)",
+    errno.ENFILE: "too many open files on this machine",
+    errno.ENAMETOOLONG: "the path is too long",
+}
+
+
+def machine_error(exc: OSError, more: str = "") -> MachineError | None:
+    """The machine error an OSError is, naming its path and what is wrong; None for any other."""
+    what = MACHINE_ERRNOS.get(exc.errno)
+    if what is None:
+        return None
+    path = exc.filename if exc.filename is not None else ""
+    if exc.filename2 is not None:
+        path = f"{path} -> {exc.filename2}"
+    return MachineError(f"{path}: {what}{more}" if path else f"{what}{more}")
 
 
 class ValueProblem(ValueError):

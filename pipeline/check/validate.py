@@ -21,11 +21,13 @@ import io
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import InputError, Place, Problem
+from ..sources.readers import display_path
 from ..graph.build import Built, literal
 from ..graph.vocab import RDF, SH, XSD
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
@@ -85,42 +87,87 @@ class Report:
         return sum(1 for r in self.results if r.severity != "violation")
 
 
-def read_rdf_file(path, base_iri: str) -> str:
-    """An ontology or shapes file as text, with its namespace moved to the dataset's base IRI."""
-    text = path.read_text(encoding="utf-8")
+def read_rdf_file(path, base_iri: str, shown: str | None = None) -> str:
+    """An ontology or shapes file as text, with its namespace moved to the dataset's base IRI;
+    a file that cannot be read is a source problem naming it (`shown`: its name for a steward)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError([Problem(Place(shown or str(path)), f"not UTF-8 text (byte {exc.start})", code="encoding-error")]) from None
+    except OSError as exc:
+        raise InputError([Problem(Place(shown or str(path)), f"cannot be read: {exc.strerror or exc}",
+                                  code="file-unreadable")]) from None
     return text if base_iri == DEFAULT_BASE_IRI else text.replace(DEFAULT_BASE_IRI, base_iri)
 
 
-def shape_files() -> list:
-    """shapes/*.ttl: the Core shapes first, the SPARQL rules next (they use its prefixes), then
-    any other file a steward adds, by name."""
-    first = [SHAPES_DIR / CORE_SHAPES, SHAPES_DIR / RULE_SHAPES]
-    return [p for p in first if p.exists()] + sorted(p for p in SHAPES_DIR.glob("*.ttl") if p not in first)
+def shape_files(extra: Path | None = None) -> list:
+    """(name shown, file) of every shapes file a run reads: the shipped ones (the Core shapes
+    first, the SPARQL rules next, as they use its prefixes, then any other, by name), then the
+    `.ttl` files of a steward's folder (`extra`), by name. koko's own two files must be there:
+    a koko without them would check nothing and say the data conforms."""
+    present = {p.name for p in SHAPES_DIR.iterdir()} if SHAPES_DIR.is_dir() else set()  # an unreadable one fails on reading
+    missing = [name for name in (CORE_SHAPES, RULE_SHAPES) if name not in present]
+    if missing:
+        raise InputError([Problem(Place(str(SHAPES_DIR)), f"koko's shapes are missing: looked for {' and '.join(missing)} "
+                                  f"in {SHAPES_DIR}", "reinstall koko (pip install koko-lod), or restore shapes/ in a checkout",
+                                  code="file-not-found")])
+    first_names = (CORE_SHAPES, RULE_SHAPES)
+    first = [SHAPES_DIR / name for name in first_names]
+    shipped = first + sorted((p for p in SHAPES_DIR.iterdir() if p.name.endswith(".ttl") and p.name not in first_names),
+                             key=lambda p: p.name)
+    files = [(f"shapes/{p.name}", p) for p in shipped]
+    if extra is not None:
+        if not extra.is_dir():
+            raise InputError([Problem(Place(display_path(extra)), "the shapes folder does not exist",
+                                      "give a folder of SHACL shapes in Turtle (.ttl)", code="file-not-found")])
+        own = sorted(p for p in extra.iterdir() if p.suffix == ".ttl")
+        if not own:
+            raise InputError([Problem(Place(display_path(extra)), "the shapes folder holds no .ttl file",
+                                      "put SHACL shapes in Turtle files ending in .ttl there, or leave the setting out",
+                                      code="file-not-found")])
+        files += [(display_path(p), p) for p in own]
+    return files
+
+
+def project_shapes(base_iri: str, extra: Path | None = None) -> ShapesGraph:
+    """The shapes a run validates with (see shape_files), checked once per distinct text."""
+    return _shapes_graph(tuple(ShapesFile(name, read_rdf_file(path, base_iri, name)) for name, path in shape_files(extra)))
 
 
 @lru_cache(maxsize=4)
-def project_shapes(base_iri: str) -> ShapesGraph:
-    return ShapesGraph([ShapesFile(f"shapes/{p.name}", read_rdf_file(p, base_iri)) for p in shape_files()])
+def _shapes_graph(files: tuple) -> ShapesGraph:
+    shapes = ShapesGraph(list(files))
+    if not _defines_a_shape(shapes.store):
+        raise InputError([Problem(Place(", ".join(f.name for f in files)), "these files define no SHACL shape: "
+                                  "validating with them would check nothing", code="shapes-error")])
+    return shapes
 
 
-def shapes_text(base_iri: str) -> str:
-    return project_shapes(base_iri).text
+def _defines_a_shape(store) -> bool:
+    kinds = {SH + "NodeShape", SH + "PropertyShape"}
+    targets = {SH + name for name in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
+    return any(q.predicate.value in targets or (q.predicate.value == RDF + "type" and q.object.value in kinds)
+               for q in store)
 
 
-@lru_cache(maxsize=4)
-def declared_messages(base_iri: str) -> frozenset:
-    store = project_shapes(base_iri).store
-    return frozenset(q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(SH + "message"), None))
+def shapes_text(base_iri: str, extra: Path | None = None) -> str:
+    return project_shapes(base_iri, extra).text
 
 
-def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", each_line=None) -> Report:
-    """Results of the project's shapes on the graph `nt` (N-Triples).
+def declared_messages(shapes: ShapesGraph) -> frozenset:
+    return frozenset(q.object.value for q in shapes.store.quads_for_pattern(None, ox.NamedNode(SH + "message"), None))
+
+
+def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", each_line=None,
+             extra_shapes: Path | None = None) -> Report:
+    """Results of the project's shapes (and a steward's, `extra_shapes`) on the graph `nt`.
 
     `each_line(line)`, when given, is called with every line of `nt` on the fast engine's one
     pass over them, so that counting the graph costs no second pass.
     """
-    raw, notes = raw_results(nt, project_shapes(base_iri), engine, each_line)
-    messages = declared_messages(base_iri)
+    shapes = project_shapes(base_iri, extra_shapes)
+    raw, notes = raw_results(nt, shapes, engine, each_line)
+    messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes)
 
@@ -297,6 +344,11 @@ def report_turtle(report: Report, base_iri: str) -> bytes:
 @lru_cache(maxsize=4)
 def ontology_text(base_iri: str) -> str:
     """ontology/koko.ttl for this base IRI; a file that does not parse is a source problem."""
-    text = read_rdf_file(ONTOLOGY_DIR / "koko.ttl", base_iri)
+    path = ONTOLOGY_DIR / "koko.ttl"
+    if not path.is_file():
+        raise InputError([Problem(Place(str(path)), f"koko's ontology is missing: looked for koko.ttl in {ONTOLOGY_DIR}",
+                                  "reinstall koko (pip install koko-lod), or restore ontology/ in a checkout",
+                                  code="file-not-found")])
+    text = read_rdf_file(path, base_iri, "ontology/koko.ttl")
     ShapesGraph.parse_or_raise([ShapesFile("ontology/koko.ttl", text)])
     return text

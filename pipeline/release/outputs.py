@@ -88,4 +88,7 @@ def readme() -> str:
               "at most 5,000 things (`koko serve` answers for the larger kinds), with web-server configuration for "
               "content negotiation |\n"
             + "| `releases/` | the earlier releases, one folder each: the graph (`koko.nt.gz`), its catalogue record, "
-              "`release.json`, its change set and withdrawn IRIs |\n")
+              "`release.json`, its change set and withdrawn IRIs |\n"
+            + "| `serving/` | what `koko serve --out`, `koko query`, `push-store` and `push-ckan` read of this release, so "
+              "that a copy of this folder serves on its own: the settings it was published with (`settings.json`), the "
+              "municipal boundaries its maps are drawn from (with their licence) and the page templates |\n")

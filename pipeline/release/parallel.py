@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
+import signal
+
+from ..web.store_server import die_with_parent
 
 
 class _Done:
@@ -62,7 +66,12 @@ def start(work, parallel: bool = True):
     gc.freeze()  # the collector in the child would otherwise touch, and so copy, every object
     receive, send = context.Pipe(duplex=False)
 
+    parent = os.getpid()
+
     def run() -> None:
+        die_with_parent(signal.SIGKILL)  # a killed publish leaves no worker writing its staging folder
+        if os.getppid() != parent:  # it died before that took effect
+            os._exit(1)
         try:
             send.send(("ok", work()))
         except BaseException as exc:  # noqa: BLE001 - handed to the parent as it is

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import gc
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,16 +14,19 @@ import pyoxigraph as ox
 
 from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
 from ..config import Settings
-from ..errors import NonConformingError
+from ..errors import NonConformingError, machine_error
 from ..graph import serialize
 from ..graph.build import Built, build
+from ..sources import boundaries as boundary_files
+from ..sources import release_settings
 from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
 from . import catalog, geometry, outputs, parallel, tables, versions
 from .site import render_site
-from .staging import Staging
+from .lock import output_lock
+from .staging import Staging, folder_size, size_text
 
 Progress = Callable[[str], None]
 
@@ -75,7 +80,7 @@ def _validate(built, nt: bytes, settings: Settings, engine: str):
     parent; touching a million string objects instead would copy their pages.
     """
     counting = catalog.Counting()
-    report = validate(built, nt, settings.base_iri, engine, counting)
+    report = validate(built, nt, settings.base_iri, engine, counting, settings.shapes)
     return report, counting.stats(settings, nt)
 
 
@@ -88,8 +93,10 @@ def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, stagin
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
-    """Load, build and validate; raise on bad input, return the report either way."""
+    """Load, build and validate; raise on bad input, return the report either way. The
+    ontology is read too: a publish would stop on it, so a check says so first."""
     timings: dict = {}
+    ontology_text(settings.base_iri)
     sources, built = _load_and_build(settings, progress, timings)
     nt = graph_nt(built, engine)
     progress("validate")
@@ -119,14 +126,14 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("koko.jsonld", serialize.to_jsonld(nt, base))
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
-    staging.write("shapes.ttl", shapes_text(base).encode("utf-8"))
+    staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
     for name, data in tables.tables(nt, settings).items():
         staging.write(name, data)
-    reference = settings.data_dir / "reference" / settings.reference_date.isoformat()
-    boundaries = read_boundaries(reference)
+    boundaries = read_boundaries(settings.reference_dir)
     if boundaries:
         staging.write(geometry.FILE, geometry.geo_turtle(settings, boundaries))
+    write_serving(settings, staging)
     cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history))
     staging.write("catalog.ttl", serialize.to_turtle(cat, base))
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
@@ -134,12 +141,26 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
 
 
+def write_serving(settings: Settings, staging: Staging) -> None:
+    """serving/: what `koko serve`, `query` and the pushes read of this release, so that it
+    serves on its own, wherever it is copied (see sources/release_settings.py)."""
+    folder = release_settings.FOLDER
+    staging.write(f"{folder}/{release_settings.SETTINGS_FILE}", release_settings.settings_bytes(settings))
+    for name in boundary_files.CARRIED:
+        path = settings.reference_dir / name
+        if path.is_file():
+            staging.write(f"{folder}/{name}", path.read_bytes())
+    for name, data in release_settings.template_files(settings.templates).items():
+        staging.write(f"{folder}/{release_settings.TEMPLATES}/{name}", data)
+
+
 def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
                templates: Templates | None = None, history: versions.History | None = None) -> dict:
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
     SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
-    pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates)
+    pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
+                         boundaries=read_boundaries(settings.reference_dir))
     batch: dict = {}
     downloads = outputs.present(staging.files)
     for name, data in render_site(pages, downloads, part, parts, history):  # written as it is rendered
@@ -158,43 +179,65 @@ def render_reports(outcome: Outcome, settings: Settings, staging: Staging) -> No
 
 
 def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engine: str = "fast",
-            site: bool = True, on_changes: Callable | None = None) -> Outcome:
+            site: bool = True, on_changes: Callable | None = None, wait: bool = True, notify: Progress = _quiet) -> Outcome:
     """Load, build and sort in one child process; validate in another while the outputs are
     written to a staging folder; swap the folder in when the graph conforms. `on_changes`
-    hears the change against the release before, before the folder is swapped in."""
+    hears the change against the release before, before the folder is swapped in.
+
+    One publish at a time writes an output folder: this one holds its lock throughout, and
+    waits for another that holds it (`wait`), or stops at once (exit 2). `notify` hears the
+    one-line notices: whom it waits for, what runs that stopped left behind and is removed."""
     # compiled once, before any work (a broken template stops the run), and shared by both processes
     templates = Templates(settings.templates) if site else None
-    with Staging(out_dir) as staging:
-        sources, built, timings, staging.files["koko.nt"] = parallel.start(
-            lambda: _graph(settings, progress, engine, staging)).result()
-        nt = (staging.tmp / "koko.nt").read_bytes()
-        start = time.perf_counter()
-        job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates))
+    with output_lock(out_dir, "koko publish", wait, notify):
+        staging = Staging(out_dir)
+        if staging.cleaned:
+            notify("removed what earlier runs left when they stopped: "
+                   + ", ".join(f"{name} ({size_text(size)})" for name, size in staging.cleaned))
         try:
-            progress("validate and render")
-            outcome = Outcome(sources, built, None, nt, timings=timings)
-            outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
-            gc.disable()  # rendering makes short-lived objects without cycles
-            try:
-                render(outcome, settings, staging)
-                if site:
-                    write_site(nt, settings, staging, 0, 2, templates, outcome.history)
-            finally:
-                gc.enable()
-            timings["render"] = time.perf_counter() - start
-            outcome.report, outcome.stats, site_files = job.result()
-            staging.files.update(site_files)
-            timings["validate"] = time.perf_counter() - start
+            with staging:
+                return _publish(settings, out_dir, progress, engine, site, on_changes, templates, staging)
+        except OSError as exc:
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            needed = max(staging.attempted, folder_size(staging.out_dir) if staging.out_dir.is_dir() else 0)
+            free = shutil.disk_usage(staging.parent).free
+            raise machine_error(exc, f"; this release needs about {size_text(needed)} and {size_text(free)} is free "
+                                     f"in {staging.parent}. The previous output is as it was.") from exc
+
+
+def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
+             on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
+    sources, built, timings, staging.files["koko.nt"] = parallel.start(
+        lambda: _graph(settings, progress, engine, staging)).result()
+    nt = (staging.tmp / "koko.nt").read_bytes()
+    start = time.perf_counter()
+    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates))
+    try:
+        progress("validate and render")
+        outcome = Outcome(sources, built, None, nt, timings=timings)
+        outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
+        gc.disable()  # rendering makes short-lived objects without cycles
+        try:
+            render(outcome, settings, staging)
+            if site:
+                write_site(nt, settings, staging, 0, 2, templates, outcome.history)
         finally:
-            job.cancel()
-        if not outcome.report.conforms:
-            raise NonConformingError(outcome.report)
-        if on_changes is not None and outcome.history.summary is not None:
-            on_changes(outcome.history.summary)
-        progress("write")
-        start = time.perf_counter()
-        render_reports(outcome, settings, staging)
-        staging.commit()
+            gc.enable()
+        timings["render"] = time.perf_counter() - start
+        outcome.report, outcome.stats, site_files = job.result()
+        staging.files.update(site_files)
+        timings["validate"] = time.perf_counter() - start
+    finally:
+        job.cancel()
+    if not outcome.report.conforms:
+        raise NonConformingError(outcome.report)
+    if on_changes is not None and outcome.history.summary is not None:
+        on_changes(outcome.history.summary)
+    progress("write")
+    start = time.perf_counter()
+    render_reports(outcome, settings, staging)
+    staging.commit()
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start
     return outcome

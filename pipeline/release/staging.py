@@ -37,7 +37,8 @@ def _signals_held():
 
 def _remove_in_background(folder: Path) -> None:
     """Delete a folder without waiting for it: deleting thousands of small files takes longer
-    than writing them, and nothing needs it gone before koko exits."""
+    than writing them, and nothing needs it gone before koko exits. The child renames the
+    folder after itself first, so that a later run can tell it is being removed."""
     if not hasattr(os, "fork"):
         shutil.rmtree(folder, ignore_errors=True)
         return
@@ -45,23 +46,78 @@ def _remove_in_background(folder: Path) -> None:
     if pid == 0:  # the child: its own session, so Ctrl-C in the terminal does not reach it
         try:
             os.setsid()
-            shutil.rmtree(folder, ignore_errors=True)
+            os.closerange(3, _max_fd())  # the output's lock among them: it is released when the run ends
+            mine = folder.with_name(f"{folder.name.rsplit('-', 1)[0]}-{os.getpid()}")
+            try:
+                os.rename(folder, mine)
+            except OSError:
+                mine = folder
+            shutil.rmtree(mine, ignore_errors=True)
         finally:
             os._exit(0)
 
 
-def recover(out_dir: Path) -> None:
-    """Put back a previous output that a killed run left moved aside."""
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (ValueError, OSError):
+        return 4096
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def folder_size(folder: Path) -> int:
+    """Bytes of the files under a folder (a file linked twice counts twice)."""
+    total = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def size_text(n: int) -> str:
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} bytes"
+
+
+def recover(out_dir: Path) -> list:
+    """Clean up after runs that stopped (killed, out of power): put back a previous output
+    that one left moved aside, and remove the staging and trash folders they left. Called
+    with the output's lock held, so no other run is writing any of them. Returns the folders
+    removed, as (name, bytes)."""
     out_dir = out_dir.resolve()
-    for trash in out_dir.parent.glob(f".{out_dir.name}.trash-*"):  # left by a run that stopped
-        shutil.rmtree(trash, ignore_errors=True)
-    if out_dir.exists():
-        for stale in out_dir.parent.glob(f".{out_dir.name}.old-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        return
+    removed = []
+
+    def remove(folder: Path) -> None:
+        size = folder_size(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append((folder.name, size))
+
+    for folder in sorted(out_dir.parent.glob(f".{out_dir.name}.new-*")):  # a staging folder of a run that stopped
+        remove(folder)
+    for trash in sorted(out_dir.parent.glob(f".{out_dir.name}.trash-*")):
+        pid = trash.name.rsplit("-", 1)[1]
+        if not (pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid))):  # not being removed right now
+            remove(trash)
     olds = sorted(out_dir.parent.glob(f".{out_dir.name}.old-*"))
-    if olds:
-        os.rename(olds[-1], out_dir)
+    if not out_dir.exists() and olds:
+        os.rename(olds.pop(), out_dir)
+    for stale in olds:
+        remove(stale)
+    return removed
 
 
 class Staging:
@@ -77,11 +133,12 @@ class Staging:
         self.out_dir = out_dir.resolve()
         self.parent = self.out_dir.parent
         self.parent.mkdir(parents=True, exist_ok=True)
-        recover(self.out_dir)
+        self.cleaned = recover(self.out_dir)  # what runs that stopped left: (name, bytes)
         if self.out_dir.exists() and (not self.out_dir.is_dir() or not _is_ours(self.out_dir)):
             raise InputError(f"{self.out_dir}: not replaced: it holds files that koko did not write; choose another --out")
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.parent))
         self.files: dict = {}  # name -> (size, sha256 hex)
+        self.attempted = 0  # bytes this process set out to write, the failed write included
         self._folders: set = set()
         self.committed = False
 
@@ -93,13 +150,19 @@ class Staging:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
     def write(self, name: str, data: bytes) -> None:
+        self.attempted += len(data)
         path = self.tmp / name
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
         if not self._keep(name, path, data):
-            with open(path, "wb") as fh:
-                fh.write(data)
+            try:
+                with open(path, "wb") as fh:
+                    fh.write(data)
+            except OSError as exc:  # a failed write names no file: name the output file it was to be
+                if exc.filename is not None:
+                    raise
+                raise OSError(exc.errno, exc.strerror, str(self.out_dir / name)) from None
         self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
 
     def link(self, name: str, source: Path) -> None:

@@ -17,7 +17,10 @@ from pathlib import Path
 
 import yaml
 
-FILE, ABOUT = "boundaries.csv", "boundaries.yaml"
+FILE, ABOUT, LICENCE = "boundaries.csv", "boundaries.yaml", "LICENSE-boundaries"
+#: What a release carries of the snapshot to draw its maps on its own: the boundaries with
+#: their origin and licence.
+CARRIED = (FILE, ABOUT, LICENCE)
 
 
 def _ring(points) -> str:

@@ -23,7 +23,8 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
     path = data_dir / "dataset.yaml"
     doc = read_yaml(path)
     values = {key: cell.text for key, cell in doc.items() if hasattr(cell, "text")}
-    known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint", "templates", "catalogue"}
+    known = {"base_iri", "download_base", "release_date", "reference_date", "sparql_endpoint", "templates", "shapes",
+             "catalogue"}
     for key in doc:
         if key not in known:
             raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}", code="unknown-field")])
@@ -42,19 +43,20 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
         reference_date=parse_iso_date(values["reference_date"], doc.key_place("reference_date"))
         if "reference_date" in values else Settings.reference_date,
         sparql_endpoint=values.get("sparql_endpoint", ""),
-        templates=_templates(values.get("templates"), data_dir, doc),
+        templates=_folder("templates", values.get("templates"), data_dir, doc, "that holds .html templates"),
+        shapes=_folder("shapes", values.get("shapes"), data_dir, doc, "that holds SHACL shapes in .ttl files"),
         catalogue=_catalogue(doc),
     )
 
 
-def _templates(value: str | None, data_dir: Path, doc) -> Path | None:
-    """A steward's folder of page templates; a relative path is taken from the data folder."""
+def _folder(key: str, value: str | None, data_dir: Path, doc, holds: str) -> Path | None:
+    """A steward's folder (page templates, shapes); a relative path is taken from the data folder."""
     if not value:
         return None
     folder = data_dir / value
     if not folder.is_dir():
-        raise InputError([Problem(doc.key_place("templates"), f"templates folder {value!r} not found in {data_dir}",
-                                  "give a folder, relative to the data folder, that holds .html templates", code="file-not-found")])
+        raise InputError([Problem(doc.key_place(key), f"{key} folder {value!r} not found in {data_dir}",
+                                  f"give a folder, relative to the data folder, {holds}", code="file-not-found")])
     return folder
 
 

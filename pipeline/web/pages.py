@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..config import LANGS, PACKAGE_ROOT, Settings
+from ..config import LANGS, QUERIES_DIR, Settings
 from ..graph import serialize
 from ..graph.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD, XSD
-from ..sources.boundaries import read_boundaries
 from . import maps
 from .labels import STANDARD, UI
 from .query import with_prologue
@@ -25,7 +24,6 @@ from .summaries import Summaries
 from .templating import Templates
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", VCARD + "fn", DCT + "title", RDFS + "label", SCHEMA + "text")
-QUERIES_DIR = PACKAGE_ROOT / "queries"
 #: A kind of thing (id/<kind>/) with more things than this gets no static pages: there are
 #: too many files for a static host to be worth writing (at 100,000 funding decisions, some
 #: 300,000), and `koko serve` answers for each of them from its store.
@@ -33,6 +31,11 @@ SITE_KIND_LIMIT = 5000
 #: The RDF forms of one thing's page: suffix and media type, and the link's label.
 ALTERNATES = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"))
 RDF_LABELS = ("Turtle", "JSON-LD", "N-Triples")
+
+
+def example_queries() -> list:
+    """The example queries koko ships (queries/*.rq), by name."""
+    return sorted((p for p in QUERIES_DIR.iterdir() if p.name.endswith(".rq")), key=lambda p: p.name)
 
 
 @dataclass
@@ -44,7 +47,7 @@ class Site:
     endpoint: str = "/sparql"
     templates: Templates = field(default=None)  # the shipped templates unless a steward's are given
     bulk: dict = field(default_factory=dict)  # kind -> number of things: kinds without static pages
-    _boundaries: dict | None = None
+    boundaries: dict = field(default_factory=dict)  # code -> WKT of the municipalities the maps draw
     _names: dict = field(default_factory=dict)  # IRI -> its names, once worked out
 
     def __post_init__(self):
@@ -52,14 +55,14 @@ class Site:
             self.templates = Templates(self.settings.templates)
 
     @classmethod
-    def from_output(cls, out_dir: Path, settings: Settings, endpoint: str = "/sparql") -> "Site":
+    def from_output(cls, out_dir: Path, settings: Settings, boundaries: dict, endpoint: str = "/sparql") -> "Site":
         return cls.from_nt((out_dir / "koko.nt").read_bytes(),
                            ox.parse(path=str(out_dir / "ontology.ttl"), format=ox.RdfFormat.TURTLE),
-                           settings, endpoint)
+                           settings, endpoint, boundaries=boundaries)
 
     @classmethod
     def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, endpoint: str = "/sparql",
-                limit: int | None = None, templates: Templates | None = None) -> "Site":
+                limit: int | None = None, templates: Templates | None = None, boundaries: dict | None = None) -> "Site":
         """The site of a canonical (sorted) N-Triples graph, holding only the kinds of thing
         with at most `limit` things (`bulk` counts the others). Sorted by subject, each kind's
         lines are one stretch of the bytes, so the large kinds are cut out without reading their
@@ -85,14 +88,14 @@ class Site:
             pos = end
         kept.append(nt[start:])
         site = cls.from_triples(ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES), ontology_triples, settings,
-                                endpoint, templates)
+                                endpoint, templates, boundaries)
         site.bulk = {k.decode(): kinds[k] for k in sorted(big)}
         return site
 
     @classmethod
     def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql",
-                     templates: Templates | None = None) -> "Site":
-        site = cls(settings, endpoint=endpoint, templates=templates)
+                     templates: Templates | None = None, boundaries: dict | None = None) -> "Site":
+        site = cls(settings, endpoint=endpoint, templates=templates, boundaries=boundaries or {})
         for t in triples:
             site.add(t.subject, t.predicate, t.object)
         for t in ontology_triples:
@@ -167,14 +170,6 @@ class Site:
     # -- pages ---------------------------------------------------------------------------
     def render(self, template: str, lang: str, fixed: bool, **context) -> str:
         return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint, **context)
-
-    @property
-    def boundaries(self) -> dict:
-        """code -> boundary (WKT) of the reference date's municipalities; {} without a snapshot."""
-        if self._boundaries is None:
-            folder = self.settings.data_dir / "reference" / self.settings.reference_date.isoformat()
-            self._boundaries = read_boundaries(folder)
-        return self._boundaries
 
     def map_svg(self) -> bytes:
         return maps.cached_svg(self.boundaries, {code: self.names(f"{self.base}id/municipality/{code}")["fi"]
@@ -270,14 +265,14 @@ class Site:
         return self.render("landing.html", lang, fixed, title=cat["title"], catalogue=cat, downloads=downloads,
                            bulk=self.bulk, areas_map=self.landing_map(),
                            programme={"href": self.href(programme), "names": self.names(programme)},
-                           examples=[self.example(path) for path in sorted(QUERIES_DIR.glob("*.rq"))])
+                           examples=[self.example(path) for path in example_queries()])
 
-    def example(self, path: Path) -> dict:
-        """An example query of queries/: its comment lines say what it answers."""
+    def example(self, path) -> dict:
+        """An example query of queries/ (a file or a package resource): its comment lines say what it answers."""
         text = path.read_text(encoding="utf-8")
         comment = " ".join(line[1:].strip() for line in text.splitlines() if line.startswith("#"))
         body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-        return _query(path.stem, with_prologue(body, self.base), comment)
+        return _query(path.name.removesuffix(".rq"), with_prologue(body, self.base), comment)
 
     def query_page(self, lang: str = "fi", fixed: bool = False, limits: list = ()) -> str:
         """The query page; `limits` the endpoint's stated limits, (ontology term, value)."""

@@ -14,6 +14,8 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import InputError
 from ..graph import releases as archive
+from ..sources.boundaries import read_boundaries
+from ..sources.release_settings import serving_dir
 from .app import DOWNLOAD_MEDIA, App
 from .endpoint import Endpoint
 from .http_cache import Downloads, midnight
@@ -37,7 +39,7 @@ def make_app(settings: Settings, out_dir: Path, store_url: str, limits: Limits, 
         names += tuple(sorted(p.relative_to(out_dir).as_posix() for p in (out_dir / archive.ARCHIVE).rglob("*")
                               if p.is_file()))
     released = archive.catalogue_date(out_dir) or settings.release_date
-    site = Site.from_output(out_dir, settings, endpoint="/sparql")
+    site = Site.from_output(out_dir, settings, read_boundaries(serving_dir(out_dir)), endpoint="/sparql")
     endpoint = Endpoint(store_url, limits, settings.base_iri, count_lines(out_dir / "koko.nt"))
     current = archive.read_release(out_dir)
     releases = ([current] if current else []) + archive.archived(out_dir)[::-1]

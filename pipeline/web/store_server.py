@@ -22,15 +22,22 @@ STORE_NICENESS = 10
 _PORT_TRIES = 5
 
 
-def _child_setup() -> None:
-    """In the Oxigraph child, before it starts: stop it if koko dies; lower its priority."""
+def die_with_parent(signum: int) -> None:
+    """Ask Linux to send this process `signum` when its parent dies (elsewhere: nothing), so
+    that no child of a killed koko goes on working, or holding the output's lock."""
     try:
         import ctypes
-        import signal
 
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+def _child_setup() -> None:
+    """In the Oxigraph child, before it starts: stop it if koko dies; lower its priority."""
+    import signal
+
+    die_with_parent(signal.SIGTERM)
     try:
         os.nice(STORE_NICENESS)
     except OSError:

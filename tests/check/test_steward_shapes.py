@@ -28,15 +28,12 @@ kokosh:AreaProperties a sh:NodeShape ; sh:targetClass koko:KokoArea ;
 
 @pytest.fixture
 def shapes_dir(tmp_path, monkeypatch):
-    """A copy of shapes/ that the run reads instead of the project's."""
+    """A copy of shapes/ that the run reads instead of the shipped one (the shapes are read
+    again on every run, and checked once per distinct text)."""
     folder = tmp_path / "shapes"
     shutil.copytree(ROOT / "shapes", folder)
     monkeypatch.setattr(v, "SHAPES_DIR", folder)
-    for cached in (v.project_shapes, v.declared_messages, v.ontology_text):
-        cached.cache_clear()
     yield folder
-    for cached in (v.project_shapes, v.declared_messages, v.ontology_text):
-        cached.cache_clear()
 
 
 def add_rule(folder, text: str, name: str = "koko-rules.ttl") -> None:
@@ -147,3 +144,50 @@ def test_project_shapes_need_no_reference_path(settings):
 @pytest.fixture
 def settings():
     return load_settings(ROOT / "data")
+
+
+#: A steward's own rule, in a folder of their own: every area needs a motto (none has one).
+MOTTO_RULE = """
+kokosh:AreaNeedsMotto a sh:NodeShape ; sh:targetClass koko:KokoArea ;
+  sh:property [ sh:path koko:motto ; sh:minCount 1 ; sh:message "every area needs a motto (the steward's rule)" ] .
+"""
+
+
+@pytest.mark.parametrize("how", ["--shapes", "dataset.yaml"])
+def test_a_stewards_shapes_folder_is_read_besides_kokos(data_dir, how):
+    own = data_dir / "my-shapes"
+    own.mkdir()
+    (own / "mottos.ttl").write_text(MOTTO_RULE, encoding="utf-8")
+    args = ["validate", "--data", str(data_dir)]
+    if how == "--shapes":
+        args += ["--shapes", str(own)]
+    else:
+        path = data_dir / "dataset.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "shapes: my-shapes\n", encoding="utf-8")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.output.count("every area needs a motto (the steward's rule)") >= 13, result.output
+    assert "co-financing" not in result.output  # koko's own shapes still pass
+
+
+def test_a_stewards_shapes_folder_must_hold_shapes(data_dir):
+    own = data_dir / "my-shapes"
+    own.mkdir()
+    for args, said in ((["--shapes", str(own)], "the shapes folder holds no .ttl file"),
+                       (["--shapes", str(data_dir / "nowhere")], "the shapes folder does not exist")):
+        result = CliRunner().invoke(main, ["validate", "--data", str(data_dir), *args])
+        assert result.exit_code == 2 and said in result.output, result.output
+    path = data_dir / "dataset.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "shapes: nowhere\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--data", str(data_dir)])
+    assert result.exit_code == 2 and "dataset.yaml:" in result.output and "shapes folder 'nowhere' not found" in result.output
+
+
+def test_shapes_that_define_no_shape_are_exit_2(shapes_dir, data_dir):
+    """A shapes folder emptied of its shapes (prefixes left) would check nothing: exit 2."""
+    for path in shapes_dir.glob("*.ttl"):
+        path.write_text("\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                                  if line.startswith("@prefix")) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", "--data", str(data_dir)])
+    assert result.exit_code == 2 and "define no SHACL shape" in result.output, result.output
+    assert "conforms" not in result.output

@@ -89,13 +89,13 @@ def test_diff_names_exactly_the_three_changes(series):
 
 def test_diff_between_two_releases(series):
     _, out, _, doc, _, _ = series
-    between = koko("diff", "--out", out, "--data", DATA, "--from", "A", "--to", "B", "--format", "json")
+    between = koko("diff", "--out", out, "--from", "A", "--to", "B", "--format", "json")  # no sources needed
     assert between.exit_code == 0, between.output
     found = json.loads(between.stdout)
     assert found["from"] == "A" and found["to"] == "B"
     assert [(c["kind"], c["iri"], c["old"], c["new"]) for c in found["changes"]] == \
         [(c["kind"], c["iri"], c["old"], c["new"]) for c in doc["changes"]]
-    assert koko("diff", "--out", out, "--data", DATA, "--from", "A").exit_code == 2
+    assert koko("diff", "--out", out, "--from", "A").exit_code == 2
 
 
 def test_publish_says_the_change_per_class(series):
@@ -168,8 +168,8 @@ def test_the_versioned_catalogue_has_no_new_conflict_with_the_finnish_profile(se
 
 
 def test_serve_answers_410_for_the_withdrawn_network(series):
-    data, out, *_ = series
-    with KokoServe(out, data=data) as server:
+    _, out, *_ = series
+    with KokoServe(out) as server:
         page = requests.get(server.url + "/id/network/demo?lang=en")
         assert page.status_code == 410 and "Withdrawn in release" in page.text and ">B<" in page.text
         assert "/download/releases/A/koko.nt.gz" in page.text

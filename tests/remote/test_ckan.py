@@ -71,8 +71,7 @@ def test_dry_run_sends_nothing_and_prints_json(site, monkeypatch):
     settings, out = site
     with FakeCkan(TOKEN) as ckan:
         monkeypatch.setenv("KOKO_CKAN_API_KEY", TOKEN)
-        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--dry-run",
-                                           "--data", str(settings.data_dir), "--out", str(out)])
+        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--dry-run", "--out", str(out)])
         assert result.exit_code == 0, result.output
         assert ckan.requests == []
         assert '"title_translated"' in result.output and TOKEN not in result.output
@@ -88,8 +87,7 @@ def test_client_errors_are_clear(site, monkeypatch, status, expected):
     with FakeCkan(TOKEN) as ckan:
         ckan.fail = [404, status]  # package_show: not there; package_create: refused
         monkeypatch.setenv("KOKO_CKAN_API_KEY", TOKEN)
-        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod",
-                                           "--data", str(settings.data_dir), "--out", str(out)])
+        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--out", str(out)])
         assert result.exit_code == 3, result.output
         assert expected in result.output
         assert TOKEN not in result.output and isinstance(result.exception, SystemExit)
@@ -99,8 +97,7 @@ def test_wrong_token(site, monkeypatch):
     settings, out = site
     with FakeCkan(TOKEN) as ckan:
         monkeypatch.setenv("KOKO_CKAN_API_KEY", "wrong-token-456")
-        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod",
-                                           "--data", str(settings.data_dir), "--out", str(out)])
+        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--out", str(out)])
         assert result.exit_code == 3
         assert "KOKO_CKAN_API_KEY" in result.output and "wrong-token-456" not in result.output
 
@@ -160,8 +157,7 @@ def test_a_corrupt_published_file_is_exit_2_naming_it(site, name, damage, line, 
     path.write_text("".join(damage(path.read_text(encoding="utf-8").splitlines(keepends=True))), encoding="utf-8")
     monkeypatch.setenv("KOKO_CKAN_API_KEY", TOKEN)
     with FakeCkan(TOKEN) as ckan:
-        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--out", str(out),
-                                           "--data", str(settings.data_dir)])
+        result = CliRunner().invoke(main, ["push-ckan", "--url", ckan.url, "--dataset", "koko-lod", "--out", str(out)])
         assert result.exit_code == 2, result.output
         assert f"{path}:{line}:" in result.output if line else f"{path}:" in result.output, result.output
         assert "not valid RDF" in result.output

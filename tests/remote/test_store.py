@@ -82,8 +82,7 @@ def test_a_corrupt_published_file_is_exit_2_naming_it(store, published, tmp_path
     shutil.copytree(published, broken)
     lines = (broken / "koko.nt").read_text().splitlines(keepends=True)
     (broken / "koko.nt").write_text("".join(lines[:10]) + "<not an iri> <x> .\n" + "".join(lines[10:]))
-    result = CliRunner().invoke(main, ["push-store", "--endpoint", store.url + "/store", "--out", str(broken),
-                                       "--data", str(settings.data_dir)])
+    result = CliRunner().invoke(main, ["push-store", "--endpoint", store.url + "/store", "--out", str(broken)])
     assert result.exit_code == 2, result.output
     assert f"{broken / 'koko.nt'}:11" in result.output and "not valid RDF" in result.output
 

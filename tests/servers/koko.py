@@ -12,21 +12,21 @@ from pathlib import Path
 
 from lines import Lines
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 class KokoServe:
-    def __init__(self, out: Path, *args: str, data: Path = ROOT / "data", preexec_fn=None):
-        self.command = [sys.executable, "-m", "pipeline", "serve", "--out", str(out), "--data", str(data),
-                        "--port", "0", *args]
+    """`koko serve --out OUT`: the checkout's, or `koko` an installed command; run in `cwd`."""
+
+    def __init__(self, out: Path, *args: str, preexec_fn=None, koko: list | None = None, cwd: Path | None = None):
+        self.command = [*(koko or [sys.executable, "-m", "pipeline"]), "serve", "--out", str(out), "--port", "0", *args]
         self.preexec_fn = preexec_fn
+        self.cwd = cwd
         self.lines = None
         self.proc = None
         self.url = self.limits = None
 
     def start(self, seconds: float = 120) -> "KokoServe":
         self.proc = subprocess.Popen(self.command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                                     preexec_fn=self.preexec_fn)
+                                     preexec_fn=self.preexec_fn, cwd=self.cwd)
         self.lines = Lines(self.proc.stderr)
         self.url = re.search(r"at (http://127\.0\.0\.1:\d+)/", self.lines.wait_for("Serving", seconds)).group(1)
         self.limits = self.lines.wait_for("Limits:", 10)

@@ -1,0 +1,110 @@
+"""When the machine refuses (a full disk, a read-only file system, a permission), koko says
+which path and what is wrong in one line, exits 5 (never 4, "a bug"), and the previous output
+stays whole. The file systems are real: a small tmpfs (mounted by the test, as root; the test
+skips, saying why, where mounting is refused), and a folder the kernel refuses to write in."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA, RELEASE
+
+from pipeline.errors import EXIT_MACHINE
+
+KOKO = [sys.executable, "-m", "pipeline"]
+
+
+def snapshot(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def publish(out: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*KOKO, "publish", "--data", str(DATA), "--out", str(out), *args], capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 40 MB tmpfs of the test's own, unmounted after."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"mount -t tmpfs was refused here ({done.stderr.strip() or done.returncode}); it needs root")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def one_line_error(stderr: str) -> str:
+    errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1, stderr
+    assert "Traceback" not in stderr and "internal error" not in stderr, stderr
+    return errors[0]
+
+
+def test_a_full_disk_is_exit_5_with_the_space_needed(small_disk):
+    out = small_disk / "output"
+    assert publish(out, "--release-date", RELEASE).returncode == 0
+    before = snapshot(out)
+    free = shutil.disk_usage(small_disk).free
+    with open(small_disk / "filler", "wb") as fh:  # leave some 100 kB: far less than a release takes
+        fh.truncate(0)
+        fh.write(b"\0" * max(0, free - 100_000))
+    result = publish(out, "--release-date", "2030-01-01")
+    assert result.returncode == EXIT_MACHINE, result.stderr
+    line = one_line_error(result.stderr)
+    assert line.startswith(f"error: {out}/") and "no space left on the device" in line, line
+    assert "this release needs about" in line and "is free in" in line and "previous output is as it was" in line, line
+    assert snapshot(out) == before
+    assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "output"], "no staging folder is left"
+
+
+def test_a_read_only_file_system_is_exit_5(small_disk):
+    out = small_disk / "output"
+    assert publish(out, "--release-date", RELEASE).returncode == 0
+    before = snapshot(out)
+    assert subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True).returncode == 0
+    result = publish(out, "--release-date", "2030-01-01")
+    assert result.returncode == EXIT_MACHINE, result.stderr
+    line = one_line_error(result.stderr)
+    assert "the file system is read-only" in line and str(small_disk) in line, line
+    assert snapshot(out) == before
+    fresh = publish(small_disk / "elsewhere" / "output")  # a missing parent that cannot be made
+    assert fresh.returncode == EXIT_MACHINE and "read-only" in one_line_error(fresh.stderr)
+
+
+@pytest.fixture
+def refusing_folder(tmp_path):
+    """A folder the kernel refuses to create files in: immutable (chattr +i) for root, whom
+    file modes do not stop; read-only by its mode for anyone else."""
+    folder = tmp_path / "refusing"
+    folder.mkdir()
+    if os.geteuid() == 0:
+        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"chattr +i was refused here ({done.stderr.strip()}); the file system has no immutable flag")
+        try:
+            yield folder
+        finally:
+            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
+    else:
+        folder.chmod(0o555)
+        try:
+            yield folder
+        finally:
+            folder.chmod(0o755)
+
+
+def test_a_refused_permission_is_exit_5(refusing_folder):
+    result = publish(refusing_folder / "output")
+    assert result.returncode == EXIT_MACHINE, result.stderr
+    line = one_line_error(result.stderr)
+    assert str(refusing_folder) in line and ("not permitted" in line or "permission denied" in line), line
+    assert list(refusing_folder.iterdir()) == []
