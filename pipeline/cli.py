@@ -14,6 +14,7 @@ from . import __version__
 from .config import Settings
 from .errors import (EXIT_INTERNAL, EXIT_NONCONFORMING, InputError, KokoError, NonConformingError, Place, Problem,
                      machine_error)
+from .processes import stop_on_signals
 from .sources.release_settings import release_settings
 from .sources.settings import load_settings
 
@@ -124,19 +125,7 @@ class KokoGroup(click.Group):
 def main(ctx: click.Context, debug: bool) -> None:
     """Publish the KOKO programme's facts as linked open data."""
     ctx.obj = Context(debug)
-    _stop_cleanly_on_signals()
-
-
-def _stop_cleanly_on_signals() -> None:
-    """Ctrl-C and SIGTERM both end a run through its clean-up (the previous output stays, a
-    server's store is stopped), even where the shell that started koko ignores SIGINT."""
-    import signal
-
-    def stop(signum, frame):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, stop)
+    stop_on_signals()
 
 
 @main.command(epilog="Example: koko publish --data data --out output --release-date 2026-11-28")
@@ -411,25 +400,43 @@ def query(ctx, out_dir: Path, fmt: str, query: str) -> None:
 @click.option("--max-result-bytes", default=16 * 1024 * 1024, show_default=True, type=click.IntRange(1024),
               help="The largest answer; a larger one is an error.")
 @TEMPLATES_OPTION
+@click.option("--access-log", "access_log", metavar="FILE|-", help="Write an access log (combined log format) to FILE, "
+              "or to standard output with -.")
+@click.option("--trusted-proxy", "trusted", multiple=True, metavar="ADDR",
+              help="A reverse proxy (address or network) whose X-Forwarded-For names the client (repeatable).")
 @click.pass_context
 def serve(ctx, out_dir: Path, host: str, port: int, query_timeout: int, max_queries: int,
-          max_queries_per_client: int, max_query_bytes: int, max_result_bytes: int, templates: Path | None) -> None:
-    """Serve a release: pages for every IRI, downloads, a read-only SPARQL endpoint. It reads
-    the release's folder alone (no data/), so a copy of output/ serves on any host."""
+          max_queries_per_client: int, max_query_bytes: int, max_result_bytes: int, templates: Path | None,
+          access_log: str | None, trusted: tuple) -> None:
+    """Serve a release: pages for every IRI, downloads, a read-only SPARQL endpoint, /health.
+    It reads the release's folder alone (no data/), so a copy of output/ serves on any host,
+    and follows it: a release published there is served once it is loaded, without a restart.
+    Ctrl-C or SIGTERM: the requests in flight finish, then exit 0."""
+    import ipaddress
+
     from .web.limits import Limits
     from .web.serve import serve as run_server
 
     def action():
         start = time.perf_counter()
-        settings = release_settings(out_dir).with_templates(templates)
+        for address in trusted:
+            try:
+                ipaddress.ip_network(address, strict=False)
+            except ValueError:
+                raise InputError(f"--trusted-proxy {address!r} is not an IP address or network") from None
+        release_settings(out_dir)  # a folder that holds no release is exit 2 before anything starts
         limits = Limits(query_timeout=query_timeout, max_query_bytes=max_query_bytes, max_result_bytes=max_result_bytes,
                         max_queries=max_queries, per_client=max_queries_per_client)
 
-        def ready(url: str, limits: Limits) -> None:
-            click.echo(f"Serving {out_dir}/ at {url}/ (SPARQL at {url}/sparql); started in "
-                       f"{time.perf_counter() - start:.2f} s. Ctrl-C stops.\nLimits: {limits.summary()}.", err=True)
+        def ready(url: str, limits: Limits, version: str) -> None:
+            click.echo(f"Serving {out_dir}/ (release {version}) at {url}/ (SPARQL at {url}/sparql, health at "
+                       f"{url}/health); started in {time.perf_counter() - start:.2f} s. It follows new releases "
+                       f"published there. Ctrl-C stops.\nLimits: {limits.summary()}.", err=True)
 
-        run_server(settings, out_dir, host, port, ready, limits)
+        try:
+            run_server(out_dir, host, port, ready, limits, templates, access_log, trusted)
+        except KeyboardInterrupt:  # stopped while it was still starting: as cleanly as once it runs
+            click.echo("koko serve: stopped.", err=True)
 
     run(ctx, action)
 

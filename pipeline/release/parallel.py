@@ -2,8 +2,7 @@
 
 Validation and rendering both take seconds on a large graph and need nothing from each
 other, so on a machine with two cores they run side by side. The child inherits the
-parent's memory (the graph is not copied or pickled); only its result comes back. Where
-fork is not available the work simply runs in the same process.
+parent's memory (the graph is not copied or pickled); only its result comes back.
 """
 
 from __future__ import annotations
@@ -11,9 +10,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
-import signal
 
-from ..web.store_server import die_with_parent
+from ..processes import die_with_parent
 
 
 class _Done:
@@ -59,7 +57,7 @@ class _Running:
 
 def start(work, parallel: bool = True):
     """Start `work()`; `.result()` returns what it returned (or raises what it raised)."""
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel:
         return _Done(work())
     context = multiprocessing.get_context("fork")
     gc.collect()
@@ -69,7 +67,7 @@ def start(work, parallel: bool = True):
     parent = os.getpid()
 
     def run() -> None:
-        die_with_parent(signal.SIGKILL)  # a killed publish leaves no worker writing its staging folder
+        die_with_parent()  # a killed publish leaves no worker writing its staging folder
         if os.getppid() != parent:  # it died before that took effect
             os._exit(1)
         try:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import signal
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import InputError
+from ..processes import fork_detached, signals_held
 
 MARKER = ".koko-output"
 
@@ -24,44 +23,20 @@ def _is_ours(folder: Path) -> bool:
     return all(p.name.startswith(".") or p.name == "README.md" for p in folder.iterdir())
 
 
-@contextmanager
-def _signals_held():
-    """Hold Ctrl-C and SIGTERM for the two renames that swap the folders."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
 def _remove_in_background(folder: Path) -> None:
     """Delete a folder without waiting for it: deleting thousands of small files takes longer
     than writing them, and nothing needs it gone before koko exits. The child renames the
     folder after itself first, so that a later run can tell it is being removed."""
-    if not hasattr(os, "fork"):
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    pid = os.fork()
-    if pid == 0:  # the child: its own session, so Ctrl-C in the terminal does not reach it
+
+    def remove() -> None:
+        mine = folder.with_name(f"{folder.name.rsplit('-', 1)[0]}-{os.getpid()}")
         try:
-            os.setsid()
-            os.closerange(3, _max_fd())  # the output's lock among them: it is released when the run ends
-            mine = folder.with_name(f"{folder.name.rsplit('-', 1)[0]}-{os.getpid()}")
-            try:
-                os.rename(folder, mine)
-            except OSError:
-                mine = folder
-            shutil.rmtree(mine, ignore_errors=True)
-        finally:
-            os._exit(0)
+            os.rename(folder, mine)
+        except OSError:
+            mine = folder
+        shutil.rmtree(mine, ignore_errors=True)
 
-
-def _max_fd() -> int:
-    try:
-        return os.sysconf("SC_OPEN_MAX")
-    except (ValueError, OSError):
-        return 4096
+    fork_detached(remove)
 
 
 def _alive(pid: int) -> bool:
@@ -209,7 +184,7 @@ class Staging:
     def commit(self) -> None:
         (self.tmp / MARKER).write_text("written by koko publish; the folder is replaced as a whole on each run\n")
         os.chmod(self.tmp, 0o755)
-        with _signals_held():
+        with signals_held():
             if self.out_dir.exists():
                 old = self.parent / f".{self.out_dir.name}.old-{os.getpid()}"
                 os.rename(self.out_dir, old)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import InputError, Place, Problem, Problems
 from ..graph import releases as archive
-from ..graph.serialize import compact_iri
+from ..graph.serialize import compact_iri, split_lines
 from ..graph.vocab import prefixes
 from ..sources.readers import read_csv
 from .changes import Change, Summary, change_set, diff, main_class, summarize, type_lines
@@ -41,6 +41,17 @@ class History:
         return self.release.previous
 
 
+def _check_lines(lines: list, out_dir: Path, version: str) -> None:
+    """The lines of the release before that a publish reads must be N-Triples: a damaged
+    graph is said to be one (exit 2), not a bug."""
+    try:
+        for _ in split_lines(b"\n".join(lines)):
+            pass
+    except ValueError:
+        raise InputError(f"{out_dir}: the graph of release {version} is damaged (a line that is not N-Triples); "
+                         "restore it from a backup, or publish into another --out") from None
+
+
 def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None) -> History:
     """Compare with the release before, write the change set, the withdrawn IRIs, the
     release's description and the archive into `staging`; return what the catalogue and the
@@ -56,6 +67,7 @@ def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, buil
     if base is not None:
         base_version, base_nt, base_withdrawn = base
         history.change = diff(base_nt, nt)
+        _check_lines(history.change.removed, out_dir, base_version)
         history.summary = summarize(history.change, classes, settings.base_iri, base_version, version, built)
         release.previous = base_version
         release.changes = {"added": history.summary.added_triples, "removed": history.summary.removed_triples,

@@ -9,7 +9,9 @@ the published files. Only GET and HEAD (and POST to /sparql) are allowed: the da
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
+import threading
 
 import pyoxigraph as ox
 import requests
@@ -17,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 
 from . import http_cache
 from .endpoint import Endpoint, plain
+from .gate import Busy
 from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language
 from .pages import ALTERNATES, Site
 
@@ -28,9 +31,15 @@ DOWNLOAD_MEDIA = {"ttl": MEDIA["ttl"], "nt": MEDIA["nt"], "jsonld": MEDIA["jsonl
                   "csv": "text/csv; charset=utf-8"}
 
 
+LOG = logging.getLogger("koko.serve")
+
+
 class App:
+    """One release's application (see served.py and live.py for how releases follow each other)."""
+
     def __init__(self, site: Site, endpoint: Endpoint, downloads: http_cache.Downloads, released: dt.date,
-                 releases: list = (), withdrawn: dict | None = None):
+                 releases: list = (), withdrawn: dict | None = None, version: str = ""):
+        self.version = version
         self.site = site
         self.releases = list(releases)  # newest first
         self.withdrawn = withdrawn or {}  # IRI -> when it went, and what replaced it
@@ -38,14 +47,18 @@ class App:
         self.endpoint = endpoint
         self.downloads = downloads
         self.released = http_cache.midnight(released)
-        self.lookup = requests.Session()  # a bulk thing's page asks the store, outside the query gate
+        # a page of a thing of the large kinds is read from the store: as many at once as queries may run
+        self.lookups = threading.BoundedSemaphore(endpoint.limits.max_queries)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
         try:
             response = self.route(request)
-        except Exception as exc:  # never a traceback to the client
-            response = plain(500, f"internal error: {type(exc).__name__}\n")
+        except Busy as busy:
+            response = plain(busy.status, busy.reason + "\n", [("Retry-After", str(busy.retry_after))])
+        except Exception:  # the traceback goes to the operator's log, never to the client
+            LOG.exception("internal error answering %s %s", request.method, request.full_path)
+            response = plain(500, "internal error; the server's log has the details\n")
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED
         return response(environ, start_response)
@@ -139,12 +152,16 @@ class App:
         if len(kind) != 3 or kind[0] != "id" or kind[1] not in self.site.bulk or not _KEY.fullmatch(kind[2]):
             return None
         iri = self.site.base + path.lstrip("/")
+        lim = self.endpoint.limits
+        if not self.lookups.acquire(timeout=lim.queue_wait):
+            raise Busy(503, "the server is busy reading pages from its store; try again shortly", lim.retry_after)
         try:
-            answer = self.lookup.post(self.endpoint.store_url + "/query", timeout=self.endpoint.limits.query_timeout,
-                                      data=f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}".encode(),
-                                      headers={"Content-Type": "application/sparql-query", "Accept": MEDIA["nt"]})
+            answer = self.endpoint.store.query(f"CONSTRUCT {{ <{iri}> ?p ?o }} WHERE {{ <{iri}> ?p ?o }}", MEDIA["nt"],
+                                               lim.query_timeout)
             answer.raise_for_status()
             pairs = [(t.predicate.value, t.object) for t in ox.parse(answer.content, format=ox.RdfFormat.N_TRIPLES)]
         except (requests.RequestException, SyntaxError, ValueError):
             return None
+        finally:
+            self.lookups.release()
         return (iri, sorted(pairs, key=lambda po: (po[0], str(po[1])))) if pairs else None

@@ -8,6 +8,7 @@ Description of the endpoint, limits included.
 
 from __future__ import annotations
 
+import threading
 import time
 from urllib.parse import parse_qs
 
@@ -29,32 +30,70 @@ CANCELLED = b"The SPARQL operation has been cancelled"
 #: Seconds past the time limit the store has to stop a query before the endpoint gives up on it.
 GRACE_S = 3
 RESULT_FORMATS = ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "RDF_XML")
+                  "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML")
+#: The protocol's dataset parameters: they override FROM and FROM NAMED (SPARQL 1.1 Protocol 2.1.4).
+DATASET = ("default-graph-uri", "named-graph-uri")
+FORM = "application/x-www-form-urlencoded"
+#: What a request without an Accept header gets: results as JSON, graphs as Turtle, else any.
+ANY_FORMAT = "application/sparql-results+json, text/turtle;q=0.9, */*;q=0.1"
+DIRECT = "application/sparql-query"
 
 
 def plain(status: int, text: str, headers=()) -> Response:
     return Response(text.encode("utf-8"), status=status, headers=list(headers), content_type="text/plain; charset=utf-8")
 
 
+class StoreClient:
+    """Requests to the private store: one HTTP session per server thread (a requests.Session
+    is not safe to share between threads); `url` may change when the store is restarted."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._local = threading.local()
+
+    def query(self, text: str, accept: str | None, timeout, params=(), stream: bool = False) -> requests.Response:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=2, max_retries=0))
+        headers = {"Content-Type": DIRECT, **({"Accept": accept} if accept else {})}
+        return session.post(self.url + "/query", params=list(params), data=text.encode("utf-8"), stream=stream,
+                            timeout=timeout, headers=headers)
+
+
+class Refused(Exception):
+    """A request the protocol does not allow: its answer."""
+
+    def __init__(self, response: Response):
+        super().__init__(response.status)
+        self.response = response
+
+
 class Endpoint:
     def __init__(self, store_url: str, limits: Limits, base_iri: str, triples: int):
-        self.store_url = store_url
+        self.store = StoreClient(store_url)
         self.limits = limits
         self.gate = QueryGate(limits)
         self.base_iri = base_iri
         self.triples = triples
-        self.session = requests.Session()
-        pool = limits.max_queries + limits.max_waiting + 8
-        self.session.mount("http://", HTTPAdapter(pool_connections=1, pool_maxsize=pool, max_retries=0))
+
+    @property
+    def store_url(self) -> str:
+        return self.store.url
+
+    @store_url.setter
+    def store_url(self, url: str) -> None:
+        self.store.url = url
 
     def answer(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD", "POST"):
             return plain(405, "use GET or POST\n", [("Allow", "GET, HEAD, POST, OPTIONS")])
         if request.method == "POST" and (request.content_length or 0) > 3 * self.limits.max_query_bytes + 1024:
             return self.too_large(request.content_length)
-        text, refused = self.query_text(request)
-        if refused is not None:
-            return refused
+        try:
+            text, dataset = self.query_text(request)
+        except Refused as refused:
+            return refused.response
         if text is None:
             return self.description(request)
         size = len(text.encode("utf-8"))
@@ -65,7 +104,7 @@ class Endpoint:
                               "endpoint yourself\n")
         try:
             with self.gate.turn(request.remote_addr or "?"):
-                return self.forward(request, text)
+                return self.forward(request, text, dataset)
         except Busy as busy:
             return plain(busy.status, busy.reason + "\n", [("Retry-After", str(busy.retry_after))])
 
@@ -73,36 +112,59 @@ class Endpoint:
         return plain(413, f"the query is {size} bytes; this endpoint takes queries of at most "
                           f"{self.limits.max_query_bytes} bytes\n")
 
-    def query_text(self, request: Request):
-        """(query text or None when there is none, or a refusal)."""
+    def query_text(self, request: Request) -> tuple:
+        """(query text, dataset parameters) of a request, (None, ()) when it asks for the
+        service description; raises Refused for what the protocol does not allow."""
         ctype = request.mimetype
+        if request.method != "POST" and (request.content_length or "chunked" in request.headers.get("Transfer-Encoding", "")):
+            raise Refused(plain(400, "a GET carries no body: send the query as ?query=, or POST it\n"))
         body = request.get_data(cache=False) if request.method == "POST" else b""
-        form = parse_qs(body.decode("utf-8", errors="replace")) if ctype == "application/x-www-form-urlencoded" else {}
-        if ctype == "application/sparql-update" or "update" in request.args or "update" in form:
-            return None, plain(403, "this endpoint is read-only: SPARQL updates are refused\n")
-        if request.method == "POST" and ctype == "application/sparql-query":
-            text = body.decode("utf-8", errors="replace")
-        elif "query" in form or "query" in request.args:
-            text = (form.get("query") or request.args.getlist("query") or [""])[0]
-        elif request.method == "POST":
-            text = ""
-        else:
-            return None, None
-        if not text.strip():
-            return None, plain(400, "give a SPARQL query: ?query=..., a form field query, or a body of type "
-                                    "application/sparql-query\n")
-        return text, None
+        charset = request.mimetype_params.get("charset", "utf-8").lower().replace("-", "").replace("_", "")
+        if request.method == "POST" and charset != "utf8":
+            raise Refused(plain(400, f"the body must be UTF-8, not {request.mimetype_params.get('charset')}\n"))
+        form: dict = {}
+        if request.method == "POST" and ctype == FORM:
+            try:
+                form = parse_qs(_utf8(body), keep_blank_values=True, errors="strict") if body else {}
+            except UnicodeDecodeError:
+                raise Refused(plain(400, "the form's fields are not UTF-8; encode the query in UTF-8\n")) from None
+        args = {name: request.args.getlist(name) for name in request.args}
+        if ctype == "application/sparql-update" or "update" in args or "update" in form:
+            raise Refused(plain(403, "this endpoint is read-only: SPARQL updates are refused\n"))
+        if len(args.get("version", []) + form.get("version", [])) > 1:
+            raise Refused(plain(400, "give the version parameter at most once\n"))
+        queries = args.get("query", []) + form.get("query", [])
+        if request.method == "POST" and ctype == DIRECT:
+            if queries:
+                raise Refused(plain(400, "give the query once: in the body, not also as a parameter\n"))
+            queries = [_utf8(body)]
+        elif request.method == "POST" and ctype != FORM and not queries:
+            raise Refused(plain(415, f"POST a query as {DIRECT} or as {FORM}, not as {ctype or 'no media type'}\n"))
+        if not queries:
+            if request.method == "POST":
+                raise Refused(plain(400, "give a SPARQL query: ?query=..., a form field query, or a body of type "
+                                         f"{DIRECT}\n"))
+            return None, ()
+        if len(queries) > 1:
+            raise Refused(plain(400, "give one query: the protocol allows exactly one query parameter\n"))
+        if not queries[0].strip():
+            raise Refused(plain(400, "give a SPARQL query: ?query=..., a form field query, or a body of type "
+                                     f"{DIRECT}\n"))
+        dataset = [(name, iri) for name in DATASET for iri in args.get(name, []) + form.get(name, [])]
+        return queries[0], dataset
 
-    def forward(self, request: Request, text: str) -> Response:
+    def forward(self, request: Request, text: str, dataset=()) -> Response:
+        """The store's answer, read whole. The protocol's dataset goes with the query (the store
+        lets it override FROM and FROM NAMED), and relative IRIs resolve against the dataset's
+        base IRI, not the private store's address. No Accept header means any format (ANY_FORMAT)."""
         lim = self.limits
-        accept = request.headers.get("Accept") or "application/sparql-results+json"
+        accept = request.headers.get("Accept") or ANY_FORMAT
         deadline = time.monotonic() + lim.query_timeout + GRACE_S
         over = plain(503, f"the query ran over the time limit of {lim.query_timeout} s and was stopped; narrow it "
                           "or add a LIMIT\n", [("Retry-After", str(lim.retry_after))])
         try:  # the whole answer is read before a status is sent: a query stopped midway is an error
-            answer = self.session.post(self.store_url + "/query", data=text.encode("utf-8"), stream=True,
-                                       timeout=(5, lim.query_timeout + GRACE_S),
-                                       headers={"Content-Type": "application/sparql-query", "Accept": accept})
+            answer = self.store.query(f"BASE <{self.base_iri}> {text}", accept, (5, lim.query_timeout + GRACE_S),
+                                      dataset, stream=True)
             with answer:
                 chunks, size = [], 0
                 for chunk in answer.iter_content(65536):
@@ -155,6 +217,13 @@ class Endpoint:
         triples += [ox.Triple(service, n(self.base_iri + "def/koko#" + term), ox.Literal(str(value), datatype=n(XSD + "integer")))
                     for term, value in self.limits.terms()]
         return serialize.nt_of(triples)
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(plain(400, f"the body is not UTF-8 (byte {exc.start}); send the query in UTF-8\n")) from None
 
 
 def _explicit_html(ranges: list) -> bool:

@@ -38,6 +38,16 @@ def tag(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
+#: The WSGI environ key under which live.py puts the version of the release a request is
+#: answered from: every ETag starts with it, so a cached copy is never taken for another release's.
+RELEASE_KEY = "koko.release"
+
+
+def release_tag(request: Request) -> str:
+    version = request.environ.get(RELEASE_KEY)
+    return f"{version}." if version else ""
+
+
 def file_tag(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
@@ -64,7 +74,7 @@ def body(request: Request, data: bytes, media: str, headers=(), status: int = 20
     if not cache:
         response.cache_control.no_cache = True
         return response
-    response.set_etag(tag(data) + ("-gzip" if gz else ""))
+    response.set_etag(release_tag(request) + tag(data) + ("-gzip" if gz else ""))
     if last_modified is not None:
         response.last_modified = last_modified
     response.cache_control.public = True
@@ -119,7 +129,7 @@ class Downloads:
         gz = self.gzipped.get(name) if wants_gzip(request) else None
         try:
             response = send_file(gz or self.folder / name, request.environ, mimetype=media, conditional=True,
-                                 download_name=name, etag=self.tags[name] + ("-gzip" if gz else ""),
+                                 download_name=name, etag=release_tag(request) + self.tags[name] + ("-gzip" if gz else ""),
                                  last_modified=self.last_modified, max_age=PAGE_MAX_AGE)
         except RequestedRangeNotSatisfiable:
             return _unsatisfiable((self.folder / name).stat().st_size)

@@ -1,69 +1,120 @@
-"""`koko serve`: the published graph on one origin, for the public.
+"""`koko serve`: the published graph on one origin, for the public, following each release.
 
-The pages, downloads and /sparql are one WSGI application (app.py) served by waitress. SPARQL
-queries run in the Oxigraph server behind it (store_server.py) and pass a gate that bounds how
-many run and wait; waitress gets that many threads more than the page workers, so pages are
-always served by threads no query can hold.
+The pages, downloads and /sparql are one WSGI application per release (app.py), behind a front
+that switches between releases as they are published (live.py), served by waitress. SPARQL
+queries run in the Oxigraph server of each release (store_server.py) and pass a gate that
+bounds how many run and wait; waitress gets that many threads more than the page workers, so
+pages are always served by threads no query can hold.
+
+Ctrl-C and SIGTERM stop it the same way: no new connections, the requests in flight finish
+(for a few seconds at most), the stores stop, exit 0.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 import tempfile
+import time
 from pathlib import Path
 
-from ..config import Settings
-from ..errors import InputError
-from ..graph import releases as archive
-from ..sources.boundaries import read_boundaries
-from ..sources.release_settings import serving_dir
-from .app import DOWNLOAD_MEDIA, App
-from .endpoint import Endpoint
-from .http_cache import Downloads, midnight
+from waitress import wasyncore
+from waitress.server import BaseWSGIServer
+
 from .limits import Limits
-from .pages import Site
-from .store_server import oxigraph_server
+from .live import ACCESS, LOG, Live
 
 PAGE_WORKERS = 4
 MAX_CONNECTIONS = 200
+#: Seconds the requests in flight have to finish once the server is told to stop.
+DRAIN_S = 5
 
 
-def count_lines(path: Path) -> int:
-    with path.open("rb") as f:
-        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
+def access_log(target: str | None) -> logging.Handler | None:
+    """The access log's handler: a file (appended to), `-` for standard output, None for none."""
+    if not target:
+        return None
+    handler = logging.StreamHandler(sys.stdout) if target == "-" else logging.FileHandler(target, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    return handler
 
 
-def make_app(settings: Settings, out_dir: Path, store_url: str, limits: Limits, workdir: Path) -> App:
-    """The application over a published folder and its running store; gzip copies go to workdir."""
-    names = tuple(sorted(p.name for p in out_dir.iterdir() if p.is_file() and not p.name.startswith(".")))
-    if (out_dir / archive.ARCHIVE).is_dir():  # the earlier releases' files, by their paths under output/
-        names += tuple(sorted(p.relative_to(out_dir).as_posix() for p in (out_dir / archive.ARCHIVE).rglob("*")
-                              if p.is_file()))
-    released = archive.catalogue_date(out_dir) or settings.release_date
-    site = Site.from_output(out_dir, settings, read_boundaries(serving_dir(out_dir)), endpoint="/sparql")
-    endpoint = Endpoint(store_url, limits, settings.base_iri, count_lines(out_dir / "koko.nt"))
-    current = archive.read_release(out_dir)
-    releases = ([current] if current else []) + archive.archived(out_dir)[::-1]
-    return App(site, endpoint, Downloads(out_dir, names, DOWNLOAD_MEDIA, midnight(released), workdir), released,
-               releases, archive.withdrawn_of(out_dir))
+def log_to_stderr() -> None:
+    """koko's own log (switches between releases, a store that stopped, every 500 with its
+    traceback) on standard error, each line with its time."""
+    if not any(getattr(h, "koko", False) for h in LOG.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s koko serve: %(levelname)s: %(message)s"))
+        handler.koko = True
+        LOG.addHandler(handler)
+    LOG.setLevel(logging.INFO)
+    LOG.propagate = False
 
 
-def serve(settings: Settings, out_dir: Path, host: str, port: int, ready=None, limits: Limits | None = None) -> None:
-    """Run until interrupted. `ready(url, limits)` is called once both servers answer."""
+def serve(out_dir: Path, host: str, port: int, ready=None, limits: Limits | None = None, templates: Path | None = None,
+          access: str | None = None, trusted: tuple = ()) -> None:
+    """Serve the release in `out_dir`, and each one published there after it, until stopped.
+    `ready(url, limits, version)` is called once the server answers."""
     from waitress import create_server
 
     limits = limits or Limits()
-    out_dir = out_dir.resolve()
-    if not (out_dir / "koko.nt").is_file():
-        raise InputError(f"{out_dir}/koko.nt not found; run `koko publish` first")
-    with oxigraph_server(out_dir, limits.query_timeout) as store_url, tempfile.TemporaryDirectory(prefix="koko-gz-") as gz:
-        app = make_app(settings, out_dir, store_url, limits, Path(gz))
-        threads = PAGE_WORKERS + limits.max_queries + limits.max_waiting
-        server = create_server(app, host=host, port=port, threads=threads,
-                               connection_limit=MAX_CONNECTIONS, max_request_body_size=3 * limits.max_query_bytes + 1024,
-                               channel_timeout=30, ident="koko")
-        if ready:
-            ready(f"http://{host}:{server.effective_port}", limits)
+    log_to_stderr()
+    handler = access_log(access)
+    if handler is not None:
+        ACCESS.addHandler(handler)
+        ACCESS.setLevel(logging.INFO)
+        ACCESS.propagate = False
+    with tempfile.TemporaryDirectory(prefix="koko-serve-") as work:
+        live = Live(out_dir.resolve(), Path(work), limits, templates, trusted)
+        server = None
         try:
-            server.run()
+            threads = PAGE_WORKERS + limits.max_queries + limits.max_waiting
+            server = create_server(live, host=host, port=port, threads=threads, connection_limit=MAX_CONNECTIONS,
+                                   max_request_body_size=3 * limits.max_query_bytes + 1024, channel_timeout=30,
+                                   ident="koko", clear_untrusted_proxy_headers=False)
+            live.start()
+            if ready:
+                ready(f"http://{host}:{server.effective_port}", limits, live.current.version)
+            _run(server, live)
         finally:
-            server.close()
+            if server is not None:
+                server.task_dispatcher.shutdown(cancel_pending=True, timeout=DRAIN_S)
+                wasyncore.close_all(_map_of(server))
+            live.close()
+            if handler is not None:
+                ACCESS.removeHandler(handler)
+                handler.close()
+    LOG.info("stopped")
+
+
+def _map_of(server) -> dict:
+    return server.map if hasattr(server, "effective_listen") else server._map
+
+
+def _run(server, live: Live) -> None:
+    """waitress's loop, until Ctrl-C or SIGTERM; then no new connections, and the loop goes on
+    (the answers of the requests in flight still have to be sent) until they are done, for
+    DRAIN_S at most, and their bytes are out."""
+    socket_map = _map_of(server)
+    loop = lambda seconds, count=None: wasyncore.loop(timeout=seconds, map=socket_map, count=count,  # noqa: E731
+                                                      use_poll=server.adj.asyncore_use_poll)
+    try:
+        loop(server.adj.asyncore_loop_timeout)
+    except KeyboardInterrupt:
+        pass
+    listeners = [d for d in list(socket_map.values()) if isinstance(d, BaseWSGIServer)]
+    for listener in listeners:  # no new connections: refused from here on
+        listener.accepting = False
+        listener.del_channel()
+        listener.socket.close()
+    LOG.info("stopping: no new requests; %d in flight get up to %d s", live._busy, DRAIN_S)
+    deadline = time.monotonic() + DRAIN_S
+    while time.monotonic() < deadline and (live._busy or _sending(socket_map)):
+        try:
+            loop(0.05, count=1)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop now
+            break
+
+
+def _sending(socket_map: dict) -> bool:
+    return any(getattr(d, "total_outbufs_len", 0) for d in list(socket_map.values()))

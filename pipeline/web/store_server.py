@@ -1,9 +1,9 @@
-"""The Oxigraph server behind `koko serve`: the published graph loaded into a private store,
-served read-only on a loopback port with the query time limit, stopped with koko."""
+"""The Oxigraph server behind `koko serve`: a release's graph loaded into a private store,
+served read-only on a loopback port with the query time limit, and stopped by koko (the
+policy for child processes is in processes.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import subprocess
@@ -16,32 +16,11 @@ from pathlib import Path
 import requests
 
 from ..errors import InputError, RemoteError
+from ..processes import spawn, stop
 
 #: The store runs at a lower priority than the page server: pages stay quick while it works.
 STORE_NICENESS = 10
 _PORT_TRIES = 5
-
-
-def die_with_parent(signum: int) -> None:
-    """Ask Linux to send this process `signum` when its parent dies (elsewhere: nothing), so
-    that no child of a killed koko goes on working, or holding the output's lock."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signum)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _child_setup() -> None:
-    """In the Oxigraph child, before it starts: stop it if koko dies; lower its priority."""
-    import signal
-
-    die_with_parent(signal.SIGTERM)
-    try:
-        os.nice(STORE_NICENESS)
-    except OSError:
-        pass
 
 
 def free_port() -> int:
@@ -59,48 +38,69 @@ def oxigraph_binary() -> str:
     return found
 
 
-@contextmanager
-def oxigraph_server(out_dir: Path, timeout_s: int = 10):
-    """Load koko.nt into a fresh store and serve it read-only on 127.0.0.1; yield its URL."""
-    binary = oxigraph_binary()
-    folder = Path(tempfile.mkdtemp(prefix="koko-store-"))
-    proc = None
-    try:
-        subprocess.run([binary, "load", "--location", str(folder), "--file", str(out_dir / "koko.nt")],
-                       check=True, capture_output=True)
+class Store:
+    """One graph in a store of its own, served read-only on 127.0.0.1 until `close()`."""
+
+    def __init__(self, graph: Path, timeout_s: int = 10):
+        self.graph, self.timeout_s = graph, timeout_s
+        self.binary = oxigraph_binary()
+        self.folder = Path(tempfile.mkdtemp(prefix="koko-store-"))
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+        try:
+            loaded = subprocess.run([self.binary, "load", "--location", str(self.folder), "--file", str(graph)],
+                                    capture_output=True, stdin=subprocess.DEVNULL)
+            if loaded.returncode != 0:
+                raise RemoteError(f"Oxigraph could not load {graph}: {loaded.stderr.decode(errors='replace')[:500]}")
+            self._serve()
+        except BaseException:
+            self.close()
+            raise
+
+    def _serve(self) -> None:
         for attempt in range(_PORT_TRIES):
             port = free_port()
             log = tempfile.TemporaryFile()  # not a pipe: a store that writes much must never block on it
-            proc = subprocess.Popen([binary, "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-                                     "--timeout-s", str(timeout_s)], stdout=subprocess.DEVNULL, stderr=log,
-                                    preexec_fn=_child_setup)
-            proc.log = log
-            url = f"http://127.0.0.1:{port}"
+            proc = spawn([self.binary, "serve-read-only", "--location", str(self.folder), "--bind", f"127.0.0.1:{port}",
+                          "--timeout-s", str(self.timeout_s)], stderr=log, niceness=STORE_NICENESS)
             try:
-                wait_until_up(url + "/query?query=ASK%7B%7D", proc)
-                break
+                wait_until_up(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc, log=log)
             except RemoteError:
-                if proc.poll() is None or attempt == _PORT_TRIES - 1:
-                    raise  # not a port taken meanwhile: a real failure
-        yield url
-    except subprocess.CalledProcessError as exc:
-        raise RemoteError(f"Oxigraph could not load the graph: {exc.stderr.decode(errors='replace')[:500]}") from None
+                ended = proc.poll() is not None  # at start: most likely the port was taken meanwhile
+                stop(proc)
+                log.close()
+                if not ended or attempt == _PORT_TRIES - 1:
+                    raise
+                continue  # the port was taken meanwhile: another one
+            log.close()
+            self.proc, self.url = proc, f"http://127.0.0.1:{port}"
+            return
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def close(self) -> None:
+        if self.proc is not None:
+            stop(self.proc)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def oxigraph_server(out_dir: Path, timeout_s: int = 10):
+    """A store of a release folder's koko.nt for the block; yields its URL."""
+    store = Store(out_dir / "koko.nt", timeout_s)
+    try:
+        yield store.url
     finally:
-        if proc is not None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            proc.log.close()
-        shutil.rmtree(folder, ignore_errors=True)
+        store.close()
 
 
-def wait_until_up(url: str, proc=None, seconds: float = 30) -> None:
+def wait_until_up(url: str, proc=None, seconds: float = 30, log=None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RemoteError(f"the server stopped at start: {_log_of(proc)}")
+            raise RemoteError(f"the server stopped at start: {_tail(log)}")
         try:
             requests.get(url, timeout=1)
             if proc is None or proc.poll() is None:  # the answer came from the server we started
@@ -110,8 +110,7 @@ def wait_until_up(url: str, proc=None, seconds: float = 30) -> None:
     raise RemoteError(f"the server did not answer within {seconds:g} s")
 
 
-def _log_of(proc) -> str:
-    log = getattr(proc, "log", None)
+def _tail(log) -> str:
     if log is None:
         return ""
     log.seek(0)

@@ -14,7 +14,7 @@ from pipeline.cli import main
 from pipeline.sources.settings import load_settings
 from pipeline.web import pages
 from pipeline.web.limits import Limits
-from pipeline.web.serve import make_app
+from pipeline.web.served import make_app
 from pipeline.web.store_server import oxigraph_server
 
 BASE = "https://w3id.org/koko-lod/"

@@ -4,6 +4,7 @@ gzip, Range, the service description, the stated limits, and the refusals of a p
 from __future__ import annotations
 
 import gzip
+import json
 import socket
 import threading
 import time
@@ -70,11 +71,13 @@ def test_etag_and_last_modified_give_304(koko, path):
     assert stale.status_code == 200 and stale.content == first.content
 
 
-def test_etag_is_the_content_hash(koko, published):
+def test_etag_is_the_release_and_the_content_hash(koko, published):
     import hashlib
 
     r = requests.get(koko.url + "/download/koko.nt", headers={"Accept-Encoding": "identity"})
-    assert r.headers["ETag"] == '"%s"' % hashlib.sha256((published / "koko.nt").read_bytes()).hexdigest()[:32]
+    version = json.loads((published / "release.json").read_text())["version"]
+    assert r.headers["Koko-Release"] == version
+    assert r.headers["ETag"] == '"%s.%s"' % (version, hashlib.sha256((published / "koko.nt").read_bytes()).hexdigest()[:32])
 
 
 def test_gzip_for_the_graph_and_the_pages(koko, published):

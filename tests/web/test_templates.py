@@ -13,7 +13,7 @@ from pipeline.errors import InputError
 from pipeline.sources.settings import load_settings
 from pipeline.web.limits import Limits
 from pipeline.web.pages import Site
-from pipeline.web.serve import make_app
+from pipeline.web.served import make_app
 from pipeline.web.templating import Templates
 
 FOOTER = '<footer class="council">Pohjois-Savon liitto · <a href="https://example.org/">example.org</a></footer>\n'
