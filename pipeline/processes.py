@@ -11,6 +11,8 @@
 - A forked worker (release/parallel.py, the background removal of an old output) dies with
   its parent in the same way, set from inside the worker.
 - The few system calls that swap an output folder run with Ctrl-C and SIGTERM held.
+- The first moments of a run, before this module is imported, are `__main__.py`'s: it sets a
+  quiet Ctrl-C handler with the built-in `_signal`, as `signal` itself takes long to import.
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def shape_files(extra: Path | None = None) -> list:
     missing = [name for name in (CORE_SHAPES, RULE_SHAPES) if name not in present]
     if missing:
         raise InputError([Problem(Place(str(SHAPES_DIR)), f"koko's shapes are missing: looked for {' and '.join(missing)} "
-                                  f"in {SHAPES_DIR}", "reinstall koko (pip install koko-lod), or restore shapes/ in a checkout",
+                                  "in this folder", "reinstall koko (pip install koko-lod), or restore shapes/ in a checkout",
                                   code="file-not-found")])
     first_names = (CORE_SHAPES, RULE_SHAPES)
     first = [SHAPES_DIR / name for name in first_names]
@@ -346,7 +346,7 @@ def ontology_text(base_iri: str) -> str:
     """ontology/koko.ttl for this base IRI; a file that does not parse is a source problem."""
     path = ONTOLOGY_DIR / "koko.ttl"
     if not path.is_file():
-        raise InputError([Problem(Place(str(path)), f"koko's ontology is missing: looked for koko.ttl in {ONTOLOGY_DIR}",
+        raise InputError([Problem(Place(str(ONTOLOGY_DIR)), "koko's ontology is missing: looked for koko.ttl in this folder",
                                   "reinstall koko (pip install koko-lod), or restore ontology/ in a checkout",
                                   code="file-not-found")])
     text = read_rdf_file(path, base_iri, "ontology/koko.ttl")

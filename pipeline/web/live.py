@@ -59,10 +59,10 @@ class Live:
     def __call__(self, environ, start_response):
         started = time.monotonic()
         environ["REMOTE_ADDR"] = self.client(environ)
-        with self._lock:
+        with self._lock:  # taken with the switch's lock: a release being retired counts this request
             served = self.current
             self._busy += 1
-        served.enter()
+            served.enter()
         environ[RELEASE_KEY] = served.version
         sent = {"status": "500", "bytes": 0}
 

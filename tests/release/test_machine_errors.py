@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,18 +29,26 @@ def publish(out: Path, *args: str) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
+@contextmanager
+def made_so(do: list, undo: list, needs: str):
+    """Run `do` for the block and `undo` after it; skip, saying why, where `do` is refused."""
+    done = subprocess.run(do, capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"{' '.join(do[:2])} was refused here ({done.stderr.strip() or done.returncode}); {needs}")
+    try:
+        yield
+    finally:
+        subprocess.run(undo, capture_output=True)
+
+
 @pytest.fixture
 def small_disk(tmp_path):
     """A 40 MB tmpfs of the test's own, unmounted after."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"mount -t tmpfs was refused here ({done.stderr.strip() or done.returncode}); it needs root")
-    try:
+    with made_so(["mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", str(mount)], ["umount", "-l", str(mount)],
+                 "it needs root"):
         yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def one_line_error(stderr: str) -> str:
@@ -87,13 +96,8 @@ def refusing_folder(tmp_path):
     folder = tmp_path / "refusing"
     folder.mkdir()
     if os.geteuid() == 0:
-        done = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"chattr +i was refused here ({done.stderr.strip()}); the file system has no immutable flag")
-        try:
+        with made_so(["chattr", "+i", str(folder)], ["chattr", "-i", str(folder)], "the file system has no immutable flag"):
             yield folder
-        finally:
-            subprocess.run(["chattr", "-i", str(folder)], capture_output=True)
     else:
         folder.chmod(0o555)
         try:
