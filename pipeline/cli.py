@@ -78,8 +78,9 @@ def run(ctx: click.Context, action, as_json: bool = False):
         if debug:
             raise
         if as_json:
-            click.echo(json_outcome(exc.exit_code, getattr(exc, "report", None), getattr(exc, "problems", None)
-                                    or [Problem(Place(""), str(exc), code="input-error")]))
+            report = getattr(exc, "report", None)
+            problems = getattr(exc, "problems", None) or ([] if report is not None else [Problem(Place(""), str(exc), code=exc.code)])
+            click.echo(json_outcome(exc.exit_code, report, problems))
         elif isinstance(exc, NonConformingError):
             print_report(exc.report, "text")
             click.echo(f"koko: the data does not conform: {exc.report.violation_count} violation(s); nothing was published.", err=True)
@@ -187,7 +188,7 @@ def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | Non
 
     def action():
         if (old is None) != (new is None):
-            raise InputError("give both --from and --to, or neither")
+            raise InputError("give both --from and --to, or neither", code="bad-option")
         if old is not None:
             with output_lock(out_dir, "koko diff", say=notice, shared=True):
                 base = release_settings(out_dir).base_iri
@@ -423,7 +424,7 @@ def serve(ctx, out_dir: Path, host: str, port: int, query_timeout: int, max_quer
             try:
                 ipaddress.ip_network(address, strict=False)
             except ValueError:
-                raise InputError(f"--trusted-proxy {address!r} is not an IP address or network") from None
+                raise InputError(f"--trusted-proxy {address!r} is not an IP address or network", code="bad-option") from None
         release_settings(out_dir)  # a folder that holds no release is exit 2 before anything starts
         limits = Limits(query_timeout=query_timeout, max_query_bytes=max_query_bytes, max_result_bytes=max_result_bytes,
                         max_queries=max_queries, per_client=max_queries_per_client)

@@ -10,7 +10,7 @@ Every problem in the sources has a stable `code` (one of CODES) for programs tha
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 EXIT_OK = 0
@@ -44,7 +44,17 @@ CODES = {
     "workbook-as-csv": "a spreadsheet workbook saved under a .csv name",
     "not-a-month": "a month that is not written as 2009-07",
     "not-withdrawn": "a key in withdrawn.csv that is not an IRI an earlier release had and this one has not",
-    "archive-damaged": "a release in output/releases/ that cannot be read",
+    "archive-damaged": "a file of a release (current or archived) that cannot be read as koko wrote it",
+    "release-missing": "no release where one is needed: none published yet, or no such version",
+    "release-too-old": "a release published by an older koko, without what this one needs of it",
+    "release-changed": "the release folder was replaced or removed while it was being read",
+    "output-locked": "another koko run is writing the output folder (publish --no-wait)",
+    "output-not-ours": "an output folder that holds files koko did not write",
+    "bad-option": "a command-line option, or a combination of options, that cannot be used",
+    "setting-missing": "a setting the command needs (a token, a real contact address) is not given",
+    "query-syntax": "a SPARQL query that does not parse",
+    "tool-missing": "a program koko runs (the Oxigraph server) is not installed",
+    "remote-failed": "a remote service (store, portal, classification API) failed (exit 3)",
     "missing-field": "a field or section the record needs is not there",
     "missing-language": "a text without its language, or a language without its text",
     "no-rows": "a table with a header and no rows",
@@ -72,7 +82,6 @@ CODES = {
     "rdf-syntax": "a Turtle file (shapes, ontology) that does not parse",
     "shapes-error": "a shape that SHACL itself makes an error (SHACL-SHACL, forbidden SPARQL)",
     "too-many-problems": "the run stopped collecting problems",
-    "input-error": "any other input that cannot be used",
     "internal-error": "a bug in koko (exit 4); run again with --debug and report it",
     "machine-refused": "the machine refused (exit 5): a full disk, a read-only folder, a permission, a quota",
 }
@@ -120,7 +129,11 @@ class Problem:
     place: Place
     message: str
     hint: str = ""
-    code: str = "input-error"  # a key of CODES
+    code: str = field(kw_only=True)  # a key of CODES: there is no problem without its kind
+
+    def __post_init__(self):
+        if self.code not in CODES:
+            raise ValueError(f"{self.code!r} is not a problem code (errors.CODES)")
 
     def __str__(self) -> str:
         text = f"{self.place}: {self.message}" if str(self.place) else self.message
@@ -132,9 +145,11 @@ class Problem:
 
 
 class KokoError(Exception):
-    """Base of the errors the CLI turns into a message and an exit code."""
+    """Base of the errors the CLI turns into a message and an exit code; `code` is the kind
+    (a key of CODES) that `--format json` gives an error that is not a list of problems."""
 
     exit_code = EXIT_BAD_INPUT
+    code = "internal-error"
 
 
 class InputError(KokoError):
@@ -142,9 +157,11 @@ class InputError(KokoError):
 
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, problems: list[Problem] | str):
+    def __init__(self, problems: list[Problem] | str, code: str | None = None):
         if isinstance(problems, str):
-            problems = [Problem(Place(""), problems)]
+            if code is None:
+                raise TypeError("an InputError of a message needs its code (errors.CODES)")
+            problems = [Problem(Place(""), problems, code=code)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
@@ -173,12 +190,14 @@ class RemoteError(KokoError):
     """A remote service (store, portal, classification API) failed: exit 3."""
 
     exit_code = EXIT_REMOTE
+    code = "remote-failed"
 
 
 class MachineError(KokoError):
     """The machine refused what koko asked of it (exit 5): nothing wrong with the data or koko."""
 
     exit_code = EXIT_MACHINE
+    code = "machine-refused"
 
 
 #: The errors of the machine (errno -> what a person calls it); any other OSError is a bug.
@@ -210,7 +229,7 @@ def machine_error(exc: OSError, more: str = "") -> MachineError | None:
 class ValueProblem(ValueError):
     """A single value that cannot be converted; the loader adds the place."""
 
-    def __init__(self, message: str, hint: str = "", code: str = "input-error"):
+    def __init__(self, message: str, hint: str = "", *, code: str):
         self.message = message
         self.hint = hint
         self.code = code
@@ -224,8 +243,8 @@ class Problems:
         self.items: list[Problem] = []
         self.limit = limit
 
-    def add(self, place: Place, message: str, hint: str = "", code: str = "input-error") -> None:
-        self.items.append(Problem(place, message, hint, code))
+    def add(self, place: Place, message: str, hint: str = "", *, code: str) -> None:
+        self.items.append(Problem(place, message, hint, code=code))
         if len(self.items) >= self.limit:
             raise TooManyProblems(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems",
                                                            code="too-many-problems")])

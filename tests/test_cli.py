@@ -80,16 +80,28 @@ def test_validate_json_for_a_missing_folder_and_a_bug(tmp_path, monkeypatch):
     assert json.loads(result.stdout)["problems"][0]["code"] == "internal-error"
 
 
-def test_every_problem_code_is_listed():
+def test_no_problem_without_a_known_code():
+    """A problem of an unknown kind, or a message raised without its kind, is a bug at once."""
+    import pytest
+
+    from pipeline.errors import InputError, Place, Problem
+
+    with pytest.raises(ValueError, match="not a problem code"):
+        Problem(Place("data/x.csv"), "something", code="input-error")
+    with pytest.raises(TypeError, match="needs its code"):
+        InputError("something went wrong")
+    assert InputError("x", code="bad-option").problems[0].code == "bad-option"
+
+
+def test_the_readme_lists_every_problem_code():
     import re
 
     from conftest import ROOT
 
     from pipeline.errors import CODES
 
-    used = {m for path in (ROOT / "pipeline").rglob("*.py")
-            for m in re.findall(r'code="([a-z-]+)"', path.read_text(encoding="utf-8"))}
-    assert used and used <= set(CODES), used - set(CODES)
+    listed = dict(re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M))
+    assert {code: listed.get(code) for code in CODES} == CODES
 
 
 def test_a_bad_date_option_names_the_option_once():

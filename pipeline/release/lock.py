@@ -60,7 +60,7 @@ def _acquire(path: Path, out_dir: Path, shared: bool, wait: bool, say) -> int:
                     raise
                 busy = f"{out_dir} is locked by {holder(path)}"
                 if not wait:
-                    raise InputError(f"{busy}; not waiting (--no-wait). Run again when it has finished.") from None
+                    raise InputError(f"{busy}; not waiting (--no-wait). Run again when it has finished.", code="output-locked") from None
                 if say is not None and not said:
                     say(f"waiting: {busy}")
                     said = True

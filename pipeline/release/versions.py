@@ -49,7 +49,7 @@ def _check_lines(lines: list, out_dir: Path, version: str) -> None:
             pass
     except ValueError:
         raise InputError(f"{out_dir}: the graph of release {version} is damaged (a line that is not N-Triples); "
-                         "restore it from a backup, or publish into another --out") from None
+                         "restore it from a backup, or publish into another --out", code="archive-damaged") from None
 
 
 def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None) -> History:
@@ -211,9 +211,9 @@ def drop(out_dir: Path, version: str) -> None:
 
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     if current is not None and current.version == version:
-        raise InputError(f"{version} is the current release; only archived releases can be dropped")
+        raise InputError(f"{version} is the current release; only archived releases can be dropped", code="bad-option")
     folder = out_dir / archive.ARCHIVE / version
     if not archive.VERSION.fullmatch(version) or not folder.is_dir():
         known = ", ".join(r.version for r in archive.archived(out_dir)) or "none"
-        raise InputError(f"{folder}: no such archived release (archived: {known})")
+        raise InputError(f"{folder}: no such archived release (archived: {known})", code="release-missing")
     shutil.rmtree(folder)

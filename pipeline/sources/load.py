@@ -79,7 +79,7 @@ class Sources:
 def load(settings: Settings) -> Sources:
     data_dir = settings.data_dir
     if not data_dir.is_dir():
-        raise InputError(f"{display_path(data_dir)}: source folder not found (give it with --data)")
+        raise InputError(f"{display_path(data_dir)}: source folder not found (give it with --data)", code="file-not-found")
     reference = load_reference(data_dir, settings.reference_date)
     sources = Sources(settings, reference)
     problems = Problems()

@@ -46,7 +46,7 @@ def snapshot(out_dir: Path, target: Path) -> tuple:
     try:
         fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise InputError(f"{out_dir}: cannot be read ({exc.strerror})") from None
+        raise InputError(f"{out_dir}: cannot be read ({exc.strerror})", code="file-unreadable") from None
     try:
         st = os.fstat(fd)
         target.mkdir(parents=True)
@@ -58,10 +58,10 @@ def snapshot(out_dir: Path, target: Path) -> tuple:
             for name in files:
                 _take(name, root_fd, into / name)
         if not (target / MARKER).is_file():
-            raise InputError(f"{out_dir}: not a complete release (no {MARKER}); publish it again")
+            raise InputError(f"{out_dir}: not a complete release (no {MARKER}); publish it again", code="archive-damaged")
         return st.st_dev, st.st_ino
     except FileNotFoundError as exc:
-        raise InputError(f"{out_dir}: the release went away while it was read ({exc.filename})") from None
+        raise InputError(f"{out_dir}: the release went away while it was read ({exc.filename})", code="release-changed") from None
     finally:
         os.close(fd)
 

@@ -34,7 +34,7 @@ def oxigraph_binary() -> str:
     candidate = Path(sys.executable).parent / "oxigraph"
     found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
     if not found:
-        raise InputError("the Oxigraph server is not installed (pip install oxigraph)")
+        raise InputError("the Oxigraph server is not installed (pip install oxigraph)", code="tool-missing")
     return found
 
 
