@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: help publish validate test bench clean
+.PHONY: help publish validate test test-fast bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,6 +27,9 @@ validate: $(STAMP) ## Check the sources without publishing
 test: $(STAMP) ## Run the test suite (as root with apt-get, first installs Chromium and Virtuoso)
 	.ci/install-real-parts
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP) ## A quick loop: the tests not marked slow (no real servers, browsers, reference engine or large data)
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)
 	$(BIN)/python benchmarks/run.py

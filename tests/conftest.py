@@ -20,6 +20,15 @@ os.environ.setdefault("KOKO_CACHE", tempfile.mkdtemp(prefix="koko-test-cache-"))
 RELEASE = "2026-11-28"
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A case run on the reference engine (pySHACL, seconds a run) is slow: `make test-fast`
+    keeps the default engine's."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if "pyshacl" in params.values():
+            item.add_marker(pytest.mark.slow)
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, or a clean skip when that folder is not beside the checkout."""
     path = SHARED.joinpath(*parts)

@@ -24,6 +24,8 @@ import yaml
 from conftest import BROKEN, DATA, RELEASE, ROOT
 from servers.koko import KokoServe
 
+pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment
+
 #: What the wheel is built from: the files a clean clone has that packaging reads.
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE", "pipeline", "ontology", "shapes", "queries")
 BASE = "https://w3id.org/koko-lod/"

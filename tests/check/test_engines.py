@@ -19,6 +19,8 @@ from pipeline.graph.serialize import canonical_nt
 from pipeline.sources.load import load
 from pipeline.sources.settings import load_settings
 
+pytestmark = pytest.mark.slow  # every case on both engines, pySHACL the reference among them
+
 CASES = sorted(p for p in BROKEN.iterdir() if p.is_dir())
 BASE = "https://w3id.org/koko-lod/"
 

@@ -16,6 +16,8 @@ from pipeline.graph.serialize import canonical_nt
 from pipeline.sources.load import load
 from pipeline.sources.settings import load_settings
 
+pytestmark = pytest.mark.slow  # hypothesis: many shapes, each on both engines
+
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix ex: <http://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .

@@ -21,6 +21,8 @@ from pipeline.check.shapes import ShapesFile, ShapesGraph, Triples
 from pipeline.check.validate import raw_results
 from pipeline.errors import InputError
 
+pytestmark = pytest.mark.slow  # the whole W3C SHACL suite on two engines
+
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 SHT = "http://www.w3.org/ns/shacl-test#"
 SH = "http://www.w3.org/ns/shacl#"

@@ -14,6 +14,9 @@ from lines import Lines
 
 from pipeline.cli import main
 from pipeline.release.lock import lock_path, output_lock
+import pytest
+
+pytestmark = pytest.mark.slow  # real publishes racing, 10,000 generated rows
 
 KOKO = [sys.executable, "-m", "pipeline"]
 

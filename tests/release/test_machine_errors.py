@@ -17,6 +17,8 @@ from conftest import DATA, RELEASE
 
 from pipeline.errors import EXIT_MACHINE
 
+pytestmark = pytest.mark.slow  # publishes onto mounted file systems
+
 KOKO = [sys.executable, "-m", "pipeline"]
 
 

@@ -95,6 +95,7 @@ def test_refuses_to_replace_a_foreign_folder(tmp_path, settings):
     assert (foreign / "thesis.tex").read_text() == "keep me"
 
 
+@pytest.mark.slow  # 1,000 generated rows through rdflib and pySHACL
 def test_fast_path_and_plain_rdflib_path_publish_the_same_bytes(tmp_path):
     """At 1,000 generated funding rows: the fast path (N-Triples lines, Rust SHACL, pyoxigraph)
     and the plain path (the graph in rdflib, validated by pySHACL) write identical files."""

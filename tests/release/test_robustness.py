@@ -16,6 +16,8 @@ from lines import Lines
 
 from pipeline.cli import main
 
+pytestmark = pytest.mark.slow  # 10,000 generated rows, signals to real processes, hypothesis
+
 
 def snapshot(folder: Path) -> dict:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -17,6 +17,8 @@ from pipeline.web.limits import Limits
 from pipeline.web.served import make_app
 from pipeline.web.store_server import oxigraph_server
 
+pytestmark = pytest.mark.slow  # 100,000 generated rows
+
 BASE = "https://w3id.org/koko-lod/"
 LIMIT = 40  # municipalities (320), memberships, sub-regions (70) go over it; areas, contacts do not
 

@@ -13,6 +13,8 @@ from pipeline.remote.http import Retry
 from pipeline.remote.store import push_store
 from pipeline.sources.settings import load_settings
 
+pytestmark = pytest.mark.slow  # real Oxigraph and Virtuoso servers
+
 DATA_GRAPH = "https://w3id.org/koko-lod/id/dataset/koko"
 CATALOG_GRAPH = "https://w3id.org/koko-lod/id/catalog"
 FAST = Retry(attempts=2, backoff=0.01, timeout=30)

@@ -21,6 +21,8 @@ import requests
 from conftest import DATA, RELEASE, ROOT
 from servers.koko import KokoServe
 
+pytestmark = pytest.mark.slow  # real koko serve processes and five publishes
+
 BASE = "https://w3id.org/koko-lod/"
 ARTIFACTS = ROOT / "test-artifacts"
 NETWORKS = 7  # in the real sources

@@ -24,6 +24,8 @@ import pytest
 from conftest import ROOT
 from servers.koko import KokoServe
 
+pytestmark = pytest.mark.slow  # a load test on a real koko serve
+
 BASE = "https://w3id.org/koko-lod/"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 LIGHT = ("ASK { ?s ?p ?o }", f"SELECT ?a WHERE {{ ?a a <{BASE}def/koko#KokoArea> }}",

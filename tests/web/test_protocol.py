@@ -16,6 +16,8 @@ from protocol_suite import NEEDS_DATA, read_manifest, run
 from servers.koko import KokoServe
 from servers.oxigraph import OxigraphServer
 
+pytestmark = pytest.mark.slow  # real koko serve and Oxigraph servers
+
 BASE = "https://w3id.org/koko-lod/"
 JSON = {"Accept": "application/sparql-results+json"}
 DIRECT = "application/sparql-query"

@@ -21,6 +21,8 @@ from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
 from pipeline.web.query import with_prologue
 
+pytestmark = pytest.mark.slow  # real koko serve processes and Chromium
+
 BASE = "https://w3id.org/koko-lod/"
 ARTIFACTS = ROOT / "test-artifacts"
 

