@@ -479,12 +479,12 @@ def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, us
 @click.pass_context
 def fetch_reference_command(ctx, date: dt.date, offline: bool, api: str | None, data_dir: Path) -> None:
     """Fetch the municipality, sub-region and region classification valid on a date."""
+    from .files import count_lines
     from .remote.fetch_reference import API, fetch_reference
 
     def action():
         folder, client = fetch_reference(data_dir, date, api or API, offline)
-        units = {level: sum(1 for _ in open(folder / f"{level}.csv", encoding="utf-8")) - 1
-                 for level in ("municipalities", "subregions", "regions")}
+        units = {level: count_lines(folder / f"{level}.csv") - 1 for level in ("municipalities", "subregions", "regions")}
         click.echo(f"Wrote {folder}/: {units['municipalities']} municipalities, {units['subregions']} sub-regions, "
                    f"{units['regions']} regions ({client.fetched} fetched, {client.revalidated} unchanged since cached, "
                    f"{client.from_cache} from the cache).")

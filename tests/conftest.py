@@ -1,4 +1,5 @@
-"""Shared fixtures: a private copy of the sources, and one publication reused by many tests."""
+"""Shared fixtures: a private copy of the sources, and one publication reused by many tests.
+What tests import (paths, the release date, helpers) is in helpers.py."""
 
 from __future__ import annotations
 
@@ -10,14 +11,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
-SHARED = ROOT.parent / "shared"
-BROKEN = ROOT / "tests" / "broken"  # the corpus of broken sources, one folder a case
+from helpers import DATA, RELEASE
 
 # Checked shapes graphs are cached (pipeline/check/shapes.py); the tests keep theirs apart.
 os.environ.setdefault("KOKO_CACHE", tempfile.mkdtemp(prefix="koko-test-cache-"))
-RELEASE = "2026-11-28"
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -27,14 +24,6 @@ def pytest_collection_modifyitems(items) -> None:
         params = getattr(getattr(item, "callspec", None), "params", {})
         if "pyshacl" in params.values():
             item.add_marker(pytest.mark.slow)
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared, or a clean skip when that folder is not beside the checkout."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is not present (../shared is only beside CI and developer checkouts)")
-    return path
 
 
 @pytest.fixture
@@ -70,11 +59,3 @@ def settings():
     from pipeline.sources.settings import load_settings
 
     return load_settings(DATA)
-
-
-def ask(store: ox.Store, query: str, base: str = "https://w3id.org/koko-lod/") -> bool:
-    """Run an ASK query with every prefix the outputs declare (koko:, area:, municipality:, ...)."""
-    from pipeline.graph.vocab import prefixes
-
-    prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in prefixes(base).items())
-    return bool(store.query(prologue + query))

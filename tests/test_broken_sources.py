@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import BROKEN
+from helpers import BROKEN
 
 from pipeline.cli import main
 from pipeline.errors import CODES

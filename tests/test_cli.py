@@ -1,7 +1,7 @@
 import json
 
 from click.testing import CliRunner
-from conftest import RELEASE
+from helpers import RELEASE
 
 from pipeline.cli import main
 
@@ -96,7 +96,7 @@ def test_no_problem_without_a_known_code():
 def test_the_readme_lists_every_problem_code():
     import re
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     from pipeline.errors import CODES
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from conftest import BROKEN, DATA, RELEASE, ROOT
+from helpers import BROKEN, DATA, RELEASE, ROOT
 from servers.koko import KokoServe
 
 pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment

@@ -4,13 +4,13 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 PACKAGE = ROOT / "pipeline"
 #: The stages in the order the pipeline runs them; a stage may import only from its left.
 STAGES = ("sources", "graph", "check", "web", "release", "remote")
 #: Top-level modules every stage may import; they import no stage themselves.
-SHARED = ("config", "errors", "processes")
+SHARED = ("config", "errors", "files", "processes")
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:
@@ -63,7 +63,7 @@ def test_the_folder_listing_shows_the_stages():
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert folders == set(STAGES)
     top = {p.stem for p in PACKAGE.glob("*.py")}
-    assert top == {"__init__", "__main__", "cli", "config", "errors", "processes"}
+    assert top == {"__init__", "__main__", "cli", "config", "errors", "files", "processes"}
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))

@@ -21,7 +21,6 @@ the file and line; that is the only kind of shapes file refused.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import pyoxigraph as ox
 
 from ..config import cache_dir
 from ..errors import InputError, Place, Problem
+from ..files import write_atomic
 from ..graph.vocab import OWL, RDF, RDFS, SH, XSD
 from . import sparql_rules
 
@@ -426,10 +426,7 @@ def _write_cache(path: Path | None, plan: Plan) -> None:
     if path is None:
         return
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(plan))
-        os.replace(tmp, path)
+        write_atomic(path, pickle.dumps(plan))
     except OSError:
         pass  # no cache where the home folder is read-only: the next run plans again
 

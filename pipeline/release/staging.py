@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import file_digest, swap_folder
 from ..processes import fork_detached, signals_held
 
 MARKER = ".koko-output"
@@ -151,11 +152,7 @@ class Staging:
             os.link(source, path)
         except OSError:
             shutil.copyfile(source, path)
-        digest = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        self.files[name] = (path.stat().st_size, digest.hexdigest())
+        self.files[name] = (path.stat().st_size, file_digest(path))
 
     def _keep(self, name: str, path: Path, data: bytes) -> bool:
         """Link the previous release's file when it holds exactly these bytes: the outputs are
@@ -185,14 +182,10 @@ class Staging:
         (self.tmp / MARKER).write_text("written by koko publish; the folder is replaced as a whole on each run\n")
         os.chmod(self.tmp, 0o755)
         with signals_held():
-            if self.out_dir.exists():
-                old = self.parent / f".{self.out_dir.name}.old-{os.getpid()}"
-                os.rename(self.out_dir, old)
-                os.rename(self.tmp, self.out_dir)
-                self.committed = True
+            old = swap_folder(self.tmp, self.out_dir)
+            self.committed = True
+            if old is not None:
                 trash = self.parent / f".{self.out_dir.name}.trash-{os.getpid()}"
                 os.rename(old, trash)  # never put back by recover(): it may be half deleted
-                _remove_in_background(trash)
-            else:
-                os.rename(self.tmp, self.out_dir)
-                self.committed = True
+        if old is not None:
+            _remove_in_background(trash)

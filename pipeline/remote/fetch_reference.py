@@ -24,6 +24,7 @@ import requests
 
 from ..config import LANGS
 from ..errors import RemoteError
+from ..files import swap_folder, write_atomic
 from ..sources.reference import COLUMNS, load_reference, reference_folder
 from .http import Retry, request, session
 
@@ -46,11 +47,8 @@ class Cache:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def put(self, url: str, body: str, etag: str | None, modified: str | None) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
         entry = {"url": url, "etag": etag, "last_modified": modified, "body": body}
-        tmp = self._path(url).with_suffix(".tmp")
-        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self._path(url))
+        write_atomic(self._path(url), json.dumps(entry, ensure_ascii=False).encode("utf-8"))
 
 
 class Client:
@@ -163,13 +161,9 @@ def _write(data_dir: Path, date: dt.date, rows: dict) -> Path:
             (tmp / f"{level}.csv").write_text(out.getvalue(), encoding="utf-8")
         (tmp / "snapshot.yaml").write_text(SNAPSHOT_YAML.format(date=date.isoformat()), encoding="utf-8")
         load_reference_from(tmp, date)  # the new snapshot must read back before it replaces anything
-        if target.exists():
-            old = target.parent / f".{date.isoformat()}.old-{os.getpid()}"
-            os.rename(target, old)
-            os.rename(tmp, target)
+        old = swap_folder(tmp, target)
+        if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.rename(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

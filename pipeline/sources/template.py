@@ -9,9 +9,10 @@ filled workbook placed in data/ instead of the CSV is read as that table.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from ..errors import KokoError, Problems
+from .readers import read_csv
 from .reference import load_reference
 from .schema import TABLES, Field
 from .settings import load_settings
@@ -97,10 +98,13 @@ def _closed_list(f: Field, ref) -> list | None:
 
 
 def _examples(path: Path) -> dict:
-    """The first value of each column in the current CSV, if there is one."""
+    """The first value of each column in the current CSV, if there is one: read as the loader
+    reads it (Excel's dialects and encodings too); a table it cannot read gives no examples."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error):
+        table = read_csv(path, Problems())
+    except (OSError, KokoError):
         return {}
-    return {name: next((r[name] for r in rows if (r.get(name) or "").strip()), "") for name in (rows[0] if rows else {})}
+    if table is None:
+        return {}
+    return {name: next((fields[i] for _, fields in table.rows if fields[i].strip()), "")
+            for i, name in enumerate(table.header)}

@@ -19,6 +19,8 @@ from werkzeug.exceptions import RequestedRangeNotSatisfiable
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from ..files import file_digest
+
 GZIP_MIN_BYTES = 2048
 PAGE_MAX_AGE = 300  # seconds a cache may reuse a page or a download without asking again
 _COMPRESSIBLE = ("text/", "application/n-triples", "application/ld+json", "application/json", "application/sparql-results",
@@ -49,11 +51,7 @@ def release_tag(request: Request) -> str:
 
 
 def file_tag(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()[:32]
+    return file_digest(path)[:32]
 
 
 def midnight(day: dt.date) -> dt.datetime:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-import os
 from pathlib import Path
 
 from ..config import cache_dir
+from ..files import write_atomic
 from ..sources.boundaries import polygons
 
 #: The drawing's projection: longitude scaled by the cosine of 64° N, 100 units a degree.
@@ -48,10 +48,7 @@ def cached_svg(boundaries: dict, names: dict) -> bytes:
         pass
     svg = shared_svg(boundaries, names)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(svg)
-        os.replace(tmp, path)
+        write_atomic(path, svg)
     except OSError:
         pass  # no cache here: drawn again next time
     return svg

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import count_lines
 from ..graph import releases as archive
 from ..sources.boundaries import read_boundaries
 from ..sources.release_settings import release_settings, serving_dir
@@ -83,16 +84,11 @@ def make_app(settings, folder: Path, store_url: str, limits: Limits, workdir: Pa
                               if p.is_file()))
     released = archive.catalogue_date(folder) or settings.release_date
     site = Site.from_output(folder, settings, read_boundaries(serving_dir(folder)), endpoint="/sparql")
-    endpoint = Endpoint(store_url, limits, settings.base_iri, _lines(folder / "koko.nt"))
+    endpoint = Endpoint(store_url, limits, settings.base_iri, count_lines(folder / "koko.nt"))
     current = archive.read_release(folder)
     releases = ([current] if current else []) + archive.archived(folder)[::-1]
     return App(site, endpoint, Downloads(folder, names, DOWNLOAD_MEDIA, midnight(released), workdir), released,
                releases, archive.withdrawn_of(folder), version=settings.release_version)
-
-
-def _lines(path: Path) -> int:
-    with path.open("rb") as f:
-        return sum(block.count(b"\n") for block in iter(lambda: f.read(1 << 20), b""))
 
 
 class Served:

@@ -10,7 +10,7 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-from conftest import BROKEN, DATA
+from helpers import BROKEN, DATA
 
 from pipeline.check.sparql_rules import SH
 from pipeline.check.validate import project_shapes, report_turtle, validate

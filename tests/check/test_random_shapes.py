@@ -5,7 +5,7 @@ predicates, aggregates, OPTIONAL and negation, on generated graphs and on the re
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
+from helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from conftest import shared_path
+from helpers import shared_path
 
 from pipeline.check.shapes import ShapesFile, ShapesGraph, Triples
 from pipeline.check.validate import raw_results

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ask
+from helpers import ask
 
 BASE = "https://w3id.org/koko-lod/"
 

@@ -4,7 +4,7 @@ Each test is one SPARQL ASK against the published Turtle, parsed by pyoxigraph.
 """
 
 import pytest
-from conftest import ask
+from helpers import ask
 
 PAGE = "http://sss.multiedition.fi/www/fi/kehittamishankkeet/KOKO/index.php"
 VASEK_EN = "https://www.vasek.fi/regional-development/regional-cohesion-and-competitiveness-programme/"

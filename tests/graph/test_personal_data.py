@@ -2,7 +2,7 @@
 
 import pyoxigraph as ox
 from click.testing import CliRunner
-from conftest import RELEASE
+from helpers import RELEASE
 
 from pipeline.cli import main
 

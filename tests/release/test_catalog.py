@@ -4,7 +4,7 @@ import hashlib
 
 import pyoxigraph as ox
 import pytest
-from conftest import ask, shared_path
+from helpers import ask, shared_path
 from pyshacl import validate
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, SH, XSD

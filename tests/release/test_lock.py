@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from conftest import DATA, RELEASE, ROOT
+from helpers import DATA, RELEASE, ROOT
 from lines import Lines
 
 from pipeline.cli import main

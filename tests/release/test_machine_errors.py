@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import DATA, RELEASE
+from helpers import DATA, RELEASE
 
 from pipeline.errors import EXIT_MACHINE
 

@@ -7,7 +7,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import RELEASE, ROOT
+from helpers import RELEASE, ROOT
 from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic

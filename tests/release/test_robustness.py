@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, RELEASE, ROOT
+from helpers import DATA, RELEASE, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lines import Lines

@@ -7,7 +7,7 @@ import random
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, RELEASE
+from helpers import DATA, RELEASE
 from werkzeug.test import Client
 
 from pipeline.cli import main

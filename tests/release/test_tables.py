@@ -137,7 +137,7 @@ def test_reading_only_the_kinds_gives_what_the_whole_graph_gives(published, tmp_
     with many funding decisions (whose amounts share the amount/ stretch)."""
     import sys
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     import pipeline.release.tables as tables_module
     from pipeline.release.publish import check

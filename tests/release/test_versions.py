@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import DATA, RELEASE, shared_path
+from helpers import DATA, RELEASE, shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph

@@ -140,7 +140,7 @@ def test_missing_token_and_placeholder_contact_are_exit_2(site, published, data_
     with FakeCkan(TOKEN) as ckan:
         with pytest.raises(InputError, match="KOKO_CKAN_API_KEY"):
             push(settings, out, ckan.url, "koko-lod", None, None)
-        real = load_settings(__import__("conftest").DATA)
+        real = load_settings(__import__("helpers").DATA)
         with pytest.raises(InputError, match="placeholder"):
             push(real, published, ckan.url, "koko-lod", None, TOKEN)
         assert ckan.requests == [], "nothing is asked of the portal"

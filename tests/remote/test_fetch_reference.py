@@ -6,7 +6,7 @@ import socket
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA
+from helpers import DATA
 from servers.statfi import FakeStatFi, classifications_from
 
 from pipeline.cli import main

@@ -4,7 +4,7 @@ import csv
 import io
 import re
 
-from conftest import RELEASE
+from helpers import RELEASE
 
 from pipeline.release.publish import publish
 from pipeline.sources.settings import load_settings

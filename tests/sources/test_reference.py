@@ -4,7 +4,7 @@ import csv
 import datetime as dt
 
 import pytest
-from conftest import DATA, shared_path
+from helpers import DATA, shared_path
 
 from pipeline.errors import InputError
 from pipeline.sources.reference import load_reference

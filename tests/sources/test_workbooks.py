@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
-from conftest import DATA, RELEASE
+from helpers import DATA, RELEASE
 from openpyxl import load_workbook
 
 from pipeline.cli import main
@@ -85,6 +85,17 @@ def test_the_template_has_notes_and_drop_downs(tmp_path):
     members = load_workbook(tmp_path / "memberships.xlsx")
     codes = [c.value for c in members["lists"]["A"][1:]]
     assert len(codes) == 70 and "112" in codes, "the sub-region codes of the reference date"
+
+
+def test_the_template_takes_its_examples_from_excels_csv_dialect(data_dir, tmp_path):
+    """contacts.csv as Excel saves it in a Finnish locale (semicolons, Windows-1252): the loader
+    reads it, and so does the template, whose notes show its values as examples."""
+    path = data_dir / "contacts.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").replace(",", ";").encode("cp1252"))
+    assert CliRunner().invoke(main, ["validate", "--data", str(data_dir)]).exit_code == 0
+    CliRunner().invoke(main, ["template", "--data", str(data_dir), "--to", str(tmp_path / "t")])
+    header = {c.value: c for c in load_workbook(tmp_path / "t" / "contacts.xlsx")["contacts"][1]}
+    assert "Example: Olli Kokander" in header["name"].comment.text, header["name"].comment.text
 
 
 def bad_cell(workbook_data, tmp_path, table: str, row: int, column: str, value):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import DATA, RELEASE, ROOT
+from helpers import DATA, RELEASE, ROOT
 from servers.koko import KokoServe
 
 pytestmark = pytest.mark.slow  # real koko serve processes and five publishes

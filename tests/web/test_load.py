@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 from servers.koko import KokoServe
 
 pytestmark = pytest.mark.slow  # a load test on a real koko serve

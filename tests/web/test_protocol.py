@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 import requests
-from conftest import shared_path
+from helpers import shared_path
 from protocol_suite import NEEDS_DATA, read_manifest, run
 from servers.koko import KokoServe
 from servers.oxigraph import OxigraphServer

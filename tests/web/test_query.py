@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import ROOT
+from helpers import ROOT
 
 from pipeline.cli import main
 

@@ -12,7 +12,7 @@ from urllib.error import HTTPError
 import pyoxigraph as ox
 import pytest
 import requests
-from conftest import ROOT
+from helpers import ROOT
 from pyld import jsonld
 from realparts import need
 from servers.koko import KokoServe

@@ -12,7 +12,7 @@ import time
 import pyoxigraph as ox
 import pytest
 import requests
-from conftest import RELEASE
+from helpers import RELEASE
 from servers.koko import KokoServe
 
 pytestmark = pytest.mark.slow  # a real koko serve process
