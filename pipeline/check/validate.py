@@ -237,6 +237,16 @@ def _pyshacl(nt: bytes, shapes: str, shapes_format: str) -> list:
         shapes_graph = Graph().parse(data=shapes, format=shapes_format)
     finally:
         rdflib.NORMALIZE_LITERALS = normalize
+    return pyshacl_results(data, shapes_graph)
+
+
+def pyshacl_results(data, shapes_graph) -> list:
+    """The results of pySHACL on `data` (an rdflib Graph, or a pyoxigraph Store, which pySHACL
+    0.40 validates directly: benchmarks/pyshacl_oxigraph.py compares that with the fast path)."""
+    from pyshacl import validate as shacl_validate
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import SH as RSH
+
     try:
         # allow_warnings stays off: it would also let a nested shape with only warnings conform,
         # which SHACL does not; whether the data conforms is decided from the results' severities
