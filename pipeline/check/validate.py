@@ -227,9 +227,7 @@ def _bare(path: str | None) -> str:
 def _pyshacl(nt: bytes, shapes: str, shapes_format: str) -> list:
     """The reference: pySHACL over an rdflib graph."""
     import rdflib
-    from pyshacl import validate as shacl_validate
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import SH as RSH
+    from rdflib import Graph
 
     normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # values as written, as in the data
     try:

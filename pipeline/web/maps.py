@@ -65,10 +65,10 @@ def shared_svg(boundaries: dict, names: dict) -> bytes:
 def municipality_codes(site, iri: str, reference: str) -> list:
     """The 2013 municipalities a place is drawn as: itself, the one it merged into, or the
     members of a sub-region (on the reference date) or of an area."""
-    from ..graph.vocab import DCT, RDF, SCHEMA, SKOS
+    from ..graph.vocab import DCT, SCHEMA, SKOS
 
     k = site.settings.vocab
-    types = {o.value for p, o in site.out.get(iri, []) if p == RDF + "type"}
+    types = site.types(iri)
     if k + "Municipality" in types:
         merged = [o.value for p, o in site.out.get(iri, []) if p == DCT + "isReplacedBy"]
         if merged:

@@ -49,6 +49,8 @@ class Site:
     bulk: dict = field(default_factory=dict)  # kind -> number of things: kinds without static pages
     boundaries: dict = field(default_factory=dict)  # code -> WKT of the municipalities the maps draw
     _names: dict = field(default_factory=dict)  # IRI -> its names, once worked out
+    _types: dict = field(default_factory=dict)  # IRI -> its classes, once worked out
+    _summaries: Summaries | None = None
 
     def __post_init__(self):
         if self.templates is None:
@@ -185,7 +187,7 @@ class Site:
         if not codes:
             return None
         soft = set()
-        for area in Summaries(self).areas_of(iri) if self.settings.vocab + "Municipality" in self._types(iri) else []:
+        for area in self.summaries.areas_of(iri) if self.settings.vocab + "Municipality" in self.types(iri) else []:
             soft |= set(maps.municipality_codes(self, area, reference))
         names = self.names(iri)
         return {"hl": codes, "soft": sorted(c for c in soft - set(codes) if c in self.boundaries),
@@ -203,15 +205,26 @@ class Site:
                     out.append(member.value)
         return out
 
-    def _types(self, iri: str) -> set:
-        return {o.value for p, o in self.out.get(iri, []) if p == RDF + "type"}
+    def types(self, iri: str) -> frozenset:
+        """The classes of a thing in the graph (rdf:type), worked out once per thing."""
+        known = self._types.get(iri)
+        if known is None:
+            known = self._types[iri] = frozenset(o.value for p, o in self.out.get(iri, []) if p == RDF + "type")
+        return known
+
+    @property
+    def summaries(self) -> Summaries:
+        """The summaries above the triples, one builder for the whole site."""
+        if self._summaries is None:
+            self._summaries = Summaries(self)
+        return self._summaries
 
     def landing_map(self) -> list:
         """[{href, names, colour, codes}] of every KOKO area with a drawn member."""
         if not self.boundaries:
             return []
         reference = self.settings.reference_date.isoformat()
-        areas = sorted((s for s in self.out if self.settings.vocab + "KokoArea" in self._types(s)),
+        areas = sorted((s for s in self.out if self.settings.vocab + "KokoArea" in self.types(s)),
                        key=lambda a: self.names(a)["fi"])
         out = []
         for area in areas:
@@ -235,7 +248,7 @@ class Site:
         names = self.names(iri, pairs)
         return self.render("page.html", lang, fixed, title=names, names=names, iri=iri, local=self.href(iri),
                            types=types, rows=rows, incoming=incoming, alternates=ALTERNATES,
-                           summary=Summaries(self).of(iri) if held else [], map=self.page_map(iri, lang),
+                           summary=self.summaries.of(iri) if held else [], map=self.page_map(iri, lang),
                            downloads=[(ext, media, label) for (ext, media), label in zip(ALTERNATES, RDF_LABELS)])
 
     def value(self, o) -> dict:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..config import LANGS
-from ..graph.vocab import DCAT, DCT, RDF, SCHEMA
+from ..graph.vocab import DCAT, DCT, SCHEMA
 from .labels import UI
 
 ABOUT = {"fi": "noin ", "sv": "cirka ", "en": "about "}
@@ -34,7 +34,7 @@ class Summaries:
 
     def of(self, iri: str) -> list:
         """[{label, items}] for a thing of a main class; [] for the others."""
-        types = {o.value for p, o in self.site.out.get(iri, []) if p == RDF + "type"}
+        types = self.site.types(iri)
         for cls, make in (("Municipality", self.municipality), ("KokoArea", self.area), ("Funding", self.funding),
                           ("Programme", self.programme)):
             if self.k + cls in types:
@@ -67,7 +67,7 @@ class Summaries:
     def areas_of(self, municipality: str) -> list:
         direct = self.referrers(municipality, SCHEMA + "containsPlace")
         via = [a for _, sub in self.memberships(municipality) for a in self.referrers(sub, SCHEMA + "containsPlace")]
-        return sorted({a for a in direct + via if self.k + "KokoArea" in {o.value for o in self.values(a, RDF + "type")}})
+        return sorted({a for a in direct + via if self.k + "KokoArea" in self.site.types(a)})
 
     def row(self, key: str, items: list) -> dict:
         return {"label": UI[key], "items": items}
@@ -97,12 +97,12 @@ class Summaries:
         rows = []
         reference = self.site.settings.reference_date.isoformat()
         for member in sorted(o.value for o in self.values(iri, SCHEMA + "containsPlace")):
-            if self.k + "SubRegion" in {o.value for o in self.values(member, RDF + "type")}:
+            if self.k + "SubRegion" in self.site.types(member):
                 municipalities = sorted((m for m in self.site.members_on(member, reference)),
                                         key=lambda m: self.site.names(m)["fi"])
                 rows.append({"label": self.site.names(member), "items": [self.link(m) for m in municipalities]})
         direct = [o.value for o in self.values(iri, SCHEMA + "containsPlace")
-                  if self.k + "Municipality" in {t.value for t in self.values(o.value, RDF + "type")}]
+                  if self.k + "Municipality" in self.site.types(o.value)]
         rows.append(self.row("s_municipalities", [self.link(m) for m in sorted(direct, key=lambda m: self.site.names(m)["fi"])]))
         rows.append(self.row("s_named_members", [{"names": plain(o.value)} for o in self.values(iri, self.k + "memberName")]))
         rows.append(self.row("s_region", [self.link(o.value) for o in self.values(iri, SCHEMA + "containedInPlace")]))
@@ -151,7 +151,7 @@ class Summaries:
                 rows.append(self.row("s_period", [{"names": plain(f"{start.value}–{end.value}")}]))
         rows.append(self.row("s_end", [{"names": plain(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
         areas = self.referrers(iri, self.k + "programme")
-        areas = [a for a in areas if self.k + "KokoArea" in {o.value for o in self.values(a, RDF + "type")}]
+        areas = [a for a in areas if self.k + "KokoArea" in self.site.types(a)]
         rows.append(self.row("s_areas", [self.link(a) for a in sorted(areas, key=lambda a: self.site.names(a)["fi"])]))
         rows.append(self.row("s_funding", [self.funding_item(f) for f in self.referrers(iri, SCHEMA + "fundedItem")]))
         rows.append(self.row("s_networks", [self.link(o.value) for o in self.values(iri, self.k + "nationalNetwork")]))
