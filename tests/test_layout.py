@@ -88,7 +88,7 @@ def test_tests_mirror_the_layout():
 
 
 #: Names that must be defined (assigned at module level, or as a function) in one module only.
-ONCE = ("LANGS", "DOWNLOADS", "DISTRIBUTIONS", "parse_q_list", "pick_language", "compact_iri", "_nt_term",
+ONCE = ("LANGS", "DOWNLOADS", "DISTRIBUTIONS", "parse_accept", "pick_language", "compact_iri", "_nt_term",
         "load_settings")
 
 

@@ -226,8 +226,8 @@ def _utf8(body: bytes) -> str:
         raise Refused(plain(400, f"the body is not UTF-8 (byte {exc.start}); send the query in UTF-8\n")) from None
 
 
-def _explicit_html(ranges: list) -> bool:
-    return any((main, sub) in (("text", "html"), ("application", "xhtml+xml")) for main, sub, q in ranges if q > 0)
+def _explicit_html(ranges) -> bool:
+    return any(media in ("text/html", "application/xhtml+xml") for media, q in ranges if q > 0)
 
 
 def _rdf_preferred(accept: str | None) -> str:
