@@ -17,6 +17,9 @@ from pathlib import Path
 
 import yaml
 
+from ..errors import InputError, Place, Problem, Problems
+from .readers import read_csv
+
 FILE, ABOUT, LICENCE = "boundaries.csv", "boundaries.yaml", "LICENSE-boundaries"
 #: What a release carries of the snapshot to draw its maps on its own: the boundaries with
 #: their origin and licence.
@@ -57,9 +60,13 @@ def read_boundaries(folder: Path) -> dict:
     path = folder / FILE
     if not path.is_file():
         return {}
-    csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # a coast's boundary is a long field
-    with path.open(encoding="utf-8", newline="") as fh:
-        return {row["code"]: row["wkt"] for row in csv.DictReader(fh)}
+    problems = Problems()
+    table = read_csv(path, problems)
+    problems.raise_if_any()
+    columns = {name: i for i, name in enumerate(table.header)}
+    if not {"code", "wkt"} <= set(columns):
+        raise InputError([Problem(Place(table.name, 1), "needs the columns code and wkt", code="missing-column")])
+    return {fields[columns["code"]]: fields[columns["wkt"]] for _, fields in table.rows}
 
 
 def about(folder: Path) -> dict:

@@ -208,6 +208,7 @@ def read_csv(path: Path, problems) -> Table | None:
         raise InputError([Problem(Place(name, 1), "file is empty", "it needs at least the header row", code="empty-file")])
     first_line = text.splitlines()[0]
     delimiter = sniff_delimiter(first_line)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # a coast's boundary (WKT) is a long field
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
