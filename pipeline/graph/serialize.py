@@ -10,9 +10,12 @@ import io
 import json
 import re
 
+from functools import lru_cache
+
 import pyoxigraph as ox
 
-from .vocab import DCAT, DCT, FOAF, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD, prefixes, vocabulary_prefixes
+from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR
+from .vocab import DCAT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, XSD, prefixes, vocabulary_prefixes
 
 
 def canonical_nt(lines) -> bytes:
@@ -142,17 +145,36 @@ TERMS = {
     "object": (RDF + "object", None),
 }
 
-_KOKO_TERMS = {
-    "acronym": "@language", "summaryPoint": "@id", "ownedBy": "@id", "coordinatedBy": "@id",
-    "plannedPeriod": "@id", "legalBasis": "@language", "nationalNetwork": "@id",
-    "evaluatedProgramme": "@id", "proposalsEvaluated": None, "programme": "@id",
-    "contact": "@id", "actionLines": "@id", "memberPlace": "@id", "parentPlace": "@id",
-    "classificationDate": XSD + "date", "mergedOn": XSD + "date", "nutsVersion": XSD + "gYear",
-    "personalDataPublished": None, "fundingSource": "@id", "startYear": XSD + "gYear",
-    "endYear": XSD + "gYear", "year": XSD + "gYear", "perYear": None, "approximate": None,
-    "coFinancingRate": XSD + "decimal", "shareOf": "@id", "shareRate": XSD + "decimal", "coFinancingOf": "@id", "area": "@id",
-    "targetPlace": "@id", "sourceKind": "@id",
-}
+#: Datatypes JSON writes as they are (or as text): a term of one of these ranges needs no coercion.
+_PLAIN_RANGES = {XSD + "string", XSD + "boolean", XSD + "integer", RDFS + "Literal"}
+
+
+@lru_cache(maxsize=1)
+def koko_terms() -> dict:
+    """name -> coercion of every property the ontology (ontology/koko.ttl) defines, in its
+    order: an object property takes IRIs; a datatype property its range, a language map for
+    rdf:langString, none for what JSON writes as it is. Derived, so that no property of the
+    vocabulary can be left out of the context (it would get a compact IRI as its key)."""
+    kinds, ranges, order = {}, {}, []
+    for t in ox.parse((ONTOLOGY_DIR / "koko.ttl").read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=DEFAULT_BASE_IRI):
+        s = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
+        if not s.startswith(DEFAULT_BASE_IRI + "def/koko#"):
+            continue
+        if t.predicate.value == RDF + "type" and t.object.value in (OWL + "ObjectProperty", OWL + "DatatypeProperty"):
+            kinds[s] = t.object.value
+            order.append(s)
+        elif t.predicate.value == RDFS + "range":
+            ranges[s] = t.object.value
+    terms = {}
+    for iri in order:
+        name, kind, range_ = iri.split("#", 1)[1], kinds[iri], ranges.get(iri)
+        if kind == OWL + "ObjectProperty":
+            terms[name] = "@id"
+        elif range_ == RDF + "langString":
+            terms[name] = "@language"
+        else:
+            terms[name] = None if range_ is None or range_ in _PLAIN_RANGES else range_
+    return terms
 
 
 def context(base_iri: str) -> dict:
@@ -167,7 +189,7 @@ def context(base_iri: str) -> dict:
 
 def _all_terms(base_iri: str) -> dict:
     terms = dict(TERMS)
-    for name, coercion in _KOKO_TERMS.items():
+    for name, coercion in koko_terms().items():
         terms[name] = (base_iri + "def/koko#" + name, coercion)
     return terms
 

@@ -122,10 +122,10 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     """Write every output file that does not depend on validation into `staging`."""
     base = settings.base_iri
     nt = outcome.nt
+    staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
     staging.write("koko.ttl", serialize.to_turtle(nt, base))
     staging.write("koko.jsonld", serialize.to_jsonld(nt, base))
     staging.write("context.jsonld", serialize.context_bytes(base))
-    staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
     staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
     for name, data in tables.tables(nt, settings).items():

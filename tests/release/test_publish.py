@@ -131,3 +131,18 @@ def test_a_publish_keeps_what_did_not_change_and_rewrites_what_did(data_dir, tmp
     assert (out / "site/id/area/kuopio.html").read_bytes() == fresh["site/id/area/kuopio.html"]
     assert b"Kehitt\xc3\xa4j\xc3\xa4" in (out / "site/id/contact/olli-kokander.html").read_bytes()
     assert (out / "ontology.ttl").read_bytes() == ontology
+
+
+def test_every_property_of_the_graph_has_its_term_in_the_context(published):
+    """The koko: terms of the JSON-LD context are derived from the ontology: no koko: property
+    the graph uses is left to a compact IRI as its key in koko.jsonld. (Terms of the other
+    vocabularies are still kept by hand in graph/serialize.py.)"""
+    from pipeline.graph.serialize import koko_terms
+
+    doc = json.loads((published / "koko.jsonld").read_text(encoding="utf-8"))
+    keys = {key for node in doc["@graph"] for key in node}
+    assert {key for key in keys if key.startswith("koko:")} == set()
+    ontology = (ROOT / "ontology" / "koko.ttl").read_text(encoding="utf-8")
+    assert all(f"koko:{name} a owl:" in ontology for name in koko_terms())
+    assert koko_terms()["acronym"] == "@language" and koko_terms()["startMonth"].endswith("#gYearMonth")
+
