@@ -101,3 +101,26 @@ def test_a_failing_query_gives_its_place_back():
             with gate.turn("a"):
                 raise RuntimeError("the store failed")
     assert gate.running == 0 and not gate.held
+
+
+def test_pages_read_from_the_store_pass_a_bounded_gate(published, tmp_path):
+    """A page of a thing of the large kinds is read from the store; those reads have a gate of
+    their own, as wide as the queries' (here 1): with its place taken, the next is a 503 at
+    once after the short wait, and no store is asked (none runs here)."""
+    from werkzeug.test import Client
+
+    from pipeline.sources.release_settings import release_settings
+    from pipeline.web.served import make_app
+
+    app = make_app(release_settings(published), published, "http://127.0.0.1:9", Limits(max_queries=1, queue_wait=0.1),
+                   tmp_path)
+    app.site.bulk = {"decision": 100000}  # as at scale: decisions have no pages of their own in the site
+    assert app.lookups.acquire(timeout=1)  # the one place, held
+    try:
+        answer = Client(app).get("/id/decision/d-1", headers={"Accept": "text/html"})
+    finally:
+        app.lookups.release()
+    assert answer.status_code == 503 and answer.headers["Retry-After"], answer.data
+    assert b"busy reading pages from its store" in answer.data
+    free = Client(app).get("/id/decision/d-1", headers={"Accept": "text/html"})
+    assert free.status_code == 404, "with the place free the store is asked (none answers here: no such thing)"
