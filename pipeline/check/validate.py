@@ -105,13 +105,13 @@ def shape_files(extra: Path | None = None) -> list:
     first, the SPARQL rules next, as they use its prefixes, then any other, by name), then the
     `.ttl` files of a steward's folder (`extra`), by name. koko's own two files must be there:
     a koko without them would check nothing and say the data conforms."""
+    first_names = (CORE_SHAPES, RULE_SHAPES)
     present = {p.name for p in SHAPES_DIR.iterdir()} if SHAPES_DIR.is_dir() else set()  # an unreadable one fails on reading
-    missing = [name for name in (CORE_SHAPES, RULE_SHAPES) if name not in present]
+    missing = [name for name in first_names if name not in present]
     if missing:
         raise InputError([Problem(Place(str(SHAPES_DIR)), f"koko's shapes are missing: looked for {' and '.join(missing)} "
                                   "in this folder", "reinstall koko (pip install koko-lod), or restore shapes/ in a checkout",
                                   code="file-not-found")])
-    first_names = (CORE_SHAPES, RULE_SHAPES)
     first = [SHAPES_DIR / name for name in first_names]
     shipped = first + sorted((p for p in SHAPES_DIR.iterdir() if p.name.endswith(".ttl") and p.name not in first_names),
                              key=lambda p: p.name)

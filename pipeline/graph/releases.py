@@ -24,6 +24,8 @@ import pyoxigraph as ox
 from ..errors import InputError
 from ..graph.vocab import DCT
 
+#: Written last into a release folder by koko publish: a folder with it is a complete release.
+MARKER = ".koko-output"
 RELEASE_FILE = "release.json"
 WITHDRAWN_FILE = "withdrawn.json"
 CHANGES_FILE = "changes.trig"

@@ -85,11 +85,12 @@ def _validate(built, nt: bytes, settings: Settings, engine: str):
 
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
-                       templates: Templates | None = None):
+                       templates: Templates | None = None, boundaries: dict | None = None):
     """The second worker's share: validation, the counts, and half of the static site."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine)
-    return report, stats, write_site(nt, settings, staging, 1, 2, templates) if staging is not None else {}
+    return report, stats, write_site(nt, settings, staging, 1, 2, templates, boundaries=boundaries) \
+        if staging is not None else {}
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
@@ -118,8 +119,9 @@ def graph_nt(built, engine: str) -> bytes:
     return nt
 
 
-def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
-    """Write every output file that does not depend on validation into `staging`."""
+def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: dict) -> None:
+    """Write every output file that does not depend on validation into `staging`; `boundaries`
+    are the reference snapshot's (code -> WKT)."""
     base = settings.base_iri
     nt = outcome.nt
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
@@ -130,7 +132,6 @@ def render(outcome: Outcome, settings: Settings, staging: Staging) -> None:
     staging.write("README.md", outputs.readme().encode("utf-8"))
     for name, data in tables.tables(nt, settings).items():
         staging.write(name, data)
-    boundaries = read_boundaries(settings.reference_dir)
     if boundaries:
         staging.write(geometry.FILE, geometry.geo_turtle(settings, boundaries))
     write_serving(settings, staging)
@@ -155,12 +156,13 @@ def write_serving(settings: Settings, staging: Staging) -> None:
 
 
 def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
-               templates: Templates | None = None, history: versions.History | None = None) -> dict:
+               templates: Templates | None = None, history: versions.History | None = None,
+               boundaries: dict | None = None) -> dict:
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
     SHA-256) of each file written."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
-                         boundaries=read_boundaries(settings.reference_dir))
+                         boundaries=boundaries)
     batch: dict = {}
     downloads = outputs.present(staging.files)
     for name, data in render_site(pages, downloads, part, parts, history):  # written as it is rendered
@@ -212,16 +214,18 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         lambda: _graph(settings, progress, engine, staging)).result()
     nt = (staging.tmp / "koko.nt").read_bytes()
     start = time.perf_counter()
-    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates))
+    boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
+    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates,
+                                                    boundaries))
     try:
         progress("validate and render")
         outcome = Outcome(sources, built, None, nt, timings=timings)
         outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
         gc.disable()  # rendering makes short-lived objects without cycles
         try:
-            render(outcome, settings, staging)
+            render(outcome, settings, staging, boundaries)
             if site:
-                write_site(nt, settings, staging, 0, 2, templates, outcome.history)
+                write_site(nt, settings, staging, 0, 2, templates, outcome.history, boundaries)
         finally:
             gc.enable()
         timings["render"] = time.perf_counter() - start

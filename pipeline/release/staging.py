@@ -13,9 +13,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..files import file_digest, swap_folder
+from ..graph.releases import MARKER
 from ..processes import fork_detached, signals_held
-
-MARKER = ".koko-output"
 
 
 def _is_ours(folder: Path) -> bool:

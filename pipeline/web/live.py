@@ -49,7 +49,6 @@ class Live:
         self.current = Served.load(out_dir, workroot, limits, templates)
         self._lock = threading.Lock()
         self._busy = 0
-        self._idle = threading.Condition(self._lock)
         self._stop = threading.Event()
         self._failed: tuple | None = None  # the identity of a folder that could not be loaded
         self._health: tuple | None = None  # (release, when, whether its store answered)
@@ -75,7 +74,6 @@ class Live:
             served.leave()
             with self._lock:
                 self._busy -= 1
-                self._idle.notify_all()
             self._log_access(environ, sent, time.monotonic() - started)
 
         try:
@@ -179,12 +177,10 @@ class Live:
                          name="koko-retire", daemon=True).start()
 
     # -- stopping ----------------------------------------------------------------------------
-    def drain(self, seconds: float) -> int:
-        """Wait up to `seconds` for the requests in flight; returns how many are left."""
-        deadline = time.monotonic() + seconds
+    @property
+    def in_flight(self) -> int:
+        """Requests being answered now, from any release."""
         with self._lock:
-            while self._busy and time.monotonic() < deadline:
-                self._idle.wait(deadline - time.monotonic())
             return self._busy
 
     def close(self) -> None:

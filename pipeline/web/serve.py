@@ -107,9 +107,9 @@ def _run(server, live: Live) -> None:
         listener.accepting = False
         listener.del_channel()
         listener.socket.close()
-    LOG.info("stopping: no new requests; %d in flight get up to %d s", live._busy, DRAIN_S)
+    LOG.info("stopping: no new requests; %d in flight get up to %d s", live.in_flight, DRAIN_S)
     deadline = time.monotonic() + DRAIN_S
-    while time.monotonic() < deadline and (live._busy or _sending(socket_map)):
+    while time.monotonic() < deadline and (live.in_flight or _sending(socket_map)):
         try:
             loop(0.05, count=1)
         except KeyboardInterrupt:  # a second Ctrl-C: stop now

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..files import count_lines
 from ..graph import releases as archive
+from ..graph.releases import MARKER
 from ..sources.boundaries import read_boundaries
 from ..sources.release_settings import release_settings, serving_dir
 from .app import DOWNLOAD_MEDIA, App
@@ -28,7 +29,6 @@ from .limits import Limits
 from .pages import Site
 from .store_server import Store
 
-MARKER = ".koko-output"  # written last into a complete release (release/staging.py)
 NOT_TAKEN = ("site",)
 
 
