@@ -10,12 +10,11 @@ import io
 import json
 import re
 
-from functools import lru_cache
 
 import pyoxigraph as ox
 
-from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR
-from .vocab import DCAT, DCT, FOAF, ORG, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, VCARD, XSD, prefixes, vocabulary_prefixes
+from .model import json_terms
+from .vocab import RDF, XSD, prefixes, vocabulary_prefixes
 
 
 def canonical_nt(lines) -> bytes:
@@ -97,101 +96,14 @@ def to_turtle(nt: bytes, base_iri: str, only_used: bool = False) -> bytes:
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
-#: Terms a web developer reads: name -> (IRI, coercion). Coercion is "@id" for links,
-#: "@language" for language maps, an XSD datatype, or None for plain values.
-TERMS = {
-    "prefLabel": (SKOS + "prefLabel", "@language"),
-    "altLabel": (SKOS + "altLabel", None),
-    "note": (SKOS + "note", "@language"),
-    "notation": (SKOS + "notation", None),
-    "inScheme": (SKOS + "inScheme", "@id"),
-    "broader": (SKOS + "broader", "@id"),
-    "topConceptOf": (SKOS + "topConceptOf", "@id"),
-    "closeMatch": (SKOS + "closeMatch", "@id"),
-    "description": (DCT + "description", "@language"),
-    "source": (DCT + "source", "@id"),
-    "replaces": (DCT + "replaces", "@id"),
-    "isReplacedBy": (DCT + "isReplacedBy", "@id"),
-    "spatial": (DCT + "spatial", "@id"),
-    "publisher": (DCT + "publisher", None),
-    "identifier": (DCT + "identifier", None),
-    "language": (DCT + "language", None),
-    "date": (DCT + "date", None),
-    "startDate": (DCAT + "startDate", XSD + "gYear"),
-    "endDate": (DCAT + "endDate", XSD + "gYear"),
-    "page": (FOAF + "page", "@id"),
-    "wasDerivedFrom": (PROV + "wasDerivedFrom", "@id"),
-    "memberOf": (ORG + "memberOf", "@id"),
-    "funder": (SCHEMA + "funder", "@id"),
-    "fundedItem": (SCHEMA + "fundedItem", "@id"),
-    "amount": (SCHEMA + "amount", "@id"),
-    "value": (SCHEMA + "value", XSD + "decimal"),
-    "currency": (SCHEMA + "currency", None),
-    "containsPlace": (SCHEMA + "containsPlace", "@id"),
-    "containedInPlace": (SCHEMA + "containedInPlace", "@id"),
-    "position": (SCHEMA + "position", None),
-    "text": (SCHEMA + "text", "@language"),
-    "fn": (VCARD + "fn", None),
-    "hasEmail": (VCARD + "hasEmail", "@id"),
-    "hasTelephone": (VCARD + "hasTelephone", "@id"),
-    "hasAddress": (VCARD + "hasAddress", "@id"),
-    "streetAddress": (VCARD + "street-address", None),
-    "postalCode": (VCARD + "postal-code", None),
-    "locality": (VCARD + "locality", None),
-    "organizationName": (VCARD + "organization-name", None),
-    "jobTitle": (VCARD + "title", "@language"),
-    "subject": (RDF + "subject", "@id"),
-    "predicate": (RDF + "predicate", "@id"),
-    "object": (RDF + "object", None),
-}
-
-#: Datatypes JSON writes as they are (or as text): a term of one of these ranges needs no coercion.
-_PLAIN_RANGES = {XSD + "string", XSD + "boolean", XSD + "integer", RDFS + "Literal"}
-
-
-@lru_cache(maxsize=1)
-def koko_terms() -> dict:
-    """name -> coercion of every property the ontology (ontology/koko.ttl) defines, in its
-    order: an object property takes IRIs; a datatype property its range, a language map for
-    rdf:langString, none for what JSON writes as it is. Derived, so that no property of the
-    vocabulary can be left out of the context (it would get a compact IRI as its key)."""
-    kinds, ranges, order = {}, {}, []
-    for t in ox.parse((ONTOLOGY_DIR / "koko.ttl").read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=DEFAULT_BASE_IRI):
-        s = t.subject.value if isinstance(t.subject, ox.NamedNode) else ""
-        if not s.startswith(DEFAULT_BASE_IRI + "def/koko#"):
-            continue
-        if t.predicate.value == RDF + "type" and t.object.value in (OWL + "ObjectProperty", OWL + "DatatypeProperty"):
-            kinds[s] = t.object.value
-            order.append(s)
-        elif t.predicate.value == RDFS + "range":
-            ranges[s] = t.object.value
-    terms = {}
-    for iri in order:
-        name, kind, range_ = iri.split("#", 1)[1], kinds[iri], ranges.get(iri)
-        if kind == OWL + "ObjectProperty":
-            terms[name] = "@id"
-        elif range_ == RDF + "langString":
-            terms[name] = "@language"
-        else:
-            terms[name] = None if range_ is None or range_ in _PLAIN_RANGES else range_
-    return terms
-
-
 def context(base_iri: str) -> dict:
     """The JSON-LD context published as output/context.jsonld and embedded in koko.jsonld."""
     pfx = vocabulary_prefixes(base_iri)
     ctx: dict = {"@version": 1.1, "@base": base_iri + "id/", "id": "@id", "type": "@type"}
     ctx.update(pfx)
-    for name, (iri, coercion) in _all_terms(base_iri).items():
+    for name, (iri, coercion) in json_terms(base_iri).items():
         ctx[name] = _term_definition(compact_iri(iri, pfx), coercion, pfx)
     return ctx
-
-
-def _all_terms(base_iri: str) -> dict:
-    terms = dict(TERMS)
-    for name, coercion in koko_terms().items():
-        terms[name] = (base_iri + "def/koko#" + name, coercion)
-    return terms
 
 
 def _term_definition(iri: str, coercion, pfx) -> dict | str:
@@ -225,7 +137,7 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
     One node a line, keys sorted, values sorted: the same bytes for the same graph.
     """
     pfx = {**vocabulary_prefixes(base_iri), "@base": base_iri + "id/"}
-    by_iri = {iri: (name, coercion) for name, (iri, coercion) in _all_terms(base_iri).items()}
+    by_iri = {iri: (name, coercion) for name, (iri, coercion) in json_terms(base_iri).items()}
     compact_cache: dict = {}
 
     def compact(iri: str) -> str:

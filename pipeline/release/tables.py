@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..config import Settings
+from ..graph import model
 from ..graph.serialize import stretch
 from ..graph.vocab import DCT, ORG, RDF, SCHEMA, SKOS, VCARD, prefixes
 
@@ -32,7 +33,6 @@ class Col:
     prop: str = ""  # propertyUrl, a full IRI; empty: the column is not output as a triple
     value: str = ""  # valueUrl template; empty: a literal
     about: str = ""  # aboutUrl template of this column, when not the row's
-    datatype: str = "string"
     lang: str = ""
 
 
@@ -57,7 +57,7 @@ SPECS = (
         Col("name_fi", "name (fi)", SKOS + "prefLabel", lang="fi"),
         Col("programme", "programme", _k("programme"), "{id}programme/{programme}"),
         Col("region", "region code", SCHEMA + "containedInPlace", "{id}region/{region}"),
-        Col("end_date", "end date", SCHEMA + "endDate", datatype="date"),
+        Col("end_date", "end date", SCHEMA + "endDate"),
         Col("organisation", "run by", _k("organisation"), "{id}organisation/{organisation}"),
         Col("source", "source", DCT + "source", "{+source}"),
     ), """SELECT ?key ?name_fi ?programme ?region ?end_date ?organisation ?source WHERE {
@@ -78,7 +78,7 @@ SPECS = (
     Spec("municipalities.csv", "Municipalities with their sub-region, by classification date", "membership/{membership}",
          ("membership",), _k("AreaMembership"), (
         Col("membership", "membership key"),
-        Col("classification_date", "classification date", _k("classificationDate"), datatype="date"),
+        Col("classification_date", "classification date", _k("classificationDate")),
         Col("municipality_code", "municipality code", _k("memberPlace"), "{id}municipality/{municipality_code}"),
         Col("municipality_name_fi", "municipality (fi)", SKOS + "prefLabel", about="{id}municipality/{municipality_code}",
             lang="fi"),
@@ -101,17 +101,17 @@ SPECS = (
         Col("key", "key"),
         Col("funded_kind", "funded kind (programme or area)"),
         Col("funded", "funded programme or area", SCHEMA + "fundedItem", "{id}{funded_kind}/{funded}"),
-        Col("amount", "amount", SCHEMA + "value", about="{id}amount/funding-{key}", datatype="decimal"),
+        Col("amount", "amount", SCHEMA + "value", about="{id}amount/funding-{key}"),
         Col("currency", "currency", SCHEMA + "currency", about="{id}amount/funding-{key}"),
-        Col("approximate", "approximate", _k("approximate"), datatype="boolean"),
-        Col("per_year", "per year", _k("perYear"), datatype="boolean"),
-        Col("start_year", "start year", _k("startYear"), datatype="gYear"),
-        Col("end_year", "end year", _k("endYear"), datatype="gYear"),
+        Col("approximate", "approximate", _k("approximate")),
+        Col("per_year", "per year", _k("perYear")),
+        Col("start_year", "start year", _k("startYear")),
+        Col("end_year", "end year", _k("endYear")),
         Col("funder", "funder", SCHEMA + "funder", "{id}organisation/{funder}"),
         Col("funder_kind", "kind of funder", _k("funderKind"), "{vocab}{funder_kind}"),
         Col("share_of", "share of", _k("shareOf"), "{id}funding/{share_of}"),
-        Col("share_rate", "share rate", _k("shareRate"), datatype="decimal"),
-        Col("co_financing_rate", "co-financing rate", _k("coFinancingRate"), datatype="decimal"),
+        Col("share_rate", "share rate", _k("shareRate")),
+        Col("co_financing_rate", "co-financing rate", _k("coFinancingRate")),
         Col("source", "source", DCT + "source", "{+source}"),
     ), """SELECT ?key ?funded_kind ?funded ?amount ?currency ?approximate ?per_year ?start_year ?end_year ?funder
                  ?funder_kind ?share_of ?share_rate ?co_financing_rate ?source WHERE {
@@ -142,7 +142,7 @@ SPECS = (
         Col("key", "key"),
         Col("name_fi", "name (fi)", SKOS + "prefLabel", lang="fi"),
         Col("name_en", "name (en)", SKOS + "prefLabel", lang="en"),
-        Col("end_date", "end date", SCHEMA + "endDate", datatype="date"),
+        Col("end_date", "end date", SCHEMA + "endDate"),
         Col("funder", "funder", SCHEMA + "funder", "{id}organisation/{funder}"),
         Col("source", "source", DCT + "source", "{+source}"),
     ), """SELECT ?key ?name_fi ?name_en ?end_date ?funder ?source WHERE {
@@ -199,6 +199,17 @@ def _cell(term, settings: Settings, col: Col) -> str:
     return term.value
 
 
+def _datatype(col: Col) -> str:
+    """The CSVW datatype of a column: its property's range in the model; text for links and
+    for the columns that are no triple."""
+    if not col.prop or col.value:
+        return "string"
+    term = model.terms().get(col.prop.replace("{vocab}", model.KOKO_NS))
+    if term is None:
+        raise ValueError(f"{col.prop} is not a term of the model (ontology/koko.ttl, ontology/reused.ttl)")
+    return term.csv_datatype
+
+
 def metadata(settings: Settings) -> bytes:
     """The CSVW table group: every table's columns, datatypes, keys and mapping to the graph."""
     group = {"@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
@@ -207,7 +218,7 @@ def metadata(settings: Settings) -> bytes:
     for spec in SPECS:
         columns = []
         for c in spec.columns:
-            col = {"name": c.name, "titles": c.title, "datatype": c.datatype}
+            col = {"name": c.name, "titles": c.title, "datatype": _datatype(c)}
             if c.name in spec.key:
                 col["required"] = True
             if c.prop:

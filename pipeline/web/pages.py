@@ -15,10 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..config import LANGS, QUERIES_DIR, Settings
-from ..graph import serialize
+from ..graph import model, serialize
 from ..graph.vocab import DCT, OWL, RDF, RDFS, SCHEMA, SKOS, VCARD, XSD
 from . import maps
-from .labels import STANDARD, UI
+from .labels import UI
 from .query import with_prologue
 from .summaries import Summaries
 from .templating import Templates
@@ -157,8 +157,8 @@ class Site:
                     found.setdefault(o.language or "", o.value)
             if found:
                 break
-        if not found and iri in STANDARD:
-            found = dict(STANDARD[iri])
+        if not found:
+            found = model.labels(iri) or {}
         if not found:
             notation = [o.value for p, o in (self.out.get(iri, []) if pairs is None else pairs) if p == SKOS + "notation"]
             found = {"": notation[0] if notation else _tail(iri)}
@@ -167,7 +167,7 @@ class Site:
         return {lang: found.get(lang) or fallback for lang in LANGS}
 
     def term_names(self, iri: str) -> dict:
-        return STANDARD.get(iri) or self.names(iri)
+        return model.labels(iri) or self.names(iri)
 
     # -- pages ---------------------------------------------------------------------------
     def render(self, template: str, lang: str, fixed: bool, **context) -> str:

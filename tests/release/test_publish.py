@@ -13,7 +13,9 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from pipeline.cli import main
+from pipeline.config import DEFAULT_BASE_IRI as BASE
 from pipeline.errors import NonConformingError
+from pipeline.graph.vocab import RDF
 from pipeline.release.publish import publish
 from pipeline.sources.settings import load_settings
 
@@ -133,16 +135,31 @@ def test_a_publish_keeps_what_did_not_change_and_rewrites_what_did(data_dir, tmp
     assert (out / "ontology.ttl").read_bytes() == ontology
 
 
-def test_every_property_of_the_graph_has_its_term_in_the_context(published):
-    """The koko: terms of the JSON-LD context are derived from the ontology: no koko: property
-    the graph uses is left to a compact IRI as its key in koko.jsonld. (Terms of the other
-    vocabularies are still kept by hand in graph/serialize.py.)"""
-    from pipeline.graph.serialize import koko_terms
+def test_every_term_of_the_graph_is_in_the_model_and_the_outputs_follow_it(published):
+    """The ontology (koko.ttl, reused.ttl) states every property and class the graph uses; the
+    JSON-LD context, the CSVW datatypes and the pages' names of terms are derived from it."""
+    from pipeline.graph import model
 
+    used = set()
+    for t in ox.parse(path=str(published / "koko.nt"), format=ox.RdfFormat.N_TRIPLES):
+        used.add(t.predicate.value)
+        if t.predicate.value == RDF + "type":
+            used.add(t.object.value)
+    assert sorted(iri for iri in used if iri not in model.terms()) == []
     doc = json.loads((published / "koko.jsonld").read_text(encoding="utf-8"))
+    context = doc["@context"]
     keys = {key for node in doc["@graph"] for key in node}
     assert {key for key in keys if key.startswith("koko:")} == set()
-    ontology = (ROOT / "ontology" / "koko.ttl").read_text(encoding="utf-8")
-    assert all(f"koko:{name} a owl:" in ontology for name in koko_terms())
-    assert koko_terms()["acronym"] == "@language" and koko_terms()["startMonth"].endswith("#gYearMonth")
+    for name, (iri, coercion) in model.json_terms(BASE).items():
+        assert context[name]["@id"].split(":")[-1] == iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    assert context["acronym"]["@container"] == "@language" and context["startMonth"]["@type"] == "xsd:gYearMonth"
+    assert context["hasEmail"]["@type"] == "@id" and context["value"]["@type"] == "xsd:decimal"
+    csvw = json.loads((published / "koko.csv-metadata.json").read_text(encoding="utf-8"))
+    datatypes = {(t["url"], c["name"]): c["datatype"] for t in csvw["tables"] for c in t["tableSchema"]["columns"]
+                 if "name" in c}
+    assert datatypes[("funding.csv", "amount")] == "decimal" and datatypes[("funding.csv", "start_year")] == "gYear"
+    assert datatypes[("municipalities.csv", "classification_date")] == "date"
+    assert datatypes[("areas.csv", "end_date")] == "date" and datatypes[("areas.csv", "region")] == "string"
+    page = (published / "site/id/area/kuopio.html").read_text(encoding="utf-8")
+    assert model.terms()["http://purl.org/dc/terms/source"].labels["fi"] in page
 
