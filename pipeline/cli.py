@@ -12,8 +12,17 @@ import click
 
 from . import __version__
 from .config import Settings
-from .errors import (EXIT_INTERNAL, EXIT_NONCONFORMING, InputError, KokoError, NonConformingError, Place, Problem,
-                     machine_error)
+from .errors import (
+    EXIT_INTERNAL,
+    EXIT_NONCONFORMING,
+    Code,
+    InputError,
+    KokoError,
+    NonConformingError,
+    Place,
+    Problem,
+    machine_error,
+)
 from .processes import stop_on_signals
 from .sources.release_settings import release_settings
 from .sources.settings import load_settings
@@ -97,7 +106,7 @@ def run(ctx: click.Context, action, as_json: bool = False):
             raise
         message = f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
         if as_json:
-            click.echo(json_outcome(EXIT_INTERNAL, None, [Problem(Place(""), message, code="internal-error")]))
+            click.echo(json_outcome(EXIT_INTERNAL, None, [Problem(Place(""), message, code=Code.INTERNAL_ERROR)]))
         click.echo(f"koko: {message}", err=True)
         sys.exit(EXIT_INTERNAL)
 
@@ -188,7 +197,7 @@ def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | Non
 
     def action():
         if (old is None) != (new is None):
-            raise InputError("give both --from and --to, or neither", code="bad-option")
+            raise InputError("give both --from and --to, or neither", code=Code.BAD_OPTION)
         if old is not None:
             with output_lock(out_dir, "koko diff", say=notice, shared=True):
                 base = release_settings(out_dir).base_iri
@@ -424,7 +433,7 @@ def serve(ctx, out_dir: Path, host: str, port: int, query_timeout: int, max_quer
             try:
                 ipaddress.ip_network(address, strict=False)
             except ValueError:
-                raise InputError(f"--trusted-proxy {address!r} is not an IP address or network", code="bad-option") from None
+                raise InputError(f"--trusted-proxy {address!r} is not an IP address or network", code=Code.BAD_OPTION) from None
         release_settings(out_dir)  # a folder that holds no release is exit 2 before anything starts
         limits = Limits(query_timeout=query_timeout, max_query_bytes=max_query_bytes, max_result_bytes=max_result_bytes,
                         max_queries=max_queries, per_client=max_queries_per_client)

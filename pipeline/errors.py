@@ -3,7 +3,7 @@
 Exit codes: 0 done, 1 the data does not conform to the shapes, 2 a source or setting cannot
 be read or has a wrong value, 3 a remote service failed, 4 a bug in koko, 5 the machine
 refused (a full disk, a read-only folder, a permission), 130 interrupted.
-Every problem in the sources has a stable `code` (one of CODES) for programs that read
+Every problem in the sources has a stable `code` (a member of Code) for programs that read
 `koko validate --format json`; the message is for people and may change.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import NamedTuple
 
 EXIT_OK = 0
@@ -23,68 +24,115 @@ EXIT_MACHINE = 5  # the machine refused: a full disk, a read-only folder, a perm
 #: How many load problems one run collects before it stops reading.
 MAX_PROBLEMS = 100
 
-#: The kinds of problem in the sources: code -> what it means. The codes are part of the
-#: JSON output and do not change; new kinds get new codes.
-CODES = {
-    "file-not-found": "a source file or folder is missing",
-    "not-a-file": "a folder where a file is expected",
-    "file-unreadable": "the file cannot be opened",
-    "empty-file": "the file is empty",
-    "encoding-error": "bytes that are neither UTF-8 nor Windows-1252 text",
-    "yaml-syntax": "YAML that does not parse",
-    "yaml-unsupported": "a YAML construct the sources do not use (anchors, aliases)",
-    "csv-syntax": "a CSV row that does not parse (an unclosed quote)",
-    "field-count": "a CSV row with more or fewer fields than the header",
-    "wrong-structure": "a mapping, list or text where another is expected",
-    "unknown-field": "a field, column, section or setting the sources do not have",
-    "unknown-column": "a CSV column the table does not have",
-    "duplicate-column": "a CSV column named twice",
-    "missing-column": "a CSV column the table needs is not in the header",
-    "duplicate-source": "a table given twice, as CSV and as a workbook",
-    "workbook-as-csv": "a spreadsheet workbook saved under a .csv name",
-    "not-a-month": "a month that is not written as 2009-07",
-    "not-withdrawn": "a key in withdrawn.csv that is not an IRI an earlier release had and this one has not",
-    "archive-damaged": "a file of a release (current or archived) that cannot be read as koko wrote it",
-    "release-missing": "no release where one is needed: none published yet, or no such version",
-    "release-too-old": "a release published by an older koko, without what this one needs of it",
-    "release-changed": "the release folder was replaced or removed while it was being read",
-    "output-locked": "another koko run is writing the output folder (publish --no-wait)",
-    "output-not-ours": "an output folder that holds files koko did not write",
-    "bad-option": "a command-line option, or a combination of options, that cannot be used",
-    "setting-missing": "a setting the command needs (a token, a real contact address) is not given",
-    "query-syntax": "a SPARQL query that does not parse",
-    "tool-missing": "a program koko runs (the Oxigraph server) is not installed",
-    "remote-failed": "a remote service (store, portal, classification API) failed (exit 3)",
-    "missing-field": "a field or section the record needs is not there",
-    "missing-language": "a text without its language, or a language without its text",
-    "no-rows": "a table with a header and no rows",
-    "required-empty": "a value the record needs is empty",
-    "duplicate-key": "a key used twice",
-    "duplicate-membership": "a municipality in two sub-regions on one date",
-    "unknown-reference": "a key that no record of the table it points to has",
-    "unknown-source": "a source that sources.yaml does not have",
-    "unknown-code": "a municipality, sub-region, region or NUTS code the classification does not have",
-    "reference-conflict": "a fact that contradicts the reference classification",
-    "reference-missing": "no reference classification for the date",
-    "not-a-key": "a key that is not lower-case ASCII with hyphens",
-    "not-a-number": "a value that is not a number",
-    "not-an-integer": "a value that is not a whole number",
-    "not-a-year": "a value that is not a year",
-    "not-a-date": "a value that is not a date on the calendar",
-    "not-a-boolean": "a value that is not yes or no",
-    "not-a-code": "a code with the wrong number of digits",
-    "not-an-email": "a value that is not an e-mail address",
-    "not-a-phone": "a value that is not a phone number",
-    "not-an-iri": "a value that is not a web address",
-    "not-a-language": "a language tag other than fi, sv or en",
-    "not-in-list": "a value that is not one of those allowed",
-    "template-error": "a page template that does not parse or render",
-    "rdf-syntax": "a Turtle file (shapes, ontology) that does not parse",
-    "shapes-error": "a shape that SHACL itself makes an error (SHACL-SHACL, forbidden SPARQL)",
-    "too-many-problems": "the run stopped collecting problems",
-    "internal-error": "a bug in koko (exit 4); run again with --debug and report it",
-    "machine-refused": "the machine refused (exit 5): a full disk, a read-only folder, a permission, a quota",
-}
+
+class Code(str, Enum):
+    """The kinds of problem: a stable code (part of the JSON output; it does not change, new kinds
+    get new codes), what it means (the README's table), and for the kinds of a single value the
+    message template and the hint that go with it. A Problem has no other way to say its kind."""
+
+    def __new__(cls, code: str, meaning: str, template: str = "", hint: str = ""):
+        member = str.__new__(cls, code)
+        member._value_ = code
+        member.meaning = meaning
+        member.template = template
+        member.hint = hint
+        return member
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+    FILE_NOT_FOUND = "file-not-found", "a source file or folder is missing"
+    NOT_A_FILE = "not-a-file", "a folder where a file is expected"
+    FILE_UNREADABLE = "file-unreadable", "the file cannot be opened"
+    EMPTY_FILE = "empty-file", "the file is empty"
+    ENCODING_ERROR = "encoding-error", "bytes that are neither UTF-8 nor Windows-1252 text"
+    YAML_SYNTAX = "yaml-syntax", "YAML that does not parse"
+    YAML_UNSUPPORTED = "yaml-unsupported", "a YAML construct the sources do not use (anchors, aliases)"
+    CSV_SYNTAX = "csv-syntax", "a CSV row that does not parse (an unclosed quote)"
+    FIELD_COUNT = "field-count", "a CSV row with more or fewer fields than the header"
+    WRONG_STRUCTURE = "wrong-structure", "a mapping, list or text where another is expected"
+    UNKNOWN_FIELD = "unknown-field", "a field, column, section or setting the sources do not have"
+    UNKNOWN_COLUMN = "unknown-column", "a CSV column the table does not have"
+    DUPLICATE_COLUMN = "duplicate-column", "a CSV column named twice"
+    MISSING_COLUMN = "missing-column", "a CSV column the table needs is not in the header"
+    DUPLICATE_SOURCE = "duplicate-source", "a table given twice, as CSV and as a workbook"
+    WORKBOOK_AS_CSV = "workbook-as-csv", "a spreadsheet workbook saved under a .csv name"
+    NOT_A_MONTH = "not-a-month", "a month that is not written as 2009-07", "{value!r} is not a month", "write it as 2009-07"
+    NOT_WITHDRAWN = "not-withdrawn", "a key in withdrawn.csv that is not an IRI an earlier release had and this one has not"
+    ARCHIVE_DAMAGED = "archive-damaged", "a file of a release (current or archived) that cannot be read as koko wrote it"
+    RELEASE_MISSING = "release-missing", "no release where one is needed: none published yet, or no such version"
+    RELEASE_TOO_OLD = "release-too-old", "a release published by an older koko, without what this one needs of it"
+    RELEASE_CHANGED = "release-changed", "the release folder was replaced or removed while it was being read"
+    OUTPUT_LOCKED = "output-locked", "another koko run is writing the output folder (publish --no-wait)"
+    OUTPUT_NOT_OURS = "output-not-ours", "an output folder that holds files koko did not write"
+    BAD_OPTION = "bad-option", "a command-line option, or a combination of options, that cannot be used"
+    SETTING_MISSING = "setting-missing", "a setting the command needs (a token, a real contact address) is not given"
+    QUERY_SYNTAX = "query-syntax", "a SPARQL query that does not parse"
+    TOOL_MISSING = "tool-missing", "a program koko runs (the Oxigraph server) is not installed"
+    REMOTE_FAILED = "remote-failed", "a remote service (store, portal, classification API) failed (exit 3)"
+    MISSING_FIELD = "missing-field", "a field or section the record needs is not there"
+    MISSING_LANGUAGE = "missing-language", "a text without its language, or a language without its text"
+    NO_ROWS = "no-rows", "a table with a header and no rows"
+    REQUIRED_EMPTY = "required-empty", "a value the record needs is empty", "is empty"
+    DUPLICATE_KEY = "duplicate-key", "a key used twice"
+    DUPLICATE_MEMBERSHIP = "duplicate-membership", "a municipality in two sub-regions on one date"
+    UNKNOWN_REFERENCE = "unknown-reference", "a key that no record of the table it points to has"
+    UNKNOWN_SOURCE = "unknown-source", "a source that sources.yaml does not have"
+    UNKNOWN_CODE = "unknown-code", "a municipality, sub-region, region or NUTS code the classification does not have"
+    REFERENCE_CONFLICT = "reference-conflict", "a fact that contradicts the reference classification"
+    REFERENCE_MISSING = "reference-missing", "no reference classification for the date"
+    NOT_A_KEY = (
+        "not-a-key",
+        "a key that is not lower-case ASCII with hyphens",
+        "{value!r} is not a key",
+        "use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma",
+    )
+    NOT_A_NUMBER = "not-a-number", "a value that is not a number", "{value!r} is not a number"
+    NOT_AN_INTEGER = "not-an-integer", "a value that is not a whole number", "{value!r} is not a whole number"
+    NOT_A_YEAR = "not-a-year", "a value that is not a year", "{value!r} is not a year", "write four digits, e.g. 2011"
+    NOT_A_DATE = (
+        "not-a-date",
+        "a value that is not a date on the calendar",
+        "{value!r} is not a date",
+        "write it as 2011-12-31 or 31.12.2011",
+    )
+    NOT_A_BOOLEAN = "not-a-boolean", "a value that is not yes or no", "{value!r} is not yes or no"
+    NOT_A_CODE = "not-a-code", "a code with the wrong number of digits", "{value!r} is not a code of {digits} digits"
+    NOT_AN_EMAIL = (
+        "not-an-email",
+        "a value that is not an e-mail address",
+        "{value!r} is not an e-mail address",
+        "write it as name@example.fi",
+    )
+    NOT_A_PHONE = (
+        "not-a-phone",
+        "a value that is not a phone number",
+        "{value!r} is not a phone number",
+        "write it as 0207 464 645 or +358 207 464 645",
+    )
+    NOT_AN_IRI = (
+        "not-an-iri",
+        "a value that is not a web address",
+        "{value!r} is not a web address",
+        "write it as http://... or https://...",
+    )
+    NOT_A_LANGUAGE = (
+        "not-a-language",
+        "a language tag other than fi, sv or en",
+        "{value!r} is not a language tag",
+        "use fi, sv or en",
+    )
+    NOT_IN_LIST = "not-in-list", "a value that is not one of those allowed", "{value!r} is not one of {choices}"
+    TEMPLATE_ERROR = "template-error", "a page template that does not parse or render"
+    RDF_SYNTAX = "rdf-syntax", "a Turtle file (shapes, ontology) that does not parse"
+    SHAPES_ERROR = "shapes-error", "a shape that SHACL itself makes an error (SHACL-SHACL, forbidden SPARQL)"
+    TOO_MANY_PROBLEMS = "too-many-problems", "the run stopped collecting problems"
+    INTERNAL_ERROR = "internal-error", "a bug in koko (exit 4); run again with --debug and report it"
+    MACHINE_REFUSED = "machine-refused", "the machine refused (exit 5): a full disk, a read-only folder, a permission, a quota"
+
+    def invalid(self, value, hint: str | None = None, **fields) -> "ValueProblem":
+        """The problem of one value of this kind, in the words of its template."""
+        return ValueProblem(self.template.format(value=value, **fields), self.hint if hint is None else hint, code=self)
 
 
 def column_letters(n: int) -> str:
@@ -129,11 +177,11 @@ class Problem:
     place: Place
     message: str
     hint: str = ""
-    code: str = field(kw_only=True)  # a key of CODES: there is no problem without its kind
+    code: Code = field(kw_only=True)  # there is no problem without its kind
 
     def __post_init__(self):
-        if self.code not in CODES:
-            raise ValueError(f"{self.code!r} is not a problem code (errors.CODES)")
+        if not isinstance(self.code, Code):
+            raise TypeError(f"{self.code!r} is not a problem code (a member of errors.Code)")
 
     def __str__(self) -> str:
         text = f"{self.place}: {self.message}" if str(self.place) else self.message
@@ -146,10 +194,10 @@ class Problem:
 
 class KokoError(Exception):
     """Base of the errors the CLI turns into a message and an exit code; `code` is the kind
-    (a key of CODES) that `--format json` gives an error that is not a list of problems."""
+    that `--format json` gives an error that is not a list of problems."""
 
     exit_code = EXIT_BAD_INPUT
-    code = "internal-error"
+    code = Code.INTERNAL_ERROR
 
 
 class InputError(KokoError):
@@ -157,10 +205,10 @@ class InputError(KokoError):
 
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, problems: list[Problem] | str, code: str | None = None):
+    def __init__(self, problems: list[Problem] | str, code: Code | None = None):
         if isinstance(problems, str):
             if code is None:
-                raise TypeError("an InputError of a message needs its code (errors.CODES)")
+                raise TypeError("an InputError of a message needs its code (a member of errors.Code)")
             problems = [Problem(Place(""), problems, code=code)]
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
@@ -190,14 +238,14 @@ class RemoteError(KokoError):
     """A remote service (store, portal, classification API) failed: exit 3."""
 
     exit_code = EXIT_REMOTE
-    code = "remote-failed"
+    code = Code.REMOTE_FAILED
 
 
 class MachineError(KokoError):
     """The machine refused what koko asked of it (exit 5): nothing wrong with the data or koko."""
 
     exit_code = EXIT_MACHINE
-    code = "machine-refused"
+    code = Code.MACHINE_REFUSED
 
 
 #: The errors of the machine (errno -> what a person calls it); any other OSError is a bug.
@@ -229,7 +277,7 @@ def machine_error(exc: OSError, more: str = "") -> MachineError | None:
 class ValueProblem(ValueError):
     """A single value that cannot be converted; the loader adds the place."""
 
-    def __init__(self, message: str, hint: str = "", *, code: str):
+    def __init__(self, message: str, hint: str = "", *, code: Code):
         self.message = message
         self.hint = hint
         self.code = code
@@ -243,11 +291,11 @@ class Problems:
         self.items: list[Problem] = []
         self.limit = limit
 
-    def add(self, place: Place, message: str, hint: str = "", *, code: str) -> None:
+    def add(self, place: Place, message: str, hint: str = "", *, code: Code) -> None:
         self.items.append(Problem(place, message, hint, code=code))
         if len(self.items) >= self.limit:
             raise TooManyProblems(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems",
-                                                           code="too-many-problems")])
+                                                           code=Code.TOO_MANY_PROBLEMS)])
 
     def sorted(self) -> list[Problem]:
         return sorted(self.items, key=lambda p: (p.place.file, p.place.line, p.place.column, p.message))

@@ -80,17 +80,28 @@ def test_validate_json_for_a_missing_folder_and_a_bug(tmp_path, monkeypatch):
     assert json.loads(result.stdout)["problems"][0]["code"] == "internal-error"
 
 
-def test_no_problem_without_a_known_code():
-    """A problem of an unknown kind, or a message raised without its kind, is a bug at once."""
+def test_no_problem_without_its_kind():
+    """A problem is of one kind of errors.Code: a string, even a known code, or a message raised
+    without its kind is a bug at once."""
     import pytest
 
-    from pipeline.errors import InputError, Place, Problem
+    from pipeline.errors import Code, InputError, Place, Problem
 
-    with pytest.raises(ValueError, match="not a problem code"):
-        Problem(Place("data/x.csv"), "something", code="input-error")
+    for code in ("input-error", "bad-option"):
+        with pytest.raises(TypeError, match="not a problem code"):
+            Problem(Place("data/x.csv"), "something", code=code)
     with pytest.raises(TypeError, match="needs its code"):
         InputError("something went wrong")
-    assert InputError("x", code="bad-option").problems[0].code == "bad-option"
+    assert InputError("x", code=Code.BAD_OPTION).problems[0].code == "bad-option"
+
+
+def test_a_value_problem_says_its_kind_in_its_template():
+    from pipeline.errors import Code
+
+    problem = Code.NOT_A_YEAR.invalid("2O11")
+    assert (problem.message, problem.hint, problem.code) == ("'2O11' is not a year", "write four digits, e.g. 2011", Code.NOT_A_YEAR)
+    assert Code.NOT_A_CODE.invalid("1234", digits=3).message == "'1234' is not a code of 3 digits"
+    assert Code.NOT_A_NUMBER.invalid("1,2.3", hint="no separators").hint == "no separators"
 
 
 def test_the_readme_lists_every_problem_code():
@@ -98,10 +109,10 @@ def test_the_readme_lists_every_problem_code():
 
     from helpers import ROOT
 
-    from pipeline.errors import CODES
+    from pipeline.errors import Code
 
     listed = dict(re.findall(r"^\| `([a-z-]+)` \| (.+) \|$", (ROOT / "README.md").read_text(encoding="utf-8"), re.M))
-    assert {code: listed.get(code) for code in CODES} == CODES
+    assert listed == {code.value: code.meaning for code in Code}
 
 
 def test_a_bad_date_option_names_the_option_once():

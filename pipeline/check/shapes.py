@@ -30,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..config import cache_dir
-from ..errors import InputError, Place, Problem
+from ..errors import Code, InputError, Place, Problem
 from ..files import write_atomic
 from ..graph.vocab import OWL, RDF, RDFS, SH, XSD
 from . import sparql_rules
@@ -168,7 +168,7 @@ class ShapesGraph:
             return Triples(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
                                     base_iri=files[0].base if files and files[0].base else None))
         except SyntaxError as exc:
-            raise InputError([Problem(_place(files, exc), f"broken Turtle: {_reason(exc)}", code="rdf-syntax")]) from None
+            raise InputError([Problem(_place(files, exc), f"broken Turtle: {_reason(exc)}", code=Code.RDF_SYNTAX)]) from None
 
     # -- where a problem is ----------------------------------------------------------------
     def place_of(self, node) -> Place:
@@ -211,7 +211,7 @@ class ShapesGraph:
                 reasons.setdefault(where, set()).add(reason)
         raise InputError([Problem(where, "not a well-formed SHACL shape: " + "; ".join(sorted(found)),
                                   "see the SHACL specification, 2.3.1 (property paths) and appendix C (SHACL-SHACL)",
-                                  code="shapes-error") for where, found in sorted(reasons.items())])
+                                  code=Code.SHAPES_ERROR) for where, found in sorted(reasons.items())])
 
     def _owners_failing(self, failing: int) -> list:
         """The places of the named shapes whose blank nodes break the SHACL-SHACL shapes. The

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..errors import InputError, Problem
+from ..errors import Code, InputError, Problem
 from ..graph.vocab import RDF
 
 RDF_TYPE = RDF + "type"
@@ -37,7 +37,7 @@ def check_allowed(query: str, place) -> None:
 
     def forbid(what: str):
         raise InputError([Problem(place, f"SHACL does not allow {what} in a SPARQL constraint (section 5.3.1)",
-                                  "rewrite the query without it", code="shapes-error")])
+                                  "rewrite the query without it", code=Code.SHAPES_ERROR)])
 
     for node in _nodes(algebra):
         name = getattr(node, "name", None)
@@ -228,7 +228,7 @@ def _parse(query: str, place):
         return prepareQuery(query).algebra
     except Exception as exc:  # the parser's errors are of many kinds; all mean the same here
         raise InputError([Problem(place, f"the SPARQL query does not parse: {str(exc).splitlines()[0][:200]}",
-                                  code="shapes-error")]) from None
+                                  code=Code.SHAPES_ERROR)]) from None
 
 
 def _merged(a: dict, b: dict) -> dict:

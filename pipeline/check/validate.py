@@ -26,10 +26,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
-from ..errors import InputError, Place, Problem
-from ..sources.readers import display_path
+from ..errors import Code, InputError, Place, Problem
 from ..graph.build import Built, literal
 from ..graph.vocab import RDF, SH, XSD
+from ..sources.readers import display_path
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, named_iris, relevant_lines, store_of
 
@@ -93,10 +93,10 @@ def read_rdf_file(path, base_iri: str, shown: str | None = None) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(Place(shown or str(path)), f"not UTF-8 text (byte {exc.start})", code="encoding-error")]) from None
+        raise InputError([Problem(Place(shown or str(path)), f"not UTF-8 text (byte {exc.start})", code=Code.ENCODING_ERROR)]) from None
     except OSError as exc:
         raise InputError([Problem(Place(shown or str(path)), f"cannot be read: {exc.strerror or exc}",
-                                  code="file-unreadable")]) from None
+                                  code=Code.FILE_UNREADABLE)]) from None
     return text if base_iri == DEFAULT_BASE_IRI else text.replace(DEFAULT_BASE_IRI, base_iri)
 
 
@@ -111,7 +111,7 @@ def shape_files(extra: Path | None = None) -> list:
     if missing:
         raise InputError([Problem(Place(str(SHAPES_DIR)), f"koko's shapes are missing: looked for {' and '.join(missing)} "
                                   "in this folder", "reinstall koko (pip install koko-lod), or restore shapes/ in a checkout",
-                                  code="file-not-found")])
+                                  code=Code.FILE_NOT_FOUND)])
     first = [SHAPES_DIR / name for name in first_names]
     shipped = first + sorted((p for p in SHAPES_DIR.iterdir() if p.name.endswith(".ttl") and p.name not in first_names),
                              key=lambda p: p.name)
@@ -119,12 +119,12 @@ def shape_files(extra: Path | None = None) -> list:
     if extra is not None:
         if not extra.is_dir():
             raise InputError([Problem(Place(display_path(extra)), "the shapes folder does not exist",
-                                      "give a folder of SHACL shapes in Turtle (.ttl)", code="file-not-found")])
+                                      "give a folder of SHACL shapes in Turtle (.ttl)", code=Code.FILE_NOT_FOUND)])
         own = sorted(p for p in extra.iterdir() if p.suffix == ".ttl")
         if not own:
             raise InputError([Problem(Place(display_path(extra)), "the shapes folder holds no .ttl file",
                                       "put SHACL shapes in Turtle files ending in .ttl there, or leave the setting out",
-                                      code="file-not-found")])
+                                      code=Code.FILE_NOT_FOUND)])
         files += [(display_path(p), p) for p in own]
     return files
 
@@ -139,7 +139,7 @@ def _shapes_graph(files: tuple) -> ShapesGraph:
     shapes = ShapesGraph(list(files))
     if not _defines_a_shape(shapes.store):
         raise InputError([Problem(Place(", ".join(f.name for f in files)), "these files define no SHACL shape: "
-                                  "validating with them would check nothing", code="shapes-error")])
+                                  "validating with them would check nothing", code=Code.SHAPES_ERROR)])
     return shapes
 
 
@@ -251,10 +251,10 @@ def pyshacl_results(data, shapes_graph) -> list:
         _, report, text = shacl_validate(data, shacl_graph=shapes_graph, inference="none", advanced=True)
     except Exception as exc:  # pySHACL raises many kinds, all about shapes it cannot evaluate
         raise InputError([Problem(Place("shapes"), f"pySHACL cannot evaluate the shapes: {exc}".splitlines()[0][:300],
-                                  code="shapes-error")]) from None
+                                  code=Code.SHAPES_ERROR)]) from None
     if not isinstance(report, Graph):  # pySHACL's word for a shapes graph it refuses
         raise InputError([Problem(Place("shapes"), f"pySHACL refuses the shapes: {str(text).strip()[:300]}",
-                                  code="shapes-error")])
+                                  code=Code.SHAPES_ERROR)])
 
     raw = []
     for node in report.objects(None, RSH.result):  # the report's results, not the sh:detail under them
@@ -356,7 +356,7 @@ def ontology_text(base_iri: str) -> str:
     if not path.is_file():
         raise InputError([Problem(Place(str(ONTOLOGY_DIR)), "koko's ontology is missing: looked for koko.ttl in this folder",
                                   "reinstall koko (pip install koko-lod), or restore ontology/ in a checkout",
-                                  code="file-not-found")])
+                                  code=Code.FILE_NOT_FOUND)])
     text = read_rdf_file(path, base_iri, "ontology/koko.ttl")
     ShapesGraph.parse_or_raise([ShapesFile("ontology/koko.ttl", text)])
     return text

@@ -10,7 +10,6 @@ import io
 import json
 import re
 
-
 import pyoxigraph as ox
 
 from .model import json_terms

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from ..errors import InputError
+from ..errors import Code, InputError
 
 #: What a reader may meet where no writer can be: no folder yet, a read-only copy.
 _NO_WRITER = (errno.ENOENT, errno.EROFS, errno.EACCES, errno.EPERM)
@@ -60,7 +60,7 @@ def _acquire(path: Path, out_dir: Path, shared: bool, wait: bool, say) -> int:
                     raise
                 busy = f"{out_dir} is locked by {holder(path)}"
                 if not wait:
-                    raise InputError(f"{busy}; not waiting (--no-wait). Run again when it has finished.", code="output-locked") from None
+                    raise InputError(f"{busy}; not waiting (--no-wait). Run again when it has finished.", code=Code.OUTPUT_LOCKED) from None
                 if say is not None and not said:
                     say(f"waiting: {busy}")
                     said = True

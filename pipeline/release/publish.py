@@ -24,8 +24,8 @@ from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
 from . import catalog, geometry, outputs, parallel, tables, versions
-from .site import render_site
 from .lock import output_lock
+from .site import render_site
 from .staging import Staging, folder_size, size_text
 
 Progress = Callable[[str], None]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import InputError, Place, Problem, Problems
+from ..errors import Code, InputError, Place, Problem, Problems
 from ..graph import releases as archive
 from ..graph.serialize import compact_iri, split_lines
 from ..graph.vocab import prefixes
@@ -49,7 +49,7 @@ def _check_lines(lines: list, out_dir: Path, version: str) -> None:
             pass
     except ValueError:
         raise InputError(f"{out_dir}: the graph of release {version} is damaged (a line that is not N-Triples); "
-                         "restore it from a backup, or publish into another --out", code="archive-damaged") from None
+                         "restore it from a backup, or publish into another --out", code=Code.ARCHIVE_DAMAGED) from None
 
 
 def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None) -> History:
@@ -144,7 +144,7 @@ def _replacements(settings: Settings, nt: bytes, withdrawn: dict) -> None:
     missing = [c for c in ("key", "replaced_by", "reason") if c not in table.header]
     if missing:
         raise InputError([Problem(Place(table.name, 1), f"missing column {', '.join(missing)}",
-                                  "the header is key,replaced_by,reason", code="missing-column")])
+                                  "the header is key,replaced_by,reason", code=Code.MISSING_COLUMN)])
     col = {name: table.header.index(name) for name in ("key", "replaced_by", "reason")}
     present = _subjects(nt, settings.id_base)
     for line, fields in table.rows:
@@ -153,11 +153,11 @@ def _replacements(settings: Settings, nt: bytes, withdrawn: dict) -> None:
         place = Place(table.name, line)
         if iri not in withdrawn:
             problems.add(place._replace(field="key"), f"{key} is not withdrawn: only an IRI that an earlier release had "
-                         "and this one has not can be", "remove the row, or check the key", code="not-withdrawn")
+                         "and this one has not can be", "remove the row, or check the key", code=Code.NOT_WITHDRAWN)
             continue
         if new and settings.base_iri + new.lstrip("/") not in present:
             problems.add(place._replace(field="replaced_by"), f"{new} is not in this release",
-                         "give the key of a thing the sources publish", code="unknown-reference")
+                         "give the key of a thing the sources publish", code=Code.UNKNOWN_REFERENCE)
             continue
         withdrawn[iri]["replaced_by"] = settings.base_iri + new.lstrip("/") if new else None
         withdrawn[iri]["reason"] = reason or None
@@ -211,9 +211,9 @@ def drop(out_dir: Path, version: str) -> None:
 
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     if current is not None and current.version == version:
-        raise InputError(f"{version} is the current release; only archived releases can be dropped", code="bad-option")
+        raise InputError(f"{version} is the current release; only archived releases can be dropped", code=Code.BAD_OPTION)
     folder = out_dir / archive.ARCHIVE / version
     if not archive.VERSION.fullmatch(version) or not folder.is_dir():
         known = ", ".join(r.version for r in archive.archived(out_dir)) or "none"
-        raise InputError(f"{folder}: no such archived release (archived: {known})", code="release-missing")
+        raise InputError(f"{folder}: no such archived release (archived: {known})", code=Code.RELEASE_MISSING)
     shutil.rmtree(folder)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import Settings
-from ..errors import InputError, RemoteError
+from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
@@ -149,7 +149,7 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
     present = [n for n, o in DISTRIBUTIONS.items() if not o.optional or (out_dir / n).is_file()]  # the change set, from B on
     missing = [n for n in present if not (out_dir / n).is_file()]
     if missing:
-        raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first", code="release-missing")
+        raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first", code=Code.RELEASE_MISSING)
     for n in present:  # an RDF file that does not parse is not sent to the portal
         if Path(n).suffix in RDF_FORMATS:
             count_triples(out_dir / n)
@@ -165,9 +165,9 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
             result.sent.append((f"resource_create or resource_patch ({n})", fields))
         return result
     if not token:
-        raise InputError(f"set the CKAN API token in the environment variable {TOKEN_VARIABLE}", code="setting-missing")
+        raise InputError(f"set the CKAN API token in the environment variable {TOKEN_VARIABLE}", code=Code.SETTING_MISSING)
     if cat_email_is_placeholder(settings):
-        raise InputError("data/dataset.yaml: catalogue contact email is a placeholder (.invalid); set the real address first", code="setting-missing")
+        raise InputError("data/dataset.yaml: catalogue contact email is a placeholder (.invalid); set the real address first", code=Code.SETTING_MISSING)
     ckan = Ckan(url, token, retry)
     current = ckan.call("package_show", {"id": name})
     if current is None:

@@ -25,12 +25,11 @@ import requests
 from ..config import LANGS
 from ..errors import RemoteError
 from ..files import swap_folder, write_atomic
-from ..sources.reference import COLUMNS, load_reference, reference_folder
+from ..sources.reference import COLUMNS, DIGITS, load_reference, reference_folder
 from .http import Retry, request, session
 
 API = "https://data.stat.fi/api/classifications/v2"
 SERIES = {"municipalities": "kunta_1", "subregions": "seutukunta_1", "regions": "maakunta_1"}
-DIGITS = {"municipalities": 3, "subregions": 3, "regions": 2}
 
 
 class Cache:

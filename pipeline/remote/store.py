@@ -21,7 +21,7 @@ import requests
 from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from ..config import Settings
-from ..errors import InputError, RemoteError
+from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..graph.vocab import DCAT
 from ..release.catalog import dataset_iri
@@ -57,7 +57,7 @@ def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint:
     uploads = [Upload(graph, "koko.nt", 0), Upload(settings.id_base + "catalog", "catalog.ttl", 0)]
     for up in uploads:
         if not (out_dir / up.file).is_file():
-            raise InputError(f"{out_dir / up.file}: not found; run `koko publish` first", code="release-missing")
+            raise InputError(f"{out_dir / up.file}: not found; run `koko publish` first", code=Code.RELEASE_MISSING)
         up.triples = count_triples(out_dir / up.file)
     writes, reads = session(retry), session(retry, safe_posts=True)  # a PUT replaces: safe to send again
     if user:
@@ -120,7 +120,7 @@ def _change_lines(path: Path) -> tuple:
     try:
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
     except SyntaxError as exc:
-        raise InputError(f"{path}: not valid TriG ({exc}); publish again with koko publish", code="archive-damaged") from None
+        raise InputError(f"{path}: not valid TriG ({exc}); publish again with koko publish", code=Code.ARCHIVE_DAMAGED) from None
     parts = {"removed": [], "added": []}
     for q in quads:
         part = q.graph_name.value.rsplit("/", 1)[-1] if isinstance(q.graph_name, ox.NamedNode) else ""

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import InputError, Place, Problem, Problems, TooManyProblems, ValueProblem
+from ..errors import Code, InputError, Place, Problem, Problems, TooManyProblems, ValueProblem
 from . import values
 from .readers import Cell, YMap, YSeq, display_path, read_csv, read_yaml
-from .reference import Reference, load_reference
+from .reference import DIGITS, LEVEL_OF, Reference, load_reference
 from .schema import BY_NAME, TABLES, Field, Table
 from .workbooks import EXTENSIONS, read_workbook
 
@@ -79,7 +79,7 @@ class Sources:
 def load(settings: Settings) -> Sources:
     data_dir = settings.data_dir
     if not data_dir.is_dir():
-        raise InputError(f"{display_path(data_dir)}: source folder not found (give it with --data)", code="file-not-found")
+        raise InputError(f"{display_path(data_dir)}: source folder not found (give it with --data)", code=Code.FILE_NOT_FOUND)
     reference = load_reference(data_dir, settings.reference_date)
     sources = Sources(settings, reference)
     problems = Problems()
@@ -115,7 +115,7 @@ def _check_top_keys(doc: YMap, file: str, problems: Problems) -> None:
     known = [t.yaml_key for t in TABLES if t.file == file]
     for key in doc:
         if key not in known:
-            problems.add(doc.key_place(key), f"unknown section {key!r}", _nearest(key, known), code="unknown-field")
+            problems.add(doc.key_place(key), f"unknown section {key!r}", _nearest(key, known), code=Code.UNKNOWN_FIELD)
 
 
 def _nearest(name: str, known) -> str:
@@ -131,7 +131,7 @@ def _table_file(data_dir: Path, table: Table) -> Path:
     books = [csv_path.with_suffix(ext) for ext in EXTENSIONS if csv_path.with_suffix(ext).exists()]
     if books and csv_path.exists():
         raise InputError([Problem(Place(display_path(books[0])), f"both {table.file} and {books[0].name} hold the "
-                                  f"{table.name} table", "keep one of them", code="duplicate-source")])
+                                  f"{table.name} table", "keep one of them", code=Code.DUPLICATE_SOURCE)])
     return books[0] if books else csv_path
 
 
@@ -148,22 +148,22 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
     header_ok = True
     for name in csv_table.header:
         if name not in table.names:
-            problems.add(header_place, f"unknown column {name!r}", _nearest(name, table.names), code="unknown-column")
+            problems.add(header_place, f"unknown column {name!r}", _nearest(name, table.names), code=Code.UNKNOWN_COLUMN)
             header_ok = False
     seen = set()
     for name in csv_table.header:
         if name in seen:
-            problems.add(header_place, f"column {name!r} appears twice", code="duplicate-column")
+            problems.add(header_place, f"column {name!r} appears twice", code=Code.DUPLICATE_COLUMN)
             header_ok = False
         seen.add(name)
     for f in table.fields:  # an optional column may be left out: its values are all empty
         if f.required and f.name not in csv_table.header:
-            problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}", code="missing-column")
+            problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}", code=Code.MISSING_COLUMN)
             header_ok = False
     if not header_ok:
         return []
     if not csv_table.rows and not table.allow_empty:
-        problems.add(where(2), "has a header but no rows", code="no-rows")
+        problems.add(where(2), "has a header but no rows", code=Code.NO_ROWS)
     columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields
                if f.name in csv_table.header]
     name, table_name = csv_table.name, table.name
@@ -175,7 +175,7 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
             text = row[index]
             if not text or text.isspace():
                 if f.required:
-                    problems.add(where(line, f.name), f"{f.name!r} is required but empty", code="required-empty")
+                    problems.add(where(line, f.name), f"{f.name!r} is required but empty", code=Code.REQUIRED_EMPTY)
                 continue
             try:
                 facts[f.name] = Fact(convert(text), where(line, f.name))
@@ -194,41 +194,41 @@ def _about(field: str, message: str) -> str:
 
 def _scalar_converter(f: Field, ref: Reference):
     """The function that types one value of field `f` (one lookup per table, not per value)."""
-    if f.type in _CONVERTERS:
-        return _CONVERTERS[f.type]
-    if f.type == "ref" or f.type.startswith("ref:"):
+    if f.item in _CONVERTERS:
+        return _CONVERTERS[f.item]
+    if f.item == "ref":
         return values.key
-    return lambda text: _scalar(f.type, text, f, ref)
+    return lambda text: _scalar(f.item, text, f, ref)
 
 
 def _from_yaml(table: Table, doc: YMap, problems: Problems, ref: Reference) -> list[Record]:
     node = doc.get(table.yaml_key)
     if node is None:
         if table.single:
-            problems.add(doc.place, f"section {table.yaml_key!r} is missing", code="missing-field")
+            problems.add(doc.place, f"section {table.yaml_key!r} is missing", code=Code.MISSING_FIELD)
         return []
     items = [node] if table.single else node
     if table.single and not isinstance(node, YMap):
-        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a mapping", code="wrong-structure")
+        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a mapping", code=Code.WRONG_STRUCTURE)
         return []
     if not table.single and not isinstance(node, YSeq):
-        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a list (lines starting with -)", code="wrong-structure")
+        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a list (lines starting with -)", code=Code.WRONG_STRUCTURE)
         return []
     records = []
     for item in items:
         if not isinstance(item, YMap):
-            problems.add(getattr(item, "place", doc.place), f"each entry of {table.yaml_key!r} must be a mapping", code="wrong-structure")
+            problems.add(getattr(item, "place", doc.place), f"each entry of {table.yaml_key!r} must be a mapping", code=Code.WRONG_STRUCTURE)
             continue
         record = Record(table.name, item.place)
         for key in item:
             if key not in table.names:
-                problems.add(item.key_place(key), f"unknown field {key!r}", _nearest(key, table.names), code="unknown-field")
+                problems.add(item.key_place(key), f"unknown field {key!r}", _nearest(key, table.names), code=Code.UNKNOWN_FIELD)
         for f in table.fields:
             if f.name in item:
                 value, source = _unwrap(item[f.name], problems)
                 _set(record, f, value, source, problems, ref)
             elif f.required:
-                problems.add(item.place, f"{f.name!r} is required", code="missing-field")
+                problems.add(item.place, f"{f.name!r} is required", code=Code.MISSING_FIELD)
         records.append(record)
     return records
 
@@ -238,7 +238,7 @@ def _unwrap(node, problems: Problems):
     if isinstance(node, YMap) and "value" in node and set(node) <= {"value", "source"}:
         source = node.get("source")
         if source is not None and not isinstance(source, Cell):
-            problems.add(node.key_place("source"), "source must be a key of sources.yaml", code="unknown-source")
+            problems.add(node.key_place("source"), "source must be a key of sources.yaml", code=Code.UNKNOWN_SOURCE)
             source = None
         return node["value"], source.text.strip() if source is not None else None
     return node, None
@@ -253,14 +253,14 @@ def _set(record: Record, f: Field, node, source: str | None, problems: Problems,
         return
     if value is None or value == [] or value == {}:
         if f.required:
-            problems.add(place, f"{f.name!r} is required but empty", code="required-empty")
+            problems.add(place, f"{f.name!r} is required but empty", code=Code.REQUIRED_EMPTY)
         return
     record.facts[f.name] = Fact(value, place, source)
 
 
 def _cell(node, what: str) -> Cell:
     if not isinstance(node, Cell):
-        raise ValueProblem(f"must be {what}, not a {'list' if isinstance(node, YSeq) else 'mapping'}", code="wrong-structure")
+        raise ValueProblem(f"must be {what}, not a {'list' if isinstance(node, YSeq) else 'mapping'}", code=Code.WRONG_STRUCTURE)
     return node
 
 
@@ -272,53 +272,50 @@ _CONVERTERS = {
 
 
 def _convert(f: Field, node, problems: Problems, ref: Reference):
-    kind = f.type
-    if kind == "lang":
+    if f.item == "lang":
+        if f.is_list:
+            return [x for x in (_lang(_unwrap(item, problems)[0], problems) for item in _seq(node)) if x]
         return _lang(node, problems)
-    if kind == "lang-list":
-        seq = _seq(node)
-        return [x for x in (_lang(_unwrap(item, problems)[0], problems) for item in seq) if x]
-    if kind == "action-lines":
+    if f.item == "action-lines":
         return _action_lines(node, problems)
-    if kind.endswith("-list") or kind.startswith("ref-list:"):
-        item_type = "ref" if kind.startswith("ref-list:") else kind[: -len("-list")]
+    if f.is_list:
         out = []
         for item in _seq(node):
             cell = _cell(item, "a value")
             try:
-                out.append(Fact(_scalar(item_type, cell.text, f, ref), cell.place))
+                out.append(Fact(_scalar(f.item, cell.text, f, ref), cell.place))
             except ValueProblem as exc:
                 problems.add(cell.place, f"{f.name}: {exc.message}", exc.hint, code=exc.code)
         return out
     cell = _cell(node, "a single value")
     if not cell.text.strip():
         return None
-    return _scalar(kind, cell.text, f, ref)
+    return _scalar(f.item, cell.text, f, ref)
 
 
 def _scalar(kind: str, text: str, f: Field, ref: Reference):
     if kind in _CONVERTERS:
         return _CONVERTERS[kind](text)
-    if kind == "ref" or kind.startswith("ref:"):
+    if kind == "ref":
         return values.key(text)
     if kind == "choice":
         word = text.strip()
         if word not in f.choices:
-            raise ValueProblem(f"{word!r} is not one of {', '.join(f.choices)}", code="not-in-list")
+            raise Code.NOT_IN_LIST.invalid(word, choices=", ".join(f.choices))
         return word
     if kind == "code":
         return values.code(text, 3)
     if kind == "nuts":
         word = text.strip()
         if not re.fullmatch(r"FI[0-9A-Z]{1,3}", word):
-            raise ValueProblem(f"{word!r} is not a NUTS code of Finland", "e.g. FI1D2", code="unknown-code")
+            raise ValueProblem(f"{word!r} is not a NUTS code of Finland", "e.g. FI1D2", code=Code.UNKNOWN_CODE)
         return word
     if kind in ("municipality", "subregion", "region"):
-        level = {"municipality": "municipalities", "subregion": "subregions", "region": "regions"}[kind]
-        code = values.code(text, 2 if kind == "region" else 3)
+        level = LEVEL_OF[kind]
+        code = values.code(text, DIGITS[level])
         if not ref.has(level, code):
             raise ValueProblem(f"{code} is not a {kind} code in the {ref.date.isoformat()} classification",
-                               ref.suggest(level, code), code="unknown-code")
+                               ref.suggest(level, code), code=Code.UNKNOWN_CODE)
         return code
     raise AssertionError(f"unknown field type {kind}")
 
@@ -327,16 +324,16 @@ def _seq(node) -> list:
     if isinstance(node, Cell):
         return [node] if node.text.strip() else []
     if not isinstance(node, YSeq):
-        raise ValueProblem("must be a list", code="wrong-structure")
+        raise ValueProblem("must be a list", code=Code.WRONG_STRUCTURE)
     return node
 
 
 def _lang(node, problems: Problems) -> dict:
     """A language map `{fi: ..., en: ...}`; each text may carry its own source."""
     if isinstance(node, Cell):
-        raise ValueProblem("needs a language", "write it as  fi: text", code="missing-language")
+        raise ValueProblem("needs a language", "write it as  fi: text", code=Code.MISSING_LANGUAGE)
     if not isinstance(node, YMap):
-        raise ValueProblem("must be a mapping of languages (fi, sv, en) to text", code="wrong-structure")
+        raise ValueProblem("must be a mapping of languages (fi, sv, en) to text", code=Code.WRONG_STRUCTURE)
     out = {}
     for lang, value in node.items():
         try:
@@ -346,7 +343,7 @@ def _lang(node, problems: Problems) -> dict:
             continue
         inner, source = _unwrap(value, problems)
         if not isinstance(inner, Cell) or not inner.text.strip():
-            problems.add(node.key_place(lang), f"text for {lang!r} is missing", code="missing-language")
+            problems.add(node.key_place(lang), f"text for {lang!r} is missing", code=Code.MISSING_LANGUAGE)
             continue
         out[lang] = Fact(" ".join(inner.text.split()), inner.place, source)
     return out
@@ -354,11 +351,11 @@ def _lang(node, problems: Problems) -> dict:
 
 def _action_lines(node, problems: Problems) -> dict:
     if not isinstance(node, YMap):
-        raise ValueProblem("must be a mapping with source, note and lines", code="wrong-structure")
+        raise ValueProblem("must be a mapping with source, note and lines", code=Code.WRONG_STRUCTURE)
     out = {"lines": [], "note": {}, "source": None}
     for key in node:
         if key not in ("lines", "note", "source"):
-            problems.add(node.key_place(key), f"unknown field {key!r}", "known: lines, note, source", code="unknown-field")
+            problems.add(node.key_place(key), f"unknown field {key!r}", "known: lines, note, source", code=Code.UNKNOWN_FIELD)
     if "note" in node:
         out["note"] = _lang(node["note"], problems)
     if "source" in node:
@@ -367,7 +364,7 @@ def _action_lines(node, problems: Problems) -> dict:
     def walk(seq, parent: str) -> None:
         for item in _seq(seq):
             if not isinstance(item, YMap) or "notation" not in item or "name" not in item:
-                problems.add(getattr(item, "place", node.place), "an action line needs notation and name", code="missing-field")
+                problems.add(getattr(item, "place", node.place), "an action line needs notation and name", code=Code.MISSING_FIELD)
                 continue
             notation = _cell(item["notation"], "text").text.strip()
             out["lines"].append(ActionLine(notation, _lang(item["name"], problems), parent, item.place))
@@ -388,37 +385,35 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
             k = record.key
             if table.key and k:
                 if k in seen:
-                    problems.add(record.facts[table.key].place, f"duplicate key {k!r}", f"first used at line {seen[k].line}", code="duplicate-key")
+                    problems.add(record.facts[table.key].place, f"duplicate key {k!r}", f"first used at line {seen[k].line}", code=Code.DUPLICATE_KEY)
                 seen[k] = record.facts[table.key].place
         keys[table.name] = set(seen)
 
-    def check(kind: str, fact: Fact, field_name: str) -> None:
-        target = kind.split(":", 1)[1]
+    def check(target: str, fact: Fact, field_name: str) -> None:
         if fact.value not in keys[target]:
             problems.add(fact.place, f"{field_name}: {fact.value!r} is not a key of {BY_NAME[target].file}"
-                         + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])), code="unknown-reference")
+                         + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])), code=Code.UNKNOWN_REFERENCE)
 
     for table in TABLES:
-        refs = [(f.name, "ref:" + f.type.split(":", 1)[1], f.type.startswith("ref-list:"))
-                for f in table.fields if f.type.startswith(("ref:", "ref-list:"))]
-        texts = [f.name for f in table.fields if f.type in ("lang", "lang-list", "action-lines")]
+        refs = [(f.name, f.target, f.is_list) for f in table.fields if f.target]
+        texts = [f.name for f in table.fields if f.item in ("lang", "action-lines")]
         for record in sources.records(table.name):
             facts = record.facts
-            for name, kind, is_list in refs:
+            for name, target, is_list in refs:
                 fact = facts.get(name)
                 if fact is not None:
                     for item in (fact.value if is_list else (fact,)):
-                        check(kind, item, name)
+                        check(target, item, name)
             for name in texts:
                 fact = facts.get(name)
                 for source_fact in _source_overrides(fact) if fact is not None else ():
                     if source_fact.source not in keys["sources"]:
                         problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
-                                     _nearest(source_fact.source, sorted(keys["sources"])), code="unknown-source")
+                                     _nearest(source_fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
             for fact in facts.values():
                 if fact.source and fact.source not in keys["sources"]:
                     problems.add(fact.place, f"source {fact.source!r} is not a key of sources.yaml",
-                                 _nearest(fact.source, sorted(keys["sources"])), code="unknown-source")
+                                 _nearest(fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
     _check_classification(sources, problems)
 
 
@@ -443,7 +438,7 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
     former = {r.key: r for r in sources.records("former_municipalities")}
     for code, record in former.items():
         if ref.has("municipalities", code):
-            problems.add(record.facts["code"].place, f"{code} is a municipality in the {ref.date} classification, not a former one", code="reference-conflict")
+            problems.add(record.facts["code"].place, f"{code} is a municipality in the {ref.date} classification, not a former one", code=Code.REFERENCE_CONFLICT)
     seen: dict = {}
     for record in sources.records("memberships"):
         code = record.get("municipality")
@@ -451,14 +446,14 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
         place = record.facts["municipality"].place
         if not ref.has("municipalities", code) and code not in former:
             problems.add(place, f"{code} is not a municipality of the {ref.date} classification nor in former-municipalities.csv",
-                         ref.suggest("municipalities", code), code="unknown-code")
+                         ref.suggest("municipalities", code), code=Code.UNKNOWN_CODE)
             continue
         if (code, date) in seen:
-            problems.add(record.place, f"municipality {code} already has a sub-region on {date}", f"see line {seen[(code, date)].line}", code="duplicate-membership")
+            problems.add(record.place, f"municipality {code} already has a sub-region on {date}", f"see line {seen[(code, date)].line}", code=Code.DUPLICATE_MEMBERSHIP)
         seen[(code, date)] = record.place
         if date == ref.date and ref.units["municipalities"][code].parent != record.get("subregion"):
             problems.add(record.facts["subregion"].place,
-                         f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}", code="reference-conflict")
+                         f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}", code=Code.REFERENCE_CONFLICT)
     _check_what_records_are_of(sources, problems)
 
 
@@ -466,12 +461,12 @@ def _check_what_records_are_of(sources: Sources, problems: Problems) -> None:
     """Fields that only make sense together: what a decision, a funding or an application is of."""
     for record in sources.records("decisions"):
         if not (record.get("area") or record.get("municipality") or record.get("subregion")):
-            problems.add(record.place, "a decision needs an area, a municipality or a sub-region", code="missing-field")
+            problems.add(record.place, "a decision needs an area, a municipality or a sub-region", code=Code.MISSING_FIELD)
     for record in sources.records("funding"):
         if bool(record.get("programme")) == bool(record.get("area")):
             problems.add(record.place, "a funding is of the programme or of one area: give programme or area, not both",
-                         code="missing-field")
+                         code=Code.MISSING_FIELD)
     for record in sources.records("areas"):
         if record.get("applied_on") and record.get("stage") != "application":
             problems.add(record.facts["applied_on"].place, "applied_on is for an application: add stage: application",
-                         code="missing-field")
+                         code=Code.MISSING_FIELD)

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, Place, Problem, Problems
+from ..errors import Code, InputError, Place, Problem, Problems
 from .readers import read_csv, read_yaml
 
 LEVELS = ("municipalities", "subregions", "regions")
@@ -21,6 +21,8 @@ COLUMNS = {
 }
 DIGITS = {"municipalities": 3, "subregions": 3, "regions": 2}
 PARENT = {"municipalities": "subregion", "subregions": "region"}
+#: The level of the classification that a code of each kind (a field type of the sources) is of.
+LEVEL_OF = {"municipality": "municipalities", "subregion": "subregions", "region": "regions"}
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     folder = reference_folder(data_dir, date)
     if not folder.is_dir():
         raise InputError([Problem(Place(str(folder)), f"no reference classification for {date.isoformat()}",
-                                  f"run `koko fetch-reference --date {date.isoformat()}` or set reference_date in dataset.yaml", code="reference-missing")])
+                                  f"run `koko fetch-reference --date {date.isoformat()}` or set reference_date in dataset.yaml", code=Code.REFERENCE_MISSING)])
     meta = read_yaml(folder / "snapshot.yaml")
     via = meta.get("derived_via")
     ref = Reference(date=date, source=_text(meta, "source"), derived_via=via.text.strip() if via is not None and hasattr(via, "text") else "",
@@ -86,7 +88,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     for level in LEVELS:
         table = read_csv(folder / f"{level}.csv", problems)
         if table.header != COLUMNS[level]:
-            problems.add(Place(table.name, 1), f"header must be {','.join(COLUMNS[level])}", code="missing-column")
+            problems.add(Place(table.name, 1), f"header must be {','.join(COLUMNS[level])}", code=Code.MISSING_COLUMN)
             continue
         units = {}
         col = {name: i for i, name in enumerate(table.header)}
@@ -94,10 +96,10 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
             place = Place(table.name, line)
             code = row[col["code"]].strip()
             if not code.isdigit() or len(code) != DIGITS[level]:
-                problems.add(Place(table.name, line, 0, "code"), f"{code!r} is not a code of {DIGITS[level]} digits", code="not-a-code")
+                problems.add(Place(table.name, line, 0, "code"), f"{code!r} is not a code of {DIGITS[level]} digits", code=Code.NOT_A_CODE)
                 continue
             if code in units:
-                problems.add(place, f"code {code} appears twice", code="duplicate-key")
+                problems.add(place, f"code {code} appears twice", code=Code.DUPLICATE_KEY)
                 continue
             names = {lang: row[col[f"name_{lang}"]].strip() for lang in ("fi", "sv", "en") if row[col[f"name_{lang}"]].strip()}
             parent = row[col[PARENT[level]]].strip() if level in PARENT else ""
@@ -107,7 +109,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     for level, parent_level in (("municipalities", "subregions"), ("subregions", "regions")):
         for unit in ref.units[level].values():
             if unit.parent not in ref.units[parent_level]:
-                problems.add(unit.place, f"{PARENT[level]} {unit.parent} is not in {parent_level}.csv", code="unknown-reference")
+                problems.add(unit.place, f"{PARENT[level]} {unit.parent} is not in {parent_level}.csv", code=Code.UNKNOWN_REFERENCE)
     problems.raise_if_any()
     return ref
 
@@ -115,5 +117,5 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
 def _text(meta, key: str) -> str:
     cell = meta.get(key)
     if cell is None or not hasattr(cell, "text") or not cell.text.strip():
-        raise InputError([Problem(meta.place, f"snapshot.yaml needs {key!r}", code="missing-field")])
+        raise InputError([Problem(meta.place, f"snapshot.yaml needs {key!r}", code=Code.MISSING_FIELD)])
     return cell.text.strip()

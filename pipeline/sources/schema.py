@@ -8,15 +8,31 @@ municipality-list, subregion-list, choice, ref:<table>, ref-list:<table>, action
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
 class Field:
+    """One field of a source table. Its type is written as in the schema ("year", "iri-list",
+    "ref:organisations", "ref-list:networks") and read once into what the loader asks of it."""
+
     name: str
     type: str
     required: bool = False
     choices: tuple = ()
+    item: str = field(init=False)  # the type of one value: "year", "iri", "ref", "lang", "action-lines"
+    is_list: bool = field(init=False)  # a list of such values
+    target: str = field(init=False)  # the table a reference points to ("" for any other type)
+
+    def __post_init__(self):
+        kind, _, target = self.type.partition(":")
+        is_list = kind.endswith("-list")
+        item = kind[: -len("-list")] if is_list else kind
+        if (item == "ref") != bool(target):
+            raise ValueError(f"field {self.name}: a reference type names its table (ref:<table>), no other does")
+        object.__setattr__(self, "item", item)
+        object.__setattr__(self, "is_list", is_list)
+        object.__setattr__(self, "target", target)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import KokoError, Problems
 from .readers import read_csv
-from .reference import load_reference
+from .reference import LEVEL_OF, load_reference
 from .schema import TABLES, Field
 from .settings import load_settings
 
@@ -26,14 +26,13 @@ _FORMATS = {
     "subregion": "a sub-region code of the reference date", "region": "a region code of the reference date",
     "nuts": "a NUTS code (FI1D2)", "language": "a language code (fi, sv, en)",
 }
-_LEVELS = {"municipality": "municipalities", "subregion": "subregions", "region": "regions"}
 
 
 def describe(f: Field) -> str:
     if f.type == "choice":
         what = "one of: " + ", ".join(f.choices)
-    elif f.type.startswith("ref:"):
-        what = f"a key of the {f.type[4:]} table"
+    elif f.target and not f.is_list:
+        what = f"a key of the {f.target} table"
     else:
         what = _FORMATS.get(f.type, f.type)
     return what + ("; required" if f.required else "; may be empty")
@@ -92,8 +91,8 @@ def _closed_list(f: Field, ref) -> list | None:
         return ["yes", "no"]
     if f.type == "choice":
         return list(f.choices)
-    if f.type in _LEVELS:
-        return sorted(ref.units[_LEVELS[f.type]])
+    if f.type in LEVEL_OF:
+        return sorted(ref.units[LEVEL_OF[f.type]])
     return None
 
 

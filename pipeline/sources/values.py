@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..errors import ValueProblem
+from ..errors import Code, ValueProblem
 
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -26,14 +26,14 @@ FALSE_WORDS = {"no", "false", "0", "ei", "e"}
 def text(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueProblem("is empty", code="required-empty")
+        raise Code.REQUIRED_EMPTY.invalid(value)
     return value
 
 
 def key(value: str) -> str:
     value = value.strip()
     if not _KEY.match(value):
-        raise ValueProblem(f"{value!r} is not a key", "use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma", code="not-a-key")
+        raise Code.NOT_A_KEY.invalid(value)
     return value
 
 
@@ -42,14 +42,14 @@ def decimal(value: str) -> Decimal:
     raw = value
     value = _SPACES.sub("", value.strip())
     if "," in value and "." in value:
-        raise ValueProblem(f"{raw!r} is not a number", "write it without thousands separators, e.g. 11000000,00 or 11000000.00", code="not-a-number")
+        raise Code.NOT_A_NUMBER.invalid(raw, "write it without thousands separators, e.g. 11000000,00 or 11000000.00")
     value = value.replace(",", ".")
     try:
         number = Decimal(value)
     except InvalidOperation:
-        raise ValueProblem(f"{raw!r} is not a number", code="not-a-number") from None
+        raise Code.NOT_A_NUMBER.invalid(raw) from None
     if not number.is_finite():
-        raise ValueProblem(f"{raw!r} is not a number", code="not-a-number")
+        raise Code.NOT_A_NUMBER.invalid(raw)
     return number
 
 
@@ -62,7 +62,7 @@ def decimal_lexical(number: Decimal) -> str:
 def year(value: str) -> int:
     value = value.strip()
     if not re.fullmatch(r"\d{4}", value):
-        raise ValueProblem(f"{value!r} is not a year", "write four digits, e.g. 2011", code="not-a-year")
+        raise Code.NOT_A_YEAR.invalid(value)
     return int(value)
 
 
@@ -74,7 +74,7 @@ def month(value: str) -> str:
         y, mo = (m.group(1), m.group(2)) if "-" in raw else (m.group(2), m.group(1))
         if 1 <= int(mo) <= 12:
             return f"{y}-{int(mo):02d}"
-    raise ValueProblem(f"{raw!r} is not a month", "write it as 2009-07", code="not-a-month")
+    raise Code.NOT_A_MONTH.invalid(raw)
 
 
 def date(value: str) -> dt.date:
@@ -87,8 +87,8 @@ def date(value: str) -> dt.date:
         if _ISO_DATE.match(raw):
             return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValueProblem(f"{raw!r} is not a date on the calendar", code="not-a-date") from None
-    raise ValueProblem(f"{raw!r} is not a date", "write it as 2011-12-31 or 31.12.2011", code="not-a-date")
+        raise ValueProblem(f"{raw!r} is not a date on the calendar", code=Code.NOT_A_DATE) from None
+    raise Code.NOT_A_DATE.invalid(raw)
 
 
 def boolean(value: str) -> bool:
@@ -97,14 +97,14 @@ def boolean(value: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueProblem(f"{value!r} is not yes or no", code="not-a-boolean")
+    raise Code.NOT_A_BOOLEAN.invalid(value)
 
 
 def integer(value: str) -> int:
     raw = value
     value = _SPACES.sub("", value.strip())
     if not re.fullmatch(r"\d+", value):
-        raise ValueProblem(f"{raw!r} is not a whole number", code="not-an-integer")
+        raise Code.NOT_AN_INTEGER.invalid(raw)
     return int(value)
 
 
@@ -112,7 +112,7 @@ def code(value: str, digits: int) -> str:
     """An official code, zero-padded: municipality and sub-region 3 digits, region 2."""
     value = value.strip()
     if not re.fullmatch(r"\d{1,%d}" % digits, value):
-        raise ValueProblem(f"{value!r} is not a code of {digits} digits", code="not-a-code")
+        raise Code.NOT_A_CODE.invalid(value, digits=digits)
     return value.zfill(digits)
 
 
@@ -121,7 +121,7 @@ def email(value: str) -> str:
     raw = value.strip()
     address = re.sub(r"\s*\(at\)\s*|\s*\[at\]\s*", "@", raw)
     if not _EMAIL.match(address):
-        raise ValueProblem(f"{raw!r} is not an e-mail address", "write it as name@example.fi", code="not-an-email")
+        raise Code.NOT_AN_EMAIL.invalid(raw)
     return "mailto:" + address
 
 
@@ -134,7 +134,7 @@ def phone(value: str) -> str:
     elif digits.startswith("0"):
         digits = "+358" + digits[1:]
     if not re.fullmatch(r"\+[1-9]\d{6,14}", digits):
-        raise ValueProblem(f"{raw!r} is not a phone number", "write it as 0207 464 645 or +358 207 464 645", code="not-a-phone")
+        raise Code.NOT_A_PHONE.invalid(raw)
     return "tel:" + digits
 
 
@@ -144,16 +144,16 @@ def iri(value: str) -> str:
 
     value = value.strip()
     if not re.match(r"^https?://[^/\s]+", value) or _IRI_BAD.search(value):
-        raise ValueProblem(f"{value!r} is not a web address", "write it as http://... or https://...", code="not-an-iri")
+        raise Code.NOT_AN_IRI.invalid(value)
     try:
         pyoxigraph.NamedNode(value)
     except ValueError as exc:
-        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters", code="not-an-iri") from None
+        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters", code=Code.NOT_AN_IRI) from None
     return value
 
 
 def language(value: str) -> str:
     value = value.strip()
     if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
-        raise ValueProblem(f"{value!r} is not a language tag", "use fi, sv or en", code="not-a-language")
+        raise Code.NOT_A_LANGUAGE.invalid(value)
     return value

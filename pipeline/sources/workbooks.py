@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..errors import InputError, Place, Problem
+from ..errors import Code, InputError, Place, Problem
 from .readers import Table, display_path
 
 EXTENSIONS = (".xlsx", ".ods", ".xls")
@@ -43,10 +43,10 @@ def read_workbook(path: Path) -> Table:
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError, IndexError) as exc:
         raise InputError([Problem(Place(name), f"cannot be read as a workbook: {exc}",
-                                  "save it from Excel as .xlsx", code="file-unreadable")]) from None
+                                  "save it from Excel as .xlsx", code=Code.FILE_UNREADABLE)]) from None
     if not rows or not any(cell_text(v).strip() for v in rows[0]):
         raise InputError([Problem(Place(name, 1, 0, "", sheet_name), "the first sheet is empty",
-                                  "it needs at least the header row", code="empty-file")])
+                                  "it needs at least the header row", code=Code.EMPTY_FILE)])
     header = [cell_text(v).strip() for v in rows[0]]
     while header and not header[-1]:
         header.pop()

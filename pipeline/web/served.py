@@ -16,7 +16,7 @@ import threading
 import time
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import Code, InputError
 from ..files import count_lines
 from ..graph import releases as archive
 from ..graph.releases import MARKER
@@ -47,7 +47,7 @@ def snapshot(out_dir: Path, target: Path) -> tuple:
     try:
         fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise InputError(f"{out_dir}: cannot be read ({exc.strerror})", code="file-unreadable") from None
+        raise InputError(f"{out_dir}: cannot be read ({exc.strerror})", code=Code.FILE_UNREADABLE) from None
     try:
         st = os.fstat(fd)
         target.mkdir(parents=True)
@@ -59,10 +59,10 @@ def snapshot(out_dir: Path, target: Path) -> tuple:
             for name in files:
                 _take(name, root_fd, into / name)
         if not (target / MARKER).is_file():
-            raise InputError(f"{out_dir}: not a complete release (no {MARKER}); publish it again", code="archive-damaged")
+            raise InputError(f"{out_dir}: not a complete release (no {MARKER}); publish it again", code=Code.ARCHIVE_DAMAGED)
         return st.st_dev, st.st_ino
     except FileNotFoundError as exc:
-        raise InputError(f"{out_dir}: the release went away while it was read ({exc.filename})", code="release-changed") from None
+        raise InputError(f"{out_dir}: the release went away while it was read ({exc.filename})", code=Code.RELEASE_CHANGED) from None
     finally:
         os.close(fd)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import requests
 
-from ..errors import InputError, RemoteError
+from ..errors import Code, InputError, RemoteError
 from ..processes import spawn, stop
 
 #: The store runs at a lower priority than the page server: pages stay quick while it works.
@@ -34,7 +34,7 @@ def oxigraph_binary() -> str:
     candidate = Path(sys.executable).parent / "oxigraph"
     found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
     if not found:
-        raise InputError("the Oxigraph server is not installed (pip install oxigraph)", code="tool-missing")
+        raise InputError("the Oxigraph server is not installed (pip install oxigraph)", code=Code.TOOL_MISSING)
     return found
 
 

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..config import LANGS
-from ..errors import InputError, Place, Problem
+from ..errors import Code, InputError, Place, Problem
 from ..sources.readers import display_path
 from .labels import UI
 from .maps import HEIGHT, WIDTH
@@ -56,7 +56,7 @@ class Templates:
     def __init__(self, folder: Path | None = None):
         if folder is not None and not folder.is_dir():
             raise InputError([Problem(Place(display_path(folder)), "the templates folder does not exist",
-                                      "give a folder of .html templates (see README.md, Restyling the pages)", code="file-not-found")])
+                                      "give a folder of .html templates (see README.md, Restyling the pages)", code=Code.FILE_NOT_FOUND)])
         self.folder = folder
         self._assets: dict = {}
         shipped = jinja2.FileSystemLoader(str(SHIPPED))
@@ -103,4 +103,4 @@ def _errors():
         else:
             message = f"template error: {getattr(exc, 'message', None) or exc}"
         place = Place(display_path(Path(file)) if file else "templates", line)
-        raise InputError([Problem(place, message, code="template-error")]) from None
+        raise InputError([Problem(place, message, code=Code.TEMPLATE_ERROR)]) from None
