@@ -28,8 +28,8 @@ test: $(STAMP) ## Run the test suite (as root with apt-get, first installs Chrom
 	.ci/install-real-parts
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## A quick loop: the tests not marked slow (no real servers, browsers, reference engine or large data)
-	$(BIN)/python -m pytest -m "not slow"
+test-fast: $(STAMP) ## A quick loop: the tests not marked slow (no real servers, browsers, reference engine or large data), on every core
+	$(BIN)/python -m pytest -m "not slow" -n auto
 
 bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)
 	$(BIN)/python benchmarks/run.py

@@ -47,6 +47,7 @@ def both(settings):
     return v.validate(built, nt, BASE, "fast"), v.validate(built, nt, BASE, "pyshacl")
 
 
+@pytest.mark.slow  # the reference engine (pySHACL) over the whole graph
 @pytest.mark.parametrize("limit,fails", [(40, True), (6, False)])
 def test_a_variable_predicate_gets_the_references_answer(shapes_dir, settings, limit, fails):
     add_rule(shapes_dir, COUNT_RULE.replace("LIMIT", str(limit)))
@@ -57,6 +58,7 @@ def test_a_variable_predicate_gets_the_references_answer(shapes_dir, settings, l
     assert any("AreaProperties" in n and "whole graph" in n and "variable predicate" in n for n in fast.notes)
 
 
+@pytest.mark.slow  # the reference engine (pySHACL) over the whole graph
 def test_the_run_says_which_shapes_left_the_fast_path(shapes_dir, data_dir):
     add_rule(shapes_dir, COUNT_RULE.replace("LIMIT", "6"))
     add_rule(shapes_dir, """
@@ -75,6 +77,7 @@ kokosh:OnlyKuopio a sh:NodeShape ; sh:targetClass koko:KokoArea ;
     assert len(doc["notes"]) == 2
 
 
+@pytest.mark.slow  # the reference engine (pySHACL) over the whole graph
 def test_pre_binding_where_a_join_would_differ_goes_to_the_reference(shapes_dir, settings):
     add_rule(shapes_dir, """
 kokosh:NamedKuopio a sh:NodeShape ; sh:targetClass koko:KokoArea ;
@@ -153,6 +156,7 @@ kokosh:AreaNeedsMotto a sh:NodeShape ; sh:targetClass koko:KokoArea ;
 """
 
 
+@pytest.mark.slow  # the reference engine (pySHACL) over the whole graph
 @pytest.mark.parametrize("how", ["--shapes", "dataset.yaml"])
 def test_a_stewards_shapes_folder_is_read_besides_kokos(data_dir, how):
     own = data_dir / "my-shapes"

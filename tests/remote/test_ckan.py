@@ -2,9 +2,11 @@
 
 import datetime as dt
 import json
+import shutil
 
 import pytest
 from click.testing import CliRunner
+from helpers import DATA
 from servers.ckan import FakeCkan
 
 from pipeline.cli import main
@@ -19,15 +21,23 @@ TOKEN = "secret-token-123"
 FAST = Retry(attempts=3, backoff=0.01, timeout=2)
 
 
-@pytest.fixture
-def site(data_dir, tmp_path):
-    """A data folder with a real contact address, published into tmp/output."""
-    dataset = data_dir / "dataset.yaml"
+@pytest.fixture(scope="module")
+def release(tmp_path_factory):
+    """The sources with a real contact address, published once (the pushes send no site)."""
+    root = tmp_path_factory.mktemp("ckan")
+    shutil.copytree(DATA, root / "data")
+    dataset = root / "data" / "dataset.yaml"
     dataset.write_text(dataset.read_text().replace("koko-lod@example.invalid", "koko-lod@example.org"))
-    settings = load_settings(data_dir)
-    out = tmp_path / "output"
-    publish(settings, out)
-    return settings, out
+    publish(load_settings(root / "data"), root / "output", site=False)
+    return root
+
+
+@pytest.fixture
+def site(release, tmp_path):
+    """A copy of that data folder and of its release, for one test to push, change or damage."""
+    shutil.copytree(release / "data", tmp_path / "release-data")
+    shutil.copytree(release / "output", tmp_path / "output")
+    return load_settings(tmp_path / "release-data"), tmp_path / "output"
 
 
 def test_create_then_nothing_changes(site):
