@@ -364,6 +364,7 @@ class GraphBuilder:
             self.value(s, N(DCT + "date"), rec, "applied_on")
             self.value(s, self.kk("organisation"), rec, "organisation", lambda v: self.node("organisation", v))
             self.lang(s, N(SKOS + "note"), rec, "note")
+            self.value(s, self.kk("inhabitants"), rec, "inhabitants")
             self.value(s, N(SCHEMA + "containedInPlace"), rec, "region", lambda v: self.node("region", v))
             self.value(s, self.kk("contact"), rec, "contact", lambda v: self.node("contact", v))
             self.value(s, N(SCHEMA + "endDate"), rec, "end_date")

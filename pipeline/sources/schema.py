@@ -105,7 +105,7 @@ TABLES = (
         F("contact", "ref:contacts"), F("pages", "iri-list"), F("end_date", "date"),
         F("action_lines", "action-lines"), F("stage", "choice", False, ("area", "application")),
         F("applied_on", "date"), F("organisation", "ref:organisations"), F("member_names", "text-list"),
-        F("note", "lang"), SOURCE,
+        F("note", "lang"), F("inhabitants", "int"), SOURCE,
     ), yaml_key="areas"),
     Table("memberships", "memberships.csv", (
         F("subregion", "subregion", True), F("municipality", "code", True),

@@ -55,6 +55,7 @@ def _edit(path, old, new):
     ("funding.csv", ",yes,11000000,EUR,", ",yes,-11000000,EUR,", "amount must be a non-negative decimal number"),
     ("programme.yaml", "planned_start_year: 2010", "planned_start_year: 2014", "the period starts"),
     ("contacts.csv", "Jalkalantie 6,77600,", "Jalkalantie 6,7760,", "postal code must be 5 digits"),
+    ("areas.yaml", 'inhabitants: {value: "110 000"', 'inhabitants: {value: "0"', "inhabitants must be one whole number above 0"),
 ])
 def test_violations_name_file_and_line(data_dir, file, old, new, expected):
     _edit(data_dir / file, old, new)

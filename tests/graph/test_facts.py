@@ -44,6 +44,9 @@ FACTS = {
     "kuopio area with three sub-regions in Pohjois-Savo": """ASK { area:kuopio a koko:KokoArea ; koko:programme programme:koko ;
         schema:containsPlace subregion:112 , subregion:113 , subregion:115 ; schema:containedInPlace region:11 .
         region:11 skos:prefLabel "Pohjois-Savo"@fi ; skos:notation "11" }""",
+    "vaasa area of 110 000 inhabitants, as VASEK states it": """ASK { area:vaasa koko:inhabitants 110000 .
+        ?st rdf:subject area:vaasa ; rdf:predicate koko:inhabitants ; rdf:object 110000 ;
+            dct:source <https://www.vasek.fi/aluekehitys/paattyneet-hankkeet-ja-ohjelmat/koheesio-ja-kilpailukykyohjelma/> }""",
     "action lines": """ASK { area:kuopio koko:actionLines ?s .
         ?tl1 skos:inScheme ?s ; skos:notation "TL1" ; skos:prefLabel "Kaupunkipoliittiset toimet"@fi .
         ?l13 skos:broader ?tl1 ; skos:notation "1.3" ; skos:prefLabel "Maankäytön kehittäminen ja tuki PARAS-hankkeelle"@fi .
