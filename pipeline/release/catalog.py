@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from .. import __version__
 from ..config import Settings
 from ..graph.releases import ARCHIVE
-from ..graph.vocab import ADMS, DCAT, DCT, FOAF, FORMATS, NUTS, OWL, PROV, RDF, RDFS, SKOS, SPDX, VCARD, VOID, XSD
+from ..graph.vocab import ADMS, DCAT, DCT, FOAF, FORMATS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, VOID, XSD
 from .outputs import DISTRIBUTIONS, DUMPS
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -26,6 +26,28 @@ LICENCE = EU + "licence/CC_BY_4_0"
 THEMES = {"REGI": "Regions and cities", "GOVE": "Government and public sector"}
 FREQUENCIES = {"IRREG": "irregular", "ANNUAL": "annual", "NEVER": "never", "UNKNOWN": "unknown"}
 LANGUAGES = {"FIN": "Finnish", "SWE": "Swedish", "ENG": "English"}
+
+PUBLIC = EU + "access-right/PUBLIC"  # the data is open: the contacts published are those who consented
+#: What reusing a distribution asks, by its licence (an EU licence authority code): the rights
+#: statement restates the licence and the attribution it calls for.
+RIGHTS = {
+    "CC_BY_4_0": {
+        "en": "Licensed under Creative Commons Attribution 4.0 International (CC BY 4.0): free to copy, adapt and reuse, "
+              "commercially too, when you name {publisher} as the publisher and keep the sources each fact cites.",
+        "fi": "Lisenssi Creative Commons Nimeä 4.0 Kansainvälinen (CC BY 4.0): vapaasti kopioitavissa, muokattavissa ja "
+              "käytettävissä myös kaupallisesti, kun julkaisijaksi mainitaan {publisher} ja kunkin tiedon lähde säilytetään.",
+        "sv": "Licens Creative Commons Erkännande 4.0 Internationell (CC BY 4.0): fritt att kopiera, bearbeta och återanvända, "
+              "även kommersiellt, när {publisher} anges som utgivare och källan till varje uppgift behålls.",
+    },
+    "MIT": {
+        "en": "MIT licence: the simplified municipal boundaries come from the mapcolorizer project (copyright 2013 "
+              "Tomi Mickelsson); reuse them freely, keeping that copyright notice and the licence text with them.",
+        "fi": "MIT-lisenssi: yksinkertaistetut kuntarajat ovat mapcolorizer-projektista (tekijänoikeus 2013 Tomi "
+              "Mickelsson); niitä saa käyttää vapaasti, kun tekijänoikeusilmoitus ja lisenssiteksti säilytetään mukana.",
+        "sv": "MIT-licens: de förenklade kommungränserna kommer från projektet mapcolorizer (upphovsrätt 2013 Tomi "
+              "Mickelsson); de får användas fritt när upphovsrättsmeddelandet och licenstexten följer med.",
+    },
+}
 
 AVAILABILITY = "http://data.europa.eu/r5r/availability"
 STABLE = EU + "planned-availability/STABLE"
@@ -61,11 +83,12 @@ def dataset_iri(settings: Settings) -> ox.NamedNode:
     return N(settings.id_base + "dataset/koko")
 
 
-def catalogue(settings: Settings, files: dict, history=None) -> list:
+def catalogue(settings: Settings, files: dict, history=None, places: tuple = ()) -> list:
     """The DCAT-AP 3 catalogue: one dataset, one distribution per published graph file, and
     the earlier releases as versions of it, each with its archived graph.
 
-    `files` maps each file's name to its (size in bytes, SHA-256 hex) as written.
+    `files` maps each file's name to its (size in bytes, SHA-256 hex) as written; `places`
+    are the regions the published areas lie in (`coverage`), with their names.
     """
     cat = settings.catalogue
     idb = settings.id_base
@@ -98,6 +121,10 @@ def catalogue(settings: Settings, files: dict, history=None) -> list:
     t.add(dataset, DCT + "identifier", L(dataset.value))
     t.add(dataset, DCT + "publisher", publisher)
     t.add(dataset, DCT + "license", N(LICENCE))
+    t.add(dataset, DCT + "accessRights", N(PUBLIC))
+    t.typed(N(PUBLIC), DCT + "RightsStatement", SKOS + "Concept")
+    t.add(N(PUBLIC), SKOS + "prefLabel", L("public", "en"))
+    t.add(N(PUBLIC), SKOS + "inScheme", N(EU + "access-right"))
     t.add(dataset, DCT + "issued", release)
     t.add(dataset, DCT + "modified", release)
     t.add(dataset, DCAT + "landingPage", homepage)
@@ -125,10 +152,13 @@ def catalogue(settings: Settings, files: dict, history=None) -> list:
         t.add(dataset, DCT + "language", language)
         t.typed(language, DCT + "LinguisticSystem")
         t.add(language, SKOS + "inScheme", N(EU + "language"))
-    for place in (N(EU + "country/FIN"), N(NUTS + "FI1D2")):
-        t.add(dataset, DCT + "spatial", place)
-        t.typed(place, DCT + "Location")
+    t.add(dataset, DCT + "spatial", N(EU + "country/FIN"))
+    t.typed(N(EU + "country/FIN"), DCT + "Location")
     t.add(N(EU + "country/FIN"), SKOS + "inScheme", N(EU + "country"))
+    for iri, names in places:
+        t.add(dataset, DCT + "spatial", N(iri))
+        t.typed(N(iri), DCT + "Location")
+        t.texts(N(iri), SKOS + "prefLabel", names)
     t.add(catalog, DCT + "spatial", N(EU + "country/FIN"))
     period = N(idb + "period/dataset-temporal")
     t.add(dataset, DCT + "temporal", period)
@@ -186,6 +216,13 @@ def _distribution(t, settings: Settings, dataset, key: str, name: str, file: tup
     if licence:
         t.typed(own, DCT + "LicenseDocument")
         t.add(own, RDFS + "label", L(f"{licence} licence", "en"))
+    code = licence or LICENCE.rsplit("/", 1)[1]
+    rights = N(idb + "rights/" + code.lower().replace("_", "-"))
+    t.add(dist, DCT + "rights", rights)
+    t.typed(rights, DCT + "RightsStatement")
+    publisher = settings.catalogue["publisher"]["name"]
+    for lang, text in sorted(RIGHTS[code].items()):
+        t.add(rights, RDFS + "label", L(text.format(publisher=publisher.get(lang, publisher.get("en", ""))), lang))
     t.add(dist, DCT + "issued", release)
     t.add(dist, DCT + "modified", release)
     checksum = N(idb + "checksum/" + key)
@@ -394,3 +431,29 @@ def input_files(data_dir) -> dict:
     root = Path(data_dir)
     return {p.relative_to(root).as_posix(): p.read_bytes()
             for p in sorted(root.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+
+
+_COVERAGE_PREDICATES = tuple(f"> <{p}> ".encode() for p in (
+    RDF + "type", SCHEMA + "containedInPlace", SCHEMA + "containsPlace", SKOS + "prefLabel")) + (b"#memberPlace> ", b"#parentPlace> ")
+
+
+def coverage(settings: Settings, nt: bytes) -> tuple:
+    """The regions the published KOKO areas lie in, with their names: a region an area states,
+    and the regions its sub-regions and municipalities belong to by the classifications the
+    graph holds. Read from the graph, so that the catalogue says what the data covers."""
+    lines = b"\n".join(line for line in nt.split(b"\n") if any(p in line for p in _COVERAGE_PREDICATES))
+    store = ox.Store()
+    store.bulk_load(lines + b"\n", format=ox.RdfFormat.N_TRIPLES)
+    kk = settings.vocab
+    query = f"""SELECT ?r ?name WHERE {{
+        {{ SELECT DISTINCT ?r WHERE {{ ?a a <{kk}KokoArea> .
+            {{ ?a <{SCHEMA}containedInPlace> ?r }}
+            UNION {{ ?a <{SCHEMA}containsPlace> ?p . ?m <{kk}memberPlace> ?p ; <{kk}parentPlace> ?r }}
+            UNION {{ ?a <{SCHEMA}containsPlace> ?p . ?m <{kk}memberPlace> ?p ; <{kk}parentPlace> ?s .
+                     ?n <{kk}memberPlace> ?s ; <{kk}parentPlace> ?r }}
+            ?r a <{kk}Region> }} }}
+        ?r <{SKOS}prefLabel> ?name }}"""
+    names: dict = {}
+    for row in store.query(query):
+        names.setdefault(row["r"].value, {})[row["name"].language] = row["name"].value
+    return tuple(sorted(names.items()))

@@ -135,7 +135,7 @@ def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: d
     if boundaries:
         staging.write(geometry.FILE, geometry.geo_turtle(settings, boundaries))
     write_serving(settings, staging)
-    cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history))
+    cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history, catalog.coverage(settings, nt)))
     staging.write("catalog.ttl", serialize.to_turtle(cat, base))
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))

@@ -55,7 +55,8 @@ def test_catalog_facts(published):
         ?d dct:title ?fi , ?sv , ?en FILTER(lang(?fi)="fi" && lang(?sv)="sv" && lang(?en)="en")
         ?d dct:license <http://publications.europa.eu/resource/authority/licence/CC_BY_4_0> ;
            dcat:theme <http://publications.europa.eu/resource/authority/data-theme/REGI> , <http://publications.europa.eu/resource/authority/data-theme/GOVE> ;
-           dct:spatial <http://data.europa.eu/nuts/code/FI1D2> ; dct:issued "2026-11-28"^^xsd:date ;
+           dct:spatial <http://publications.europa.eu/resource/authority/country/FIN> , region:11 ; dct:issued "2026-11-28"^^xsd:date ;
+           dct:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
            dct:conformsTo <https://w3id.org/koko-lod/def/koko> ; dct:temporal ?t ; dcat:contactPoint ?cp .
         ?t dcat:startDate "2010"^^xsd:gYear ; dcat:endDate "2013"^^xsd:gYear .
         ?cp a vcard:Organization ; vcard:fn ?fn ; vcard:hasEmail ?mail ; vcard:hasURL ?url
