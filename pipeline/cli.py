@@ -374,6 +374,34 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
     run(ctx, action)
 
 
+@main.command("check-links", epilog="Example: koko check-links --base http://127.0.0.1:8080/   (koko serve's address)")
+@OUT_OPTION
+@click.option("--base", help="Ask at this address instead of the release's base IRI (a staging host, or koko serve).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def check_links_command(ctx, out_dir: Path, base: str | None, fmt: str) -> None:
+    """Ask the deployed release for every address its catalogue publishes (its downloads, their
+    access addresses, the landing page, the vocabulary); list those that do not answer 2xx (exit 3)."""
+    from .errors import RemoteError
+    from .remote.links import check_links
+
+    def action():
+        links = check_links(out_dir, release_settings(out_dir).base_iri, base)
+        failed = [link for link in links if not link.ok]
+        if fmt == "json":
+            click.echo(json.dumps([{"url": link.published, "asked": link.asked, "status": link.status,
+                                    "error": link.error or None, "ok": link.ok} for link in links], indent=2))
+        else:
+            for link in failed:
+                said = str(link.status) if link.status is not None else link.error
+                click.echo(f"{said}  {link.asked}" + (f"  (published as {link.published})" if link.asked != link.published else ""))
+            click.echo(f"{len(links) - len(failed)} of {len(links)} published addresses answer 2xx.")
+        if failed:
+            raise RemoteError(f"{len(failed)} of {len(links)} published addresses do not answer 2xx")
+
+    run(ctx, action)
+
+
 @main.command(epilog="Example: koko query queries/kuopio-municipalities.rq --format csv")
 @OUT_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)

@@ -75,11 +75,11 @@ def request(http: requests.Session, method: str, url: str, what: str, **kwargs) 
     """Send a request; return the response of any status below 500 (the caller reads 4xx)."""
     retry: Retry = getattr(http, "koko_retry", Retry())
     repeatable = method.upper() in IDEMPOTENT or getattr(http, "koko_safe_posts", False)
-    where = _safe(url)
+    where = safe_url(url)
     try:
         response = http.request(method, url, timeout=retry.timeout, **kwargs)
     except requests.RequestException as exc:
-        kind = _failure(exc)
+        kind = failure_kind(exc)
         if kind == "unreachable":
             raise RemoteError(f"{what}: cannot connect to {where}{_tries(retry)}") from None
         message = (f"{what}: no answer within {retry.timeout:g} s at {where}" if kind == "timeout"
@@ -100,7 +100,7 @@ def _tries(retry: Retry) -> str:
     return f" (tried {retry.attempts} times)" if retry.attempts > 1 else ""
 
 
-def _failure(exc: requests.RequestException) -> str:
+def failure_kind(exc: requests.RequestException) -> str:
     """'unreachable' when the request cannot have reached the server (refused, no route, no
     such host, no connection in time), 'timeout' when the answer did not come in time,
     'broken' when the connection dropped while the request or its answer was under way."""
@@ -114,7 +114,7 @@ def _failure(exc: requests.RequestException) -> str:
     return "broken"
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without user info or query string (where tokens sometimes travel)."""
     parts = urlsplit(url)
     host = parts.hostname or ""
