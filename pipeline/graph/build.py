@@ -363,8 +363,18 @@ class GraphBuilder:
                 self.fact(s, self.kk("memberName"), self.lit(item.value, "fi"), item, rec.source)
             self.value(s, N(DCT + "date"), rec, "applied_on")
             self.value(s, self.kk("organisation"), rec, "organisation", lambda v: self.node("organisation", v))
-            self.lang(s, N(SKOS + "note"), rec, "note")
+            self.notes(s, rec)
             self.value(s, self.kk("inhabitants"), rec, "inhabitants")
+            for name, prop in (("themes", "theme"), ("cross_cutting_themes", "crossCuttingTheme")):
+                for item in rec.get(name, []):
+                    self.fact(s, self.kk(prop), self.lit(item.value, "fi"), item, rec.source)
+            self.lang(s, self.kk("steeringGroup"), rec, "steering_group")
+            if rec.get("run_start_year") or rec.get("run_end_year"):
+                period = self.node("period", f"{rec.key}-as-run")
+                self.add(s, self.kk("periodAsRun"), period)
+                self.subject(period, [N(DCT + "PeriodOfTime")], rec)
+                self.value(period, N(DCAT + "startDate"), rec, "run_start_year", self.year)
+                self.value(period, N(DCAT + "endDate"), rec, "run_end_year", self.year)
             self.value(s, N(SCHEMA + "containedInPlace"), rec, "region", lambda v: self.node("region", v))
             self.value(s, self.kk("contact"), rec, "contact", lambda v: self.node("contact", v))
             self.value(s, N(SCHEMA + "endDate"), rec, "end_date")
@@ -373,6 +383,18 @@ class GraphBuilder:
             lines = rec.get("action_lines")
             if lines:
                 self.build_action_lines(rec, s, lines)
+
+        for rec in self.sources.records("named_programmes"):
+            s = self.node("named-programme", rec.key)
+            self.subject(s, [self.kk("NamedProgramme")], rec)
+            self.lang(s, N(SKOS + "prefLabel"), rec, "name")
+            self.notes(s, rec)
+
+    def notes(self, s, rec: Record) -> None:
+        """The notes of a record, each in its languages, each language with its own source."""
+        for note in rec.get("notes", []):
+            for lang, fact in sorted(note.items()):
+                self.fact(s, N(SKOS + "note"), self.lit(fact.value, lang), fact, rec.source)
 
     def build_action_lines(self, rec: Record, area, lines: dict) -> None:
         source = lines["source"] or rec.source

@@ -31,6 +31,7 @@ ID_KINDS = (
     "contact", "address", "funding", "amount", "funding-source", "decision", "project", "network",
     "evaluation", "action-line", "action-lines", "summary-point", "period", "source", "statement",
     "dataset", "distribution", "checksum", "partition", "run", "software", "statement-group", "document", "geometry",
+    "named-programme", "rights",
 )
 
 

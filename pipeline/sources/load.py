@@ -281,9 +281,10 @@ def _convert(f: Field, node, problems: Problems, ref: Reference):
     if f.is_list:
         out = []
         for item in _seq(node):
+            item, source = _unwrap(item, problems)  # an item may name its own source
             cell = _cell(item, "a value")
             try:
-                out.append(Fact(_scalar(f.item, cell.text, f, ref), cell.place))
+                out.append(Fact(_scalar(f.item, cell.text, f, ref), cell.place, source))
             except ValueProblem as exc:
                 problems.add(cell.place, f"{f.name}: {exc.message}", exc.hint, code=exc.code)
         return out
@@ -397,6 +398,7 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
     for table in TABLES:
         refs = [(f.name, f.target, f.is_list) for f in table.fields if f.target]
         texts = [f.name for f in table.fields if f.item in ("lang", "action-lines")]
+        list_fields = [f.name for f in table.fields if f.is_list and f.item != "lang"]  # items that may name a source
         for record in sources.records(table.name):
             facts = record.facts
             for name, target, is_list in refs:
@@ -410,7 +412,7 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
                     if source_fact.source not in keys["sources"]:
                         problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
                                      _nearest(source_fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
-            for fact in facts.values():
+            for fact in (*facts.values(), *(item for f in list_fields if f in facts for item in facts[f].value)):
                 if fact.source and fact.source not in keys["sources"]:
                     problems.add(fact.place, f"source {fact.source!r} is not a key of sources.yaml",
                                  _nearest(fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)

@@ -105,8 +105,12 @@ TABLES = (
         F("contact", "ref:contacts"), F("pages", "iri-list"), F("end_date", "date"),
         F("action_lines", "action-lines"), F("stage", "choice", False, ("area", "application")),
         F("applied_on", "date"), F("organisation", "ref:organisations"), F("member_names", "text-list"),
-        F("note", "lang"), F("inhabitants", "int"), SOURCE,
+        F("notes", "lang-list"), F("inhabitants", "int"), F("themes", "text-list"), F("cross_cutting_themes", "text-list"),
+        F("steering_group", "lang"), F("run_start_year", "year"), F("run_end_year", "year"), SOURCE,
     ), yaml_key="areas"),
+    Table("named_programmes", "areas.yaml", (
+        F("key", "key", True), F("name", "lang", True), F("notes", "lang-list"), SOURCE,
+    ), yaml_key="named_programmes"),
     Table("memberships", "memberships.csv", (
         F("subregion", "subregion", True), F("municipality", "code", True),
         F("classification_date", "date", True), SOURCE,

@@ -47,9 +47,30 @@ FACTS = {
     "vaasa area of 110 000 inhabitants, as VASEK states it": """ASK { area:vaasa koko:inhabitants 110000 .
         ?st rdf:subject area:vaasa ; rdf:predicate koko:inhabitants ; rdf:object 110000 ;
             dct:source <https://www.vasek.fi/aluekehitys/paattyneet-hankkeet-ja-ohjelmat/koheesio-ja-kilpailukykyohjelma/> }""",
+    "vaasa: run 2010-2011 by VASEK, beside the programme's planned 2010-2013": """ASK {
+        area:vaasa koko:periodAsRun ?run . ?run dcat:startDate "2010"^^xsd:gYear ; dcat:endDate "2011"^^xsd:gYear .
+        ?st rdf:subject ?run ; rdf:predicate dcat:endDate ; dct:source <https://www.vasek.fi/regionutveckling/avslutade-projekt-och-program/kohesions-och-konkurrenskraftsprogrammet/> .
+        programme:koko koko:plannedPeriod/dcat:endDate "2013"^^xsd:gYear }""",
+    "vaasa in Swedish, as VASEK words it": """ASK { area:vaasa skos:note ?n .
+        FILTER(lang(?n) = "sv" && STRSTARTS(?n, "Vasaregionens KOKO-område omfattar de nio kommuner")) }""",
+    "salo: four themes, five cross-cutting ones, its steering group": """ASK {
+        { SELECT (COUNT(?t) AS ?themes) WHERE { area:salo koko:theme ?t } }
+        { SELECT (COUNT(?c) AS ?cross) WHERE { area:salo koko:crossCuttingTheme ?c } }
+        FILTER(?themes = 4 && ?cross = 5)
+        area:salo koko:theme "Maaseudun uusien mahdollisuuksien tukeminen"@fi ;
+            koko:crossCuttingTheme "E18 ja kantatie 52:n vahvistaminen"@fi ; koko:steeringGroup ?g .
+        FILTER(CONTAINS(?g, "Varsinais-Suomen ELY-keskuksesta")) }""",
+    "three programmes named, without members or a region": """ASK {
+        { SELECT (COUNT(?p) AS ?n) WHERE { ?p a koko:NamedProgramme } } FILTER(?n = 3)
+        named-programme:nhs-koko skos:prefLabel "NHS-KOKO"@fi ; dct:source ?src .
+        named-programme:koko-oulun-seutu skos:prefLabel "KOKO Oulun seutu"@fi .
+        named-programme:ylivieskan-seutukunnan-koko skos:prefLabel "Ylivieskan seutukunnan KOKO -ohjelma"@fi .
+        FILTER NOT EXISTS { ?q a koko:NamedProgramme ; schema:containsPlace|schema:containedInPlace|koko:programme ?x }
+        FILTER NOT EXISTS { ?q a koko:NamedProgramme . ?q a koko:KokoArea } }""",
     "action lines": """ASK { area:kuopio koko:actionLines ?s .
-        ?tl1 skos:inScheme ?s ; skos:notation "TL1" ; skos:prefLabel "Kaupunkipoliittiset toimet"@fi .
-        ?l13 skos:broader ?tl1 ; skos:notation "1.3" ; skos:prefLabel "Maankäytön kehittäminen ja tuki PARAS-hankkeelle"@fi .
+        ?tl1 skos:inScheme ?s ; skos:notation "TL1" ; skos:prefLabel "Kaupunkipoliittiset toimet (seutu, maakunta ja ylimaakunnallinen taso)"@fi .
+        ?l13 skos:broader ?tl1 ; skos:notation "1.3" ;
+             skos:prefLabel "Toiminnallisen kaupunkiseudun maankäytön kehittäminen ja tuki PARAS- hankkeen toteutukselle"@fi .
         ?l22 skos:notation "2.2" ; skos:prefLabel "Elintarvikekehitys"@fi ; skos:broader ?tl2 . ?tl2 skos:notation "TL2" }""",
     "2013 membership with its date": """ASK { ?m koko:memberPlace municipality:778 ; koko:parentPlace subregion:115 ;
         koko:classificationDate "2013-01-01"^^xsd:date ; dct:source <https://data.stat.fi/api/classifications/v2/classifications> }""",
