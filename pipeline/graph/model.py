@@ -14,9 +14,9 @@ from functools import lru_cache
 import pyoxigraph as ox
 
 from ..config import DEFAULT_BASE_IRI, LANGS, ONTOLOGY_DIR
-from .vocab import OWL, RDF, RDFS, XSD
+from .vocab import KOKO_MODEL, OWL, RDF, RDFS, XSD
 
-MODEL = "https://w3id.org/koko-lod/def/model#"
+MODEL = KOKO_MODEL
 KOKO_NS = DEFAULT_BASE_IRI + "def/koko#"
 
 #: Datatypes JSON writes as they are (or as text): a term of one of these ranges needs no coercion.

@@ -17,17 +17,35 @@ import pyoxigraph as ox
 from .. import __version__
 from ..config import Settings
 from ..graph.releases import ARCHIVE
-from ..graph.vocab import ADMS, DCAT, DCT, FOAF, FORMATS, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPDX, VCARD, VOID, XSD
+from ..graph.vocab import (
+    ADMS,
+    ADMS_LICENCE_TYPE,
+    DCAT,
+    DCT,
+    EU_AUTHORITY,
+    FOAF,
+    FORMATS,
+    IANA_MEDIA,
+    OWL,
+    PROV,
+    R5R,
+    RDF,
+    RDFS,
+    SCHEMA,
+    SKOS,
+    SPDX,
+    VCARD,
+    VOID,
+    XSD,
+)
 from .outputs import DISTRIBUTIONS, DUMPS
 
-EU = "http://publications.europa.eu/resource/authority/"
-IANA = "http://www.iana.org/assignments/media-types/"
-LICENCE = EU + "licence/CC_BY_4_0"
+LICENCE = EU_AUTHORITY + "licence/CC_BY_4_0"
 THEMES = {"REGI": "Regions and cities", "GOVE": "Government and public sector"}
 FREQUENCIES = {"IRREG": "irregular", "ANNUAL": "annual", "NEVER": "never", "UNKNOWN": "unknown"}
 LANGUAGES = {"FIN": "Finnish", "SWE": "Swedish", "ENG": "English"}
 
-PUBLIC = EU + "access-right/PUBLIC"  # the data is open: the contacts published are those who consented
+PUBLIC = EU_AUTHORITY + "access-right/PUBLIC"  # the data is open: the contacts published are those who consented
 #: What reusing a distribution asks, by its licence (an EU licence authority code): the rights
 #: statement restates the licence and the attribution it calls for.
 RIGHTS = {
@@ -49,8 +67,8 @@ RIGHTS = {
     },
 }
 
-AVAILABILITY = "http://data.europa.eu/r5r/availability"
-STABLE = EU + "planned-availability/STABLE"
+AVAILABILITY = R5R + "availability"
+STABLE = EU_AUTHORITY + "planned-availability/STABLE"
 
 N = ox.NamedNode
 TYPE = N(RDF + "type")
@@ -113,7 +131,7 @@ def catalogue(settings: Settings, files: dict, history=None, places: tuple = ())
     t.add(catalog, DCT + "issued", release)
     t.add(catalog, DCT + "modified", release)
     for code in LANGUAGES:
-        t.add(catalog, DCT + "language", N(EU + "language/" + code))
+        t.add(catalog, DCT + "language", N(EU_AUTHORITY + "language/" + code))
 
     t.typed(dataset, DCAT + "Dataset")
     t.texts(dataset, DCT + "title", cat["title"])
@@ -124,42 +142,42 @@ def catalogue(settings: Settings, files: dict, history=None, places: tuple = ())
     t.add(dataset, DCT + "accessRights", N(PUBLIC))
     t.typed(N(PUBLIC), DCT + "RightsStatement", SKOS + "Concept")
     t.add(N(PUBLIC), SKOS + "prefLabel", L("public", "en"))
-    t.add(N(PUBLIC), SKOS + "inScheme", N(EU + "access-right"))
+    t.add(N(PUBLIC), SKOS + "inScheme", N(EU_AUTHORITY + "access-right"))
     t.add(dataset, DCT + "issued", release)
     t.add(dataset, DCT + "modified", release)
     t.add(dataset, DCAT + "landingPage", homepage)
     t.add(dataset, DCT + "conformsTo", N(settings.base_iri + "def/koko"))
     t.typed(N(settings.base_iri + "def/koko"), DCT + "Standard")
-    frequency = N(EU + "frequency/" + cat["frequency"])
+    frequency = N(EU_AUTHORITY + "frequency/" + cat["frequency"])
     t.add(dataset, DCT + "accrualPeriodicity", frequency)
     t.typed(frequency, DCT + "Frequency", SKOS + "Concept")
     t.add(frequency, SKOS + "prefLabel", L(FREQUENCIES.get(cat["frequency"], cat["frequency"]), "en"))
-    t.add(frequency, SKOS + "inScheme", N(EU + "frequency"))
+    t.add(frequency, SKOS + "inScheme", N(EU_AUTHORITY + "frequency"))
     for lang, words in sorted(cat["keywords"].items()):
         for word in words:
             t.add(dataset, DCAT + "keyword", L(word, lang))
     for code, label in THEMES.items():
-        theme = N(EU + "data-theme/" + code)
+        theme = N(EU_AUTHORITY + "data-theme/" + code)
         t.add(dataset, DCAT + "theme", theme)
         t.typed(theme, SKOS + "Concept")
         t.add(theme, SKOS + "prefLabel", L(label, "en"))
-        t.add(theme, SKOS + "inScheme", N(EU + "data-theme"))
-    t.typed(N(EU + "data-theme"), SKOS + "ConceptScheme")
-    t.add(N(EU + "data-theme"), DCT + "title", L("Data theme", "en"))
-    t.add(catalog, DCAT + "themeTaxonomy", N(EU + "data-theme"))
+        t.add(theme, SKOS + "inScheme", N(EU_AUTHORITY + "data-theme"))
+    t.typed(N(EU_AUTHORITY + "data-theme"), SKOS + "ConceptScheme")
+    t.add(N(EU_AUTHORITY + "data-theme"), DCT + "title", L("Data theme", "en"))
+    t.add(catalog, DCAT + "themeTaxonomy", N(EU_AUTHORITY + "data-theme"))
     for code, label in LANGUAGES.items():
-        language = N(EU + "language/" + code)
+        language = N(EU_AUTHORITY + "language/" + code)
         t.add(dataset, DCT + "language", language)
         t.typed(language, DCT + "LinguisticSystem")
-        t.add(language, SKOS + "inScheme", N(EU + "language"))
-    t.add(dataset, DCT + "spatial", N(EU + "country/FIN"))
-    t.typed(N(EU + "country/FIN"), DCT + "Location")
-    t.add(N(EU + "country/FIN"), SKOS + "inScheme", N(EU + "country"))
+        t.add(language, SKOS + "inScheme", N(EU_AUTHORITY + "language"))
+    t.add(dataset, DCT + "spatial", N(EU_AUTHORITY + "country/FIN"))
+    t.typed(N(EU_AUTHORITY + "country/FIN"), DCT + "Location")
+    t.add(N(EU_AUTHORITY + "country/FIN"), SKOS + "inScheme", N(EU_AUTHORITY + "country"))
     for iri, names in places:
         t.add(dataset, DCT + "spatial", N(iri))
         t.typed(N(iri), DCT + "Location")
         t.texts(N(iri), SKOS + "prefLabel", names)
-    t.add(catalog, DCT + "spatial", N(EU + "country/FIN"))
+    t.add(catalog, DCT + "spatial", N(EU_AUTHORITY + "country/FIN"))
     period = N(idb + "period/dataset-temporal")
     t.add(dataset, DCT + "temporal", period)
     t.typed(period, DCT + "PeriodOfTime")
@@ -174,7 +192,7 @@ def catalogue(settings: Settings, files: dict, history=None, places: tuple = ())
     t.add(contact, VCARD + "hasURL", N(cat["contact"]["url"]))
 
     t.typed(N(LICENCE), DCT + "LicenseDocument")
-    attribution = N("http://purl.org/adms/licencetype/Attribution")
+    attribution = N(ADMS_LICENCE_TYPE + "Attribution")
     t.add(N(LICENCE), DCT + "type", attribution)
     t.typed(attribution, SKOS + "Concept")
     t.add(attribution, SKOS + "prefLabel", L("Attribution", "en"))
@@ -205,13 +223,13 @@ def _distribution(t, settings: Settings, dataset, key: str, name: str, file: tup
     t.add(dist, N(AVAILABILITY), N(STABLE))
     t.add(dist, DCAT + "downloadURL", url)
     t.add(dist, DCAT + "accessURL", url)
-    t.add(dist, DCAT + "mediaType", N(IANA + media))
-    t.typed(N(IANA + media), DCT + "MediaType")
-    t.add(dist, DCT + "format", N(EU + "file-type/" + file_type))
-    t.typed(N(EU + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
-    t.add(N(EU + "file-type/" + file_type), SKOS + "inScheme", N(EU + "file-type"))
+    t.add(dist, DCAT + "mediaType", N(IANA_MEDIA + media))
+    t.typed(N(IANA_MEDIA + media), DCT + "MediaType")
+    t.add(dist, DCT + "format", N(EU_AUTHORITY + "file-type/" + file_type))
+    t.typed(N(EU_AUTHORITY + "file-type/" + file_type), DCT + "MediaTypeOrExtent")
+    t.add(N(EU_AUTHORITY + "file-type/" + file_type), SKOS + "inScheme", N(EU_AUTHORITY + "file-type"))
     t.add(dist, DCAT + "byteSize", L(size, datatype=XSD + "nonNegativeInteger"))
-    own = N(EU + "licence/" + licence) if licence else N(LICENCE)
+    own = N(EU_AUTHORITY + "licence/" + licence) if licence else N(LICENCE)
     t.add(dist, DCT + "license", own)
     if licence:
         t.typed(own, DCT + "LicenseDocument")
@@ -231,8 +249,8 @@ def _distribution(t, settings: Settings, dataset, key: str, name: str, file: tup
     t.add(checksum, SPDX + "algorithm", N(SPDX + "checksumAlgorithm_sha256"))
     t.add(checksum, SPDX + "checksumValue", L(digest, datatype=XSD + "hexBinary"))
     if compressed:
-        t.add(dist, DCAT + "compressFormat", N(IANA + "application/gzip"))
-        t.typed(N(IANA + "application/gzip"), DCT + "MediaType")
+        t.add(dist, DCAT + "compressFormat", N(IANA_MEDIA + "application/gzip"))
+        t.typed(N(IANA_MEDIA + "application/gzip"), DCT + "MediaType")
 
 
 def _versions(t, settings: Settings, dataset, files: dict, history, publisher, contact) -> None:
@@ -434,7 +452,8 @@ def input_files(data_dir) -> dict:
 
 
 _COVERAGE_PREDICATES = tuple(f"> <{p}> ".encode() for p in (
-    RDF + "type", SCHEMA + "containedInPlace", SCHEMA + "containsPlace", SKOS + "prefLabel")) + (b"#memberPlace> ", b"#parentPlace> ")
+    RDF + "type", SCHEMA + "containedInPlace", SCHEMA + "containsPlace", SKOS + "prefLabel"))
+_COVERAGE_PREDICATES += (b"#memberPlace> ", b"#parentPlace> ")  # koko's own, under any base IRI
 
 
 def coverage(settings: Settings, nt: bytes) -> tuple:

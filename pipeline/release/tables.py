@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from ..config import Settings
 from ..graph import model
 from ..graph.serialize import stretch
-from ..graph.vocab import DCT, ORG, RDF, SCHEMA, SKOS, VCARD, prefixes
+from ..graph.vocab import CSVW, DCT, ORG, RDF, SCHEMA, SKOS, VCARD, prefixes
 
 METADATA = "koko.csv-metadata.json"
 #: What each table's rows are read from: the subjects under these beginnings of {base}id/.
@@ -212,7 +212,7 @@ def _datatype(col: Col) -> str:
 
 def metadata(settings: Settings) -> bytes:
     """The CSVW table group: every table's columns, datatypes, keys and mapping to the graph."""
-    group = {"@context": ["http://www.w3.org/ns/csvw", {"@language": "en"}],
+    group = {"@context": [CSVW, {"@language": "en"}],
              "dc:title": "KOKO linked open data: tables", "dc:license": {"@id": "https://creativecommons.org/licenses/by/4.0/"},
              "tables": []}
     for spec in SPECS:
