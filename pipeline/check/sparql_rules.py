@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..graph.serialize import split_nt
 from ..graph.vocab import RDF, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
@@ -167,13 +168,12 @@ def relevant_lines(lines, named: frozenset, each_line=None, subclasses: bool = T
     for line in lines:
         if len(line) < 2:
             continue
+        bare = line.rstrip(b"\n")
         if each_line is not None:
-            each_line(line.rstrip(b"\n"))
-        s_end = line.index(b" ")
-        p_end = line.index(b"> ", s_end + 1)
-        predicate = line[s_end + 2:p_end]
+            each_line(bare)
+        subject, predicate, obj = split_nt(bare)
+        predicate = predicate[1:-1]
         if predicate == type_predicate:
-            obj = line.rstrip(b"\n")[p_end + 2:-2]
             if obj[1:-1] in named_bytes:
                 out.append(line)
             elif subclasses:
@@ -181,7 +181,7 @@ def relevant_lines(lines, named: frozenset, each_line=None, subclasses: bool = T
         elif predicate in named_bytes:
             out.append(line)
             if predicate == SUBCLASS[1:-1]:
-                edges.append((line[1:s_end - 1], line.rstrip(b"\n")[p_end + 3:-3]))
+                edges.append((subject[1:-1], obj[1:-1]))
     if edges and other_types:  # instances of subclasses of a named class count as its instances
         reach = set(named_bytes)
         grew = True

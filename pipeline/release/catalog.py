@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from .. import __version__
 from ..config import Settings
 from ..graph.releases import ARCHIVE
+from ..graph.serialize import split_nt
 from ..graph.vocab import (
     ADMS,
     ADMS_LICENCE_TYPE,
@@ -312,24 +313,22 @@ class Counting:
         self.examples: list = []
         self.properties: Counter = Counter()
         self.classes: Counter = Counter()
-        self.type_marker = f"> <{RDF}type> <".encode()
+        self.type_predicate = f"<{RDF}type>".encode()
 
     def __call__(self, line: bytes) -> None:
-        s_end = line.index(b"> ")
-        p_end = line.index(b"> ", s_end + 2)
-        subject = line[1:s_end]
+        subject, predicate, obj = split_nt(line)
         if subject != self.last_subject:
             self.subjects += 1
             self.last_subject = subject
-        self.properties[line[s_end + 3:p_end]] += 1
-        if line.startswith(self.type_marker, s_end):
-            self.classes[line[p_end + 3:-3]] += 1
+        self.properties[predicate] += 1
+        if predicate == self.type_predicate:
+            self.classes[obj] += 1
 
     def stats(self, settings: Settings, nt: bytes) -> "Stats":
         stats = Stats()
         stats.triples = sum(self.properties.values())
-        stats.properties = Counter({p.decode(): n for p, n in self.properties.items()})
-        stats.classes = Counter({c.decode(): n for c, n in self.classes.items()})
+        stats.properties = Counter({p[1:-1].decode(): n for p, n in self.properties.items()})
+        stats.classes = Counter({c[1:-1].decode(): n for c, n in self.classes.items()})
         stats.subjects = self.subjects
         stats.examples = tuple(settings.id_base + e for e in ("programme/koko", "area/kuopio", "municipality/297")
                                if f"\n<{settings.id_base}{e}> ".encode() in nt or nt.startswith(f"<{settings.id_base}{e}> ".encode()))
