@@ -85,7 +85,9 @@ def unguarded(plan: "Plan", nt: bytes) -> dict:
     found: dict = {}
     for family in {f for guards in plan.guards.values() for _, f in guards}:
         predicates = sorted({p for guards in plan.guards.values() for p, f in guards if f == family})
-        pattern = re.compile(rb"> <(" + b"|".join(re.escape(p.encode()) for p in predicates) + rb")> (?!(?:"
+        # the predicate in the predicate's place (after the subject), not an IRI that names it as
+        # an object (a reified statement's rdf:predicate)
+        pattern = re.compile(rb"^(?:<[^>]*>|_:\S+) <(" + b"|".join(re.escape(p.encode()) for p in predicates) + rb")> (?!(?:"
                              + FAMILIES[family][1] + rb") \.$)", re.M)
         odd = set()
         for match in pattern.finditer(nt):
