@@ -67,12 +67,12 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, his
             releases = [history.release] + history.releases[::-1]
             yield "site/changes.html", site.changes_page(releases, "fi").encode("utf-8")
             for iri, info in history.withdrawn.items():  # the same page koko serve answers with 410
-                local = "site" + site.href(iri)
+                local = "site" + site.index.href(iri)
                 yield local + ".html", site.gone_page(iri, info, "fi").encode("utf-8")
                 for ext in ("ttl", "jsonld", "nt"):
                     yield f"{local}.{ext}", site.gone_rdf(iri, info, ext)
-    for iri in site.things()[part::parts]:
-        local = "site" + site.href(iri)
+    for iri in site.index.things()[part::parts]:
+        local = "site" + site.index.href(iri)
         yield local + ".html", site.page(iri, "fi").encode("utf-8")
         yield local + ".ttl", site.rdf(iri, "ttl")
         yield local + ".jsonld", site.rdf(iri, "jsonld")

@@ -121,7 +121,7 @@ class App:
             vary = [("Vary", "Accept, Accept-Language")]
             if fmt is None:
                 return plain(406, "available: text/html, text/turtle, application/ld+json, application/n-triples\n", vary)
-        links = [("Link", f'<{self.site.href(iri)}.{e}>; rel="alternate"; type="{m}"') for e, m in ALTERNATES]
+        links = [("Link", f'<{self.site.index.href(iri)}.{e}>; rel="alternate"; type="{m}"') for e, m in ALTERNATES]
         if fmt == "html":
             return self.html(request, self.site.page(iri, lang, fixed, pairs), vary + links)
         return http_cache.body(request, self.site.rdf(iri, fmt, pairs), MEDIA[fmt], vary + links, last_modified=self.released)
@@ -145,11 +145,11 @@ class App:
     def thing(self, path: str):
         """(IRI, its (property, value) pairs or None when the site holds them) of a path; a
         thing of a kind too large for the site's memory is read from the store."""
-        iri = self.site.iri_for(path)
+        iri = self.site.index.iri_for(path)
         if iri is not None:
             return iri, None
         kind = path.strip("/").split("/")
-        if len(kind) != 3 or kind[0] != "id" or kind[1] not in self.site.bulk or not _KEY.fullmatch(kind[2]):
+        if len(kind) != 3 or kind[0] != "id" or kind[1] not in self.site.index.bulk or not _KEY.fullmatch(kind[2]):
             return None
         iri = self.site.base + path.lstrip("/")
         lim = self.endpoint.limits

@@ -9,9 +9,11 @@ import hashlib
 import math
 from pathlib import Path
 
-from ..config import cache_dir
+from ..config import LANGS, cache_dir
 from ..files import write_atomic
+from ..graph.vocab import DCT, SCHEMA, SKOS
 from ..sources.boundaries import polygons
+from .labels import UI
 
 #: The drawing's projection: longitude scaled by the cosine of 64° N, 100 units a degree.
 _LAT0, _LON0, _TOP, _K = 64.0, 19.0, 70.2, 100.0
@@ -62,21 +64,47 @@ def shared_svg(boundaries: dict, names: dict) -> bytes:
             f'<g id="all">\n{paths}\n</g>\n</svg>\n').encode("utf-8")
 
 
-def municipality_codes(site, iri: str, reference: str) -> list:
+def municipality_codes(index, iri: str, reference: str) -> list:
     """The 2013 municipalities a place is drawn as: itself, the one it merged into, or the
     members of a sub-region (on the reference date) or of an area."""
-    from ..graph.vocab import DCT, SCHEMA, SKOS
-
-    k = site.settings.vocab
-    types = site.types(iri)
+    k = index.vocab
+    types = index.types(iri)
     if k + "Municipality" in types:
-        merged = [o.value for p, o in site.out.get(iri, []) if p == DCT + "isReplacedBy"]
+        merged = [o.value for p, o in index.out.get(iri, []) if p == DCT + "isReplacedBy"]
         if merged:
-            return municipality_codes(site, merged[0], reference)
-        return [o.value for p, o in site.out.get(iri, []) if p == SKOS + "notation"][:1]
+            return municipality_codes(index, merged[0], reference)
+        return [o.value for p, o in index.out.get(iri, []) if p == SKOS + "notation"][:1]
     if k + "SubRegion" in types:
-        return [c for member in site.members_on(iri, reference) for c in municipality_codes(site, member, reference)]
+        return [c for member in index.members_on(iri, reference) for c in municipality_codes(index, member, reference)]
     if k + "KokoArea" in types:
-        return sorted({c for p, o in site.out.get(iri, []) if p == SCHEMA + "containsPlace"
-                       for c in municipality_codes(site, o.value, reference)})
+        return sorted({c for p, o in index.out.get(iri, []) if p == SCHEMA + "containsPlace"
+                       for c in municipality_codes(index, o.value, reference)})
     return []
+
+
+def page_map(index, summaries, boundaries: dict, reference: str, iri: str) -> dict | None:
+    """The inline map of a municipality's or an area's page: its municipalities highlighted,
+    and for a municipality the rest of its KOKO area shaded."""
+    if not boundaries:
+        return None
+    codes = [c for c in municipality_codes(index, iri, reference) if c in boundaries]
+    if not codes:
+        return None
+    soft = set()
+    for area in summaries.areas_of(iri) if index.vocab + "Municipality" in index.types(iri) else []:
+        soft |= set(municipality_codes(index, area, reference))
+    names = index.names(iri)
+    return {"hl": codes, "soft": sorted(c for c in soft - set(codes) if c in boundaries),
+            "title": {lang: f"{UI['map'][lang]}: {names[lang]}" for lang in LANGS}}
+
+
+def landing_map(index, boundaries: dict, reference: str) -> list:
+    """[{href, names, colour, codes}] of every KOKO area with a drawn member."""
+    if not boundaries:
+        return []
+    out = []
+    for area in sorted(index.of_class("KokoArea"), key=lambda a: index.names(a)["fi"]):
+        codes = [c for c in municipality_codes(index, area, reference) if c in boundaries]
+        if codes:
+            out.append({**index.link(area), "codes": codes, "colour": PALETTE[len(out) % len(PALETTE)]})
+    return out

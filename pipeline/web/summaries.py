@@ -28,13 +28,17 @@ def plain(text: str) -> dict:
 
 
 class Summaries:
-    def __init__(self, site):
-        self.site = site
-        self.k = site.settings.vocab
+    """The summary of a municipality, an area, a funding or the programme, read from the
+    index; `reference` is the classification date the members are listed on."""
+
+    def __init__(self, index, reference: str):
+        self.index = index
+        self.k = index.vocab
+        self.reference = reference
 
     def of(self, iri: str) -> list:
         """[{label, items}] for a thing of a main class; [] for the others."""
-        types = self.site.types(iri)
+        types = self.index.types(iri)
         for cls, make in (("Municipality", self.municipality), ("KokoArea", self.area), ("Funding", self.funding),
                           ("Programme", self.programme)):
             if self.k + cls in types:
@@ -43,17 +47,17 @@ class Summaries:
 
     # -- helpers ---------------------------------------------------------------------------
     def values(self, iri: str, prop: str) -> list:
-        return [o for p, o in self.site.out.get(iri, []) if p == prop]
+        return [o for p, o in self.index.out.get(iri, []) if p == prop]
 
     def one(self, iri: str, prop: str):
         found = self.values(iri, prop)
         return found[0] if found else None
 
     def link(self, iri: str) -> dict:
-        return {"href": self.site.href(iri), "names": self.site.names(iri)}
+        return self.index.link(iri)
 
     def referrers(self, iri: str, prop: str) -> list:
-        return sorted(s for s, p in self.site.inc.get(iri, []) if p == prop)
+        return sorted(s for s, p in self.index.inc.get(iri, []) if p == prop)
 
     def memberships(self, place: str) -> list:
         """(date, parent) of a place, from its membership nodes."""
@@ -67,7 +71,7 @@ class Summaries:
     def areas_of(self, municipality: str) -> list:
         direct = self.referrers(municipality, SCHEMA + "containsPlace")
         via = [a for _, sub in self.memberships(municipality) for a in self.referrers(sub, SCHEMA + "containsPlace")]
-        return sorted({a for a in direct + via if self.k + "KokoArea" in self.site.types(a)})
+        return sorted({a for a in direct + via if self.k + "KokoArea" in self.index.types(a)})
 
     def row(self, key: str, items: list) -> dict:
         return {"label": UI[key], "items": items}
@@ -95,15 +99,15 @@ class Summaries:
 
     def area(self, iri: str) -> list:
         rows = []
-        reference = self.site.settings.reference_date.isoformat()
+        reference = self.reference
         for member in sorted(o.value for o in self.values(iri, SCHEMA + "containsPlace")):
-            if self.k + "SubRegion" in self.site.types(member):
-                municipalities = sorted((m for m in self.site.members_on(member, reference)),
-                                        key=lambda m: self.site.names(m)["fi"])
-                rows.append({"label": self.site.names(member), "items": [self.link(m) for m in municipalities]})
+            if self.k + "SubRegion" in self.index.types(member):
+                municipalities = sorted((m for m in self.index.members_on(member, reference)),
+                                        key=lambda m: self.index.names(m)["fi"])
+                rows.append({"label": self.index.names(member), "items": [self.link(m) for m in municipalities]})
         direct = [o.value for o in self.values(iri, SCHEMA + "containsPlace")
-                  if self.k + "Municipality" in self.site.types(o.value)]
-        rows.append(self.row("s_municipalities", [self.link(m) for m in sorted(direct, key=lambda m: self.site.names(m)["fi"])]))
+                  if self.k + "Municipality" in self.index.types(o.value)]
+        rows.append(self.row("s_municipalities", [self.link(m) for m in sorted(direct, key=lambda m: self.index.names(m)["fi"])]))
         rows.append(self.row("s_named_members", [{"names": plain(o.value)} for o in self.values(iri, self.k + "memberName")]))
         rows.append(self.row("s_region", [self.link(o.value) for o in self.values(iri, SCHEMA + "containedInPlace")]))
         rows.append(self.row("s_end", [{"names": plain(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
@@ -151,8 +155,8 @@ class Summaries:
                 rows.append(self.row("s_period", [{"names": plain(f"{start.value}–{end.value}")}]))
         rows.append(self.row("s_end", [{"names": plain(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
         areas = self.referrers(iri, self.k + "programme")
-        areas = [a for a in areas if self.k + "KokoArea" in self.site.types(a)]
-        rows.append(self.row("s_areas", [self.link(a) for a in sorted(areas, key=lambda a: self.site.names(a)["fi"])]))
+        areas = [a for a in areas if self.k + "KokoArea" in self.index.types(a)]
+        rows.append(self.row("s_areas", [self.link(a) for a in sorted(areas, key=lambda a: self.index.names(a)["fi"])]))
         rows.append(self.row("s_funding", [self.funding_item(f) for f in self.referrers(iri, SCHEMA + "fundedItem")]))
         rows.append(self.row("s_networks", [self.link(o.value) for o in self.values(iri, self.k + "nationalNetwork")]))
         rows.append(self.row("s_replaces", [self.link(o.value) for o in self.values(iri, DCT + "replaces")]))

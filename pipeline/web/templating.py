@@ -39,7 +39,7 @@ def _texts(values: tuple, tag: str) -> Markup:
 
 
 def value(v: dict) -> Markup:
-    """One value of a property (see Site.value): a thing by its name, an e-mail or phone
+    """One value of a property (see views.value): a thing by its name, an e-mail or phone
     link, another web address, or a literal with its language tag."""
     kind = v["kind"]
     if kind == "thing":

@@ -12,7 +12,7 @@ from werkzeug.test import Client
 
 from pipeline.cli import main
 from pipeline.sources.settings import load_settings
-from pipeline.web import pages
+from pipeline.web import graph_index, pages
 from pipeline.web.limits import Limits
 from pipeline.web.served import make_app
 from pipeline.web.store_server import oxigraph_server
@@ -27,7 +27,7 @@ LIMIT = 40  # municipalities (320), memberships, sub-regions (70) go over it; ar
 def small_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("scale") / "output"
     with pytest.MonkeyPatch.context() as patch:  # only for this publish: other tests see the real limit
-        patch.setattr(pages, "SITE_KIND_LIMIT", LIMIT)
+        patch.setattr(graph_index, "SITE_KIND_LIMIT", LIMIT)
         result = CliRunner().invoke(main, ["publish", "--data", str(DATA), "--out", str(out), "--release-date", RELEASE])
     assert result.exit_code == 0, result.output
     return out
@@ -56,14 +56,14 @@ def test_large_kinds_have_no_static_pages_and_the_rest_do(small_site):
 
 def test_serve_answers_every_iri_from_its_store_or_its_site(small_site, monkeypatch, tmp_path):
     """50 IRIs drawn from koko.nt, bulk and not, in HTML and Turtle, from the real Oxigraph."""
-    monkeypatch.setattr(pages, "SITE_KIND_LIMIT", LIMIT)
+    monkeypatch.setattr(graph_index, "SITE_KIND_LIMIT", LIMIT)
     settings = load_settings(DATA)
     everything = sorted(iri for iris in things(small_site).values() for iri in iris)
     drawn = random.Random(12).sample(everything, 50) + [BASE + "id/municipality/297"]
     with oxigraph_server(small_site) as url:
         app = make_app(settings, small_site, url, Limits(), tmp_path)
         client = Client(app)
-        assert "municipality" in app.site.bulk and BASE + "id/municipality/297" not in app.site.out
+        assert "municipality" in app.site.index.bulk and BASE + "id/municipality/297" not in app.site.index.out
         for iri in drawn:
             path = "/" + iri[len(BASE):]
             for accept, media in (("text/html", "text/html"), ("text/turtle", "text/turtle")):
@@ -83,7 +83,7 @@ def test_the_real_sources_keep_every_page(published):
     site = published / "site"
     assert "only on the server" not in (site / "index.html").read_text()
     for kind, iris in things(published).items():
-        assert len(iris) <= pages.SITE_KIND_LIMIT
+        assert len(iris) <= graph_index.SITE_KIND_LIMIT
         assert all((site / f"{iri[len(BASE):]}.html").is_file() for iri in iris), kind
 
 
@@ -92,7 +92,7 @@ def test_a_sorted_graph_is_cut_by_kind_without_losing_lines(small_site):
     nt = (small_site / "koko.nt").read_bytes()
     onto = ox.parse(path=str(small_site / "ontology.ttl"), format=ox.RdfFormat.TURTLE)
     site = pages.Site.from_nt(nt, onto, load_settings(DATA), limit=LIMIT)
-    kept = {(s, p, str(o)) for s, pairs in site.out.items() for p, o in pairs}
+    kept = {(s, p, str(o)) for s, pairs in site.index.out.items() for p, o in pairs}
     for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
         kind = t.subject.value[len(BASE) + 3:].split("/")[0] if t.subject.value.startswith(BASE + "id/") else None
-        assert ((t.subject.value, t.predicate.value, str(t.object)) in kept) is (kind not in site.bulk), t
+        assert ((t.subject.value, t.predicate.value, str(t.object)) in kept) is (kind not in site.index.bulk), t

@@ -114,7 +114,7 @@ def test_pages_read_from_the_store_pass_a_bounded_gate(published, tmp_path):
 
     app = make_app(release_settings(published), published, "http://127.0.0.1:9", Limits(max_queries=1, queue_wait=0.1),
                    tmp_path)
-    app.site.bulk = {"decision": 100000}  # as at scale: decisions have no pages of their own in the site
+    app.site.index.bulk = {"decision": 100000}  # as at scale: decisions have no pages of their own in the site
     assert app.lookups.acquire(timeout=1)  # the one place, held
     try:
         answer = Client(app).get("/id/decision/d-1", headers={"Accept": "text/html"})
