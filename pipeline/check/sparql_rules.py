@@ -21,10 +21,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..graph.serialize import split_nt
-from ..graph.vocab import RDF, RDFS, SH, XSD
+from ..graph.vocab import RDF_TYPE, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
-RDF_TYPE = ox.NamedNode(RDF + "type")
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ def _prefixes(g, node) -> str:
 def _target_pattern(g, shape) -> str:
     parts = []
     for cls in g.objects(shape, SH + "targetClass"):
-        parts.append(f"{{ ?this <{RDF_TYPE.value}>/<{RDFS}subClassOf>* {cls} }}")
+        parts.append(f"{{ ?this <{RDF_TYPE}>/<{RDFS}subClassOf>* {cls} }}")
     for node in g.objects(shape, SH + "targetNode"):
         parts.append(f"{{ VALUES ?this {{ {node} }} }}")
     for p in g.objects(shape, SH + "targetSubjectsOf"):
@@ -73,7 +72,7 @@ def _target_pattern(g, shape) -> str:
         parts.append(f"{{ SELECT DISTINCT ?this WHERE {{ ?koko_s {p} ?this }} }}")
     for target in g.objects(shape, SH + "target"):
         select = g.objects(target, SH + "select")
-        if ox.NamedNode(SH + "SPARQLTarget") not in g.objects(target, RDF_TYPE.value) or not select:
+        if ox.NamedNode(SH + "SPARQLTarget") not in g.objects(target, RDF_TYPE) or not select:
             raise NotFast("a target other than a class, node, subjects-of, objects-of or SPARQL target")
         parts.append("{ " + _strip_prologue(select[0].value) + " }")
     if not parts:
@@ -148,7 +147,7 @@ def store_of(nt: bytes) -> ox.Store:
 
 def named_iris(constraints) -> frozenset:
     """Every predicate and class the subset-scoped constraints can match."""
-    found = {RDF_TYPE.value, RDFS + "subClassOf"}
+    found = {RDF_TYPE, RDFS + "subClassOf"}
     for c in constraints:
         if c.scope == "subset":
             found.update(c.named)
@@ -163,7 +162,7 @@ def relevant_lines(lines, named: frozenset, each_line=None, subclasses: bool = T
     predicate, or rdf:type with a named class or a subclass of one (`subclasses`: whether the
     graph has any rdfs:subClassOf line at all). `each_line` sees every line on the way."""
     named_bytes = {iri.encode() for iri in named}
-    type_predicate = RDF_TYPE.value.encode()
+    type_predicate = RDF_TYPE.encode()
     out, other_types, edges = [], [], []
     for line in lines:
         if len(line) < 2:

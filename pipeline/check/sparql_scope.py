@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 
 from ..errors import Code, InputError, Problem
-from ..graph.vocab import RDF
+from ..graph.vocab import RDF_TYPE
 
-RDF_TYPE = RDF + "type"
 PRE_BOUND = ("this", "shapesGraph", "currentShape")  # in a SPARQL constraint (SHACL 5.3.1)
 UNSUPPORTED = ("PATH", "shapesGraph", "currentShape")  # pre-bound variables the fast path does not bind
 

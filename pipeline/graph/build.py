@@ -21,7 +21,7 @@ from ..sources.values import decimal_lexical
 from .vocab import DCAT, DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
 
 _XSD = {name: f"<{XSD}{name}>" for name in ("date", "gYear", "decimal", "boolean", "integer")}
-TYPE = f"<{RDF}type>"
+TYPE_NT = f"<{RDF}type>"
 #: Escapes as pyoxigraph writes them, so the build's lines are already canonical N-Triples.
 _ESCAPES = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in list(range(0x20)) + [0x7F]},
                           "\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"})
@@ -131,7 +131,7 @@ class GraphBuilder:
     def subject(self, s: str, types, record: Record, source_key: str | None = None) -> None:
         """Declare a subject: its types, its place and the source it was derived from."""
         for t in types:
-            self.add(s, TYPE, t)
+            self.add(s, TYPE_NT, t)
         iri = iri_of(s)
         self.built.subject_places.setdefault(iri, record.place)
         source = self.source_iris.get(source_key or record.source)
@@ -146,7 +146,7 @@ class GraphBuilder:
         if fact.source and fact.source != record_source:
             digest = hashlib.sha1(f"{s} {p} {o}".encode()).hexdigest()[:16]
             st = self.node("statement", digest)
-            self.add(st, TYPE, N(RDF + "Statement"))
+            self.add(st, TYPE_NT, N(RDF + "Statement"))
             self.add(st, N(RDF + "subject"), s)
             self.add(st, N(RDF + "predicate"), p)
             self.add(st, N(RDF + "object"), o)
@@ -183,7 +183,7 @@ class GraphBuilder:
         for rec in self.sources.records("sources"):
             s = self.source_iris[rec.key]
             for t in (N(FOAF + "Document"), N(PROV + "Entity")):
-                self.add(s, TYPE, t)
+                self.add(s, TYPE_NT, t)
             self.built.subject_places.setdefault(iri_of(s), rec.place)
             self.add(s, self.kk("sourceKind"), kind_iri[rec.get("kind")], rec.facts["kind"].place)
             self.add(s, N(DCT + "identifier"), self.lit(rec.key), rec.facts["key"].place)
@@ -204,8 +204,8 @@ class GraphBuilder:
         for level, (kind, cls, parent_kind) in classes.items():
             for code, unit in ref.units[level].items():
                 s = self.node(kind, code)
-                self.add(s, TYPE, self.kk(cls))
-                self.add(s, TYPE, N(SCHEMA + "AdministrativeArea"))
+                self.add(s, TYPE_NT, self.kk(cls))
+                self.add(s, TYPE_NT, N(SCHEMA + "AdministrativeArea"))
                 self.built.subject_places.setdefault(iri_of(s), unit.place)
                 self.add(s, N(SKOS + "notation"), self.lit(code))
                 for lang in LANGS:
@@ -220,7 +220,7 @@ class GraphBuilder:
 
     def membership(self, kind, code, parent_kind, parent, date, source_key, place) -> None:
         m = self.node("membership", f"{kind}-{code}-{date.isoformat()}")
-        self.add(m, TYPE, self.kk("AreaMembership"))
+        self.add(m, TYPE_NT, self.kk("AreaMembership"))
         self.built.subject_places.setdefault(iri_of(m), place)
         self.add(m, self.kk("memberPlace"), self.node(kind, code), place)
         self.add(m, self.kk("parentPlace"), self.node(parent_kind, parent), place)

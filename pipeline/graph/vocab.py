@@ -28,6 +28,7 @@ KOKO_MODEL = "https://w3id.org/koko-lod/def/model#"  # terms of ontology/reused.
 NUTS = "http://data.europa.eu/nuts/code/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
+RDF_TYPE = RDF + "type"
 GEO = "http://www.opengis.net/ont/geosparql#"
 
 

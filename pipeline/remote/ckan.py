@@ -21,11 +21,11 @@ from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
-from .published import FORMATS as RDF_FORMATS
+from .published import PARSERS
 from .published import count_triples
 
 TOKEN_VARIABLE = "KOKO_CKAN_API_KEY"
-FORMATS = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
+FORMAT_NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",
            "application/trig": "TriG", "text/csv": "CSV", "application/csvm+json": "JSON"}
 
 
@@ -67,7 +67,7 @@ def resource_fields(settings: Settings, out_dir: Path, name: str) -> dict:
         "name_translated": {"en": title},
         "description": description,
         "description_translated": {"en": description},
-        "format": FORMATS[media],
+        "format": FORMAT_NAMES[media],
         "mimetype": media,
         "size": len(data),
         "hash": hashlib.sha256(data).hexdigest(),
@@ -151,7 +151,7 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
     if missing:
         raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first", code=Code.RELEASE_MISSING)
     for n in present:  # an RDF file that does not parse is not sent to the portal
-        if Path(n).suffix in RDF_FORMATS:
+        if Path(n).suffix in PARSERS:
             count_triples(out_dir / n)
     release = releases.read_release(out_dir)  # the version is the published release's, not the sources'
     settings = settings.with_version(release.version if release else None)

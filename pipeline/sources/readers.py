@@ -172,8 +172,9 @@ def decode(raw: bytes, name: str) -> str:
 
 
 @dataclass
-class Table:
-    """A CSV file: its header and its rows, each as (first line number, list of field texts)."""
+class ReadTable:
+    """A table as read from a CSV file or a workbook's sheet: its header and its rows, each as
+    (first line number, list of field texts)."""
 
     name: str
     header: list[str]
@@ -199,7 +200,7 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return count
 
 
-def read_csv(path: Path, problems) -> Table | None:
+def read_csv(path: Path, problems) -> ReadTable | None:
     """Read a CSV table. Row-shape problems go to `problems`; unreadable files raise."""
     name = display_path(path)
     raw = _read_bytes(path)
@@ -233,4 +234,4 @@ def read_csv(path: Path, problems) -> Table | None:
                          f"the delimiter here is {delimiter!r}; a value with it must be quoted", code=Code.FIELD_COUNT)
             continue
         rows.append((start, fields))
-    return Table(name, header, rows, delimiter)
+    return ReadTable(name, header, rows, delimiter)

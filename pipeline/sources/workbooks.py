@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import Code, InputError, Place, Problem
-from .readers import Table, display_path
+from .readers import ReadTable, display_path
 
 EXTENSIONS = (".xlsx", ".ods", ".xls")
 
@@ -33,7 +33,7 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def read_workbook(path: Path) -> Table:
+def read_workbook(path: Path) -> ReadTable:
     from python_calamine import CalamineError, CalamineWorkbook
 
     name = display_path(path)
@@ -56,4 +56,4 @@ def read_workbook(path: Path) -> Table:
         fields += [""] * (len(header) - len(fields))
         if any(f.strip() for f in fields):
             body.append((number, fields))
-    return Table(name, header, body, "", sheet=sheet_name)
+    return ReadTable(name, header, body, "", sheet=sheet_name)

@@ -23,7 +23,7 @@ def money(value: str, currency: str = "EUR", approximate: bool = False) -> dict:
     return {lang: (ABOUT[lang] if approximate else "") + texts[lang] for lang in LANGS}
 
 
-def plain(text: str) -> dict:
+def untranslated(text: str) -> dict:
     return {lang: text for lang in LANGS}
 
 
@@ -108,9 +108,9 @@ class Summaries:
         direct = [o.value for o in self.values(iri, SCHEMA + "containsPlace")
                   if self.k + "Municipality" in self.index.types(o.value)]
         rows.append(self.row("s_municipalities", [self.link(m) for m in sorted(direct, key=lambda m: self.index.names(m)["fi"])]))
-        rows.append(self.row("s_named_members", [{"names": plain(o.value)} for o in self.values(iri, self.k + "memberName")]))
+        rows.append(self.row("s_named_members", [{"names": untranslated(o.value)} for o in self.values(iri, self.k + "memberName")]))
         rows.append(self.row("s_region", [self.link(o.value) for o in self.values(iri, SCHEMA + "containedInPlace")]))
-        rows.append(self.row("s_end", [{"names": plain(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
+        rows.append(self.row("s_end", [{"names": untranslated(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
         rows.append(self.row("s_organisation", [self.link(o.value) for o in self.values(iri, self.k + "organisation")]))
         rows.append(self.row("s_contact", [self.link(o.value) for o in self.values(iri, self.k + "contact")]))
         rows.append(self.row("s_funding", [self.funding_item(f) for f in self.referrers(iri, SCHEMA + "fundedItem")]))
@@ -152,8 +152,8 @@ class Summaries:
             start = self.one(period.value, DCAT + "startDate")
             end = self.one(period.value, DCAT + "endDate")
             if start is not None and end is not None:
-                rows.append(self.row("s_period", [{"names": plain(f"{start.value}–{end.value}")}]))
-        rows.append(self.row("s_end", [{"names": plain(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
+                rows.append(self.row("s_period", [{"names": untranslated(f"{start.value}–{end.value}")}]))
+        rows.append(self.row("s_end", [{"names": untranslated(o.value)} for o in self.values(iri, SCHEMA + "endDate")]))
         areas = self.referrers(iri, self.k + "programme")
         areas = [a for a in areas if self.k + "KokoArea" in self.index.types(a)]
         rows.append(self.row("s_areas", [self.link(a) for a in sorted(areas, key=lambda a: self.index.names(a)["fi"])]))
