@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
 from helpers import DATA, RELEASE
 
 # Checked shapes graphs are cached (pipeline/check/shapes.py); the tests keep theirs apart.

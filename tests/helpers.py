@@ -29,3 +29,20 @@ def ask(store: ox.Store, query: str, base: str = "https://w3id.org/koko-lod/") -
 
     prologue = "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in prefixes(base).items())
     return bool(store.query(prologue + query))
+
+
+def contents(folder: Path) -> dict:
+    """Every file under `folder` by its relative name, with its bytes: for comparing folders."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def as_it_stands(folder: Path) -> dict:
+    """Every file under `folder` with its inode, size and modification time: a file written
+    into, replaced (even by the same bytes), added or removed changes it. For "nothing was
+    written over the previous output" without reading thousands of files' bytes twice."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out[path.relative_to(folder).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return out

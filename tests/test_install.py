@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import requests
 import yaml
-from helpers import BROKEN, DATA, RELEASE, ROOT
+from helpers import BROKEN, DATA, RELEASE, ROOT, contents
 from servers.koko import KokoServe
 
 pytestmark = pytest.mark.slow  # builds a wheel and a virtual environment
@@ -87,10 +87,6 @@ def steward_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def files_of(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
 def test_the_wheel_carries_the_resources(installed):
     resources = installed.package / "resources"
     assert sorted(p.name for p in (resources / "shapes").iterdir()) == sorted(p.name for p in (ROOT / "shapes").glob("*.ttl"))
@@ -104,7 +100,7 @@ def test_an_installed_koko_publishes_the_checkouts_bytes(installed, published, t
     result = installed.run("publish", "--release-date", RELEASE, cwd=work)
     assert result.returncode == 0, result.stderr
     assert "Validation: conforms" in result.stdout
-    mine, theirs = files_of(work / "output"), files_of(published)
+    mine, theirs = contents(work / "output"), contents(published)
     for name in ("koko.nt", "koko.ttl", "koko.jsonld"):
         assert mine[name] == theirs[name], name
     assert sorted(mine) == sorted(theirs)

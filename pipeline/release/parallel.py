@@ -21,6 +21,9 @@ class _Done:
     def result(self):
         return self.value
 
+    def done(self) -> bool:
+        return True
+
     def cancel(self) -> None:
         pass
 
@@ -30,8 +33,21 @@ class _Running:
         self.process = process
         self.connection = connection
         self.finished = False
+        self.answer = None
+
+    def done(self) -> bool:
+        """Whether the answer is in, without waiting for it."""
+        return self.answer is not None or (not self.finished and self.connection.poll())
 
     def result(self):
+        if self.answer is None:
+            self.answer = self._receive()
+        kind, value = self.answer
+        if kind == "error":
+            raise value
+        return value
+
+    def _receive(self):
         try:
             kind, value = self.connection.recv()
         except EOFError:
@@ -42,9 +58,7 @@ class _Running:
             raise
         self.process.join()
         self.finished = True
-        if kind == "error":
-            raise value
-        return value
+        return kind, value
 
     def cancel(self) -> None:
         """Stop the worker at once. SIGKILL, not SIGTERM: the worker may be blocked writing a

@@ -89,8 +89,9 @@ def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, stagin
     """The second worker's share: validation, the counts, and half of the static site."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine)
-    return report, stats, write_site(nt, settings, staging, 1, 2, templates, boundaries=boundaries) \
-        if staging is not None else {}
+    if staging is None or not report.conforms:  # nothing will be published: answer at once
+        return report, stats, {}
+    return report, stats, write_site(nt, settings, staging, 1, 2, templates, boundaries=boundaries)
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
@@ -157,9 +158,9 @@ def write_serving(settings: Settings, staging: Staging) -> None:
 
 def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
                templates: Templates | None = None, history: versions.History | None = None,
-               boundaries: dict | None = None) -> dict:
+               boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False) -> dict:
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
-    SHA-256) of each file written."""
+    SHA-256) of each file written. It ends early, between batches of files, once `stop()`."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
                          boundaries=boundaries)
@@ -170,6 +171,8 @@ def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, p
         if len(batch) >= 600:
             staging.write_many(batch)
             batch = {}
+            if stop():
+                return {}
     staging.write_many(batch)
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
@@ -222,10 +225,14 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         outcome = Outcome(sources, built, None, nt, timings=timings)
         outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
         gc.disable()  # rendering makes short-lived objects without cycles
+
+        def refused() -> bool:  # the worker has answered that the graph does not conform
+            return job.done() and not job.result()[0].conforms
+
         try:
             render(outcome, settings, staging, boundaries)
-            if site:
-                write_site(nt, settings, staging, 0, 2, templates, outcome.history, boundaries)
+            if site and not refused():
+                write_site(nt, settings, staging, 0, 2, templates, outcome.history, boundaries, stop=refused)
         finally:
             gc.enable()
         timings["render"] = time.perf_counter() - start

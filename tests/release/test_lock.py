@@ -8,13 +8,13 @@ import signal
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from helpers import DATA, RELEASE, ROOT
 from lines import Lines
 
 from pipeline.cli import main
 from pipeline.release.lock import lock_path, output_lock
-import pytest
 
 pytestmark = pytest.mark.slow  # real publishes racing, 10,000 generated rows
 

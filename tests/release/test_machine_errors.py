@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import DATA, RELEASE
+from helpers import DATA, RELEASE, as_it_stands
 
 from pipeline.errors import EXIT_MACHINE
 
@@ -21,9 +21,6 @@ pytestmark = pytest.mark.slow  # publishes onto mounted file systems
 
 KOKO = [sys.executable, "-m", "pipeline"]
 
-
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def publish(out: Path, *args: str) -> subprocess.CompletedProcess:
@@ -63,7 +60,7 @@ def one_line_error(stderr: str) -> str:
 def test_a_full_disk_is_exit_5_with_the_space_needed(small_disk):
     out = small_disk / "output"
     assert publish(out, "--release-date", RELEASE).returncode == 0
-    before = snapshot(out)
+    before = as_it_stands(out)
     free = shutil.disk_usage(small_disk).free
     with open(small_disk / "filler", "wb") as fh:  # leave some 100 kB: far less than a release takes
         fh.truncate(0)
@@ -73,20 +70,20 @@ def test_a_full_disk_is_exit_5_with_the_space_needed(small_disk):
     line = one_line_error(result.stderr)
     assert line.startswith(f"error: {out}/") and "no space left on the device" in line, line
     assert "this release needs about" in line and "is free in" in line and "previous output is as it was" in line, line
-    assert snapshot(out) == before
+    assert as_it_stands(out) == before
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler", "output"], "no staging folder is left"
 
 
 def test_a_read_only_file_system_is_exit_5(small_disk):
     out = small_disk / "output"
     assert publish(out, "--release-date", RELEASE).returncode == 0
-    before = snapshot(out)
+    before = as_it_stands(out)
     assert subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], capture_output=True).returncode == 0
     result = publish(out, "--release-date", "2030-01-01")
     assert result.returncode == EXIT_MACHINE, result.stderr
     line = one_line_error(result.stderr)
     assert "the file system is read-only" in line and str(small_disk) in line, line
-    assert snapshot(out) == before
+    assert as_it_stands(out) == before
     fresh = publish(small_disk / "elsewhere" / "output")  # a missing parent that cannot be made
     assert fresh.returncode == EXIT_MACHINE and "read-only" in one_line_error(fresh.stderr)
 

@@ -7,7 +7,7 @@ import sys
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from helpers import RELEASE, ROOT
+from helpers import RELEASE, ROOT, as_it_stands
 from pyld import jsonld
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -78,12 +78,45 @@ def test_base_iri_is_configurable(tmp_path):
 def test_nonconforming_data_is_not_exported(data_dir, tmp_path, published):
     out = tmp_path / "out"
     publish(load_settings(data_dir), out)
-    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    before = as_it_stands(out)
     funding = data_dir / "funding.csv"
     funding.write_text(funding.read_text().replace(",EUR,yes,0.5,", ",EUR,yes,2,"))
     with pytest.raises(NonConformingError):
         publish(load_settings(data_dir), out)
-    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert as_it_stands(out) == before
+
+
+def test_a_refused_graph_stops_the_site_before_it_is_rendered(data_dir, tmp_path, monkeypatch):
+    """Once the validating worker answers that the graph does not conform, the parent renders
+    no page of the site: a steward's broken edit fails in the time validation takes."""
+    from pipeline.release import parallel
+    from pipeline.release import publish as publishing
+
+    funding = data_dir / "funding.csv"
+    funding.write_text(funding.read_text().replace(",EUR,yes,0.5,", ",EUR,yes,2,"))
+    jobs, pages = [], []
+    start, render, render_site = parallel.start, publishing.render, publishing.render_site
+
+    def starting(work, parallel=True):
+        jobs.append(start(work, parallel))
+        return jobs[-1]
+
+    def rendering(*args):
+        render(*args)
+        jobs[-1].connection.poll(None)  # the parent goes on only once the worker has answered
+
+    def pages_of(*args):
+        for page in render_site(*args):
+            pages.append(page[0])
+            yield page
+
+    monkeypatch.setattr(parallel, "start", starting)
+    monkeypatch.setattr(publishing, "render", rendering)
+    monkeypatch.setattr(publishing, "render_site", pages_of)
+    with pytest.raises(NonConformingError):
+        publish(load_settings(data_dir), tmp_path / "out")
+    assert pages == []
+    assert not (tmp_path / "out").exists()
 
 
 def test_refuses_to_replace_a_foreign_folder(tmp_path, settings):

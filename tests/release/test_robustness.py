@@ -5,11 +5,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import DATA, RELEASE, ROOT
+from helpers import DATA, RELEASE, ROOT, as_it_stands
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lines import Lines
@@ -18,9 +17,6 @@ from pipeline.cli import main
 
 pytestmark = pytest.mark.slow  # 10,000 generated rows, signals to real processes, hypothesis
 
-
-def snapshot(folder: Path) -> dict:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 SOURCES = sorted(p.name for p in DATA.iterdir() if p.is_file())
@@ -80,7 +76,7 @@ def test_ctrl_c_leaves_previous_output(tmp_path, stage):
     first = subprocess.run([sys.executable, "-m", "pipeline", "publish", "--data", str(data), "--out", str(out),
                             "--release-date", RELEASE, "--no-site"], capture_output=True, timeout=300)
     assert first.returncode == 0, first.stderr
-    before = snapshot(out)
+    before = as_it_stands(out)
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "publish", "--data", str(data), "--out", str(out),
                              "--release-date", "2030-01-01"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     lines = Lines(proc.stderr)
@@ -94,7 +90,7 @@ def test_ctrl_c_leaves_previous_output(tmp_path, stage):
     err = lines.text(seconds=10)
     assert code == 130, err
     assert "Traceback" not in err and "interrupted" in err
-    assert snapshot(out) == before
+    assert as_it_stands(out) == before
     assert not list(tmp_path.glob(".output.*")), "no temporary folder is left behind"
     shutil.rmtree(data)
 

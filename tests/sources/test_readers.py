@@ -1,4 +1,5 @@
 import pytest
+from helpers import BROKEN, DATA
 
 from pipeline.errors import InputError, Problems
 from pipeline.sources.readers import read_csv, read_yaml
@@ -40,3 +41,48 @@ def test_yaml_broken_names_line_and_column(tmp_path):
     with pytest.raises(InputError) as err:
         read_yaml(tmp_path / "a.yaml")
     assert "a.yaml:" in str(err.value) and "broken YAML" in str(err.value)
+
+
+def _tree(value):
+    """A read YAML value with every place in it, for comparing two reads."""
+    if isinstance(value, dict):
+        return ("map", value.place, [(k, value.key_places[k], _tree(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("seq", value.place, [_tree(v) for v in value])
+    return ("cell", tuple(value))
+
+
+def _read_both(path, monkeypatch):
+    import pipeline.sources.readers as readers
+
+    def read():
+        try:
+            return _tree(read_yaml(path))
+        except InputError as err:
+            return ("error", str(err))
+
+    fast = read()
+    with monkeypatch.context() as m:
+        m.setattr(readers, "_FAST_LOADER", None)
+        reference = read()
+    return fast, reference
+
+
+YAML_CASES = sorted(DATA.glob("*.yaml")) + sorted(BROKEN.glob("*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", YAML_CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_libyaml_reads_what_pyyaml_reads(path, monkeypatch):
+    """libyaml composes the sources' YAML; PyYAML's own parser is the reference: the same
+    values, the same places, and for broken YAML the same message (PyYAML's, read again)."""
+    fast, reference = _read_both(path, monkeypatch)
+    assert fast == reference
+
+
+@pytest.mark.parametrize("text", ["a: [1, 2\n", "a:\n\t- b\n", "a: 'x\n", "a: b: c\n", "a: &x 1\nb: *x\n",
+                                  "a: ~\nb: null\nc:\nd: ''\ne: \"~\"\n", "- x\n", "a: !!binary aGk=\n"])
+def test_libyaml_and_pyyaml_agree_on_the_edges(text, tmp_path, monkeypatch):
+    path = tmp_path / "x.yaml"
+    path.write_text(text, encoding="utf-8")
+    fast, reference = _read_both(path, monkeypatch)
+    assert fast == reference

@@ -5,7 +5,7 @@ import shutil
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from helpers import DATA, RELEASE
+from helpers import DATA, RELEASE, as_it_stands
 from werkzeug.test import Client
 
 from pipeline.cli import main
@@ -19,9 +19,6 @@ from pipeline.web.templating import Templates
 FOOTER = '<footer class="council">Pohjois-Savon liitto · <a href="https://example.org/">example.org</a></footer>\n'
 BASE = "https://w3id.org/koko-lod/"
 
-
-def snapshot(folder):
-    return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def publish(data_dir, out, *extra):
@@ -90,7 +87,7 @@ def test_values_from_the_graph_are_escaped(settings):
 def test_a_broken_template_is_exit_2_naming_file_and_line(data_dir, tmp_path, published, name, text, line, message):
     out = tmp_path / "out"
     shutil.copytree(published, out)
-    before = snapshot(out)
+    before = as_it_stands(out)
     own = tmp_path / "templates"
     own.mkdir()
     (own / name).write_text(text)
@@ -98,7 +95,7 @@ def test_a_broken_template_is_exit_2_naming_file_and_line(data_dir, tmp_path, pu
     assert result.exit_code == 2, result.output
     assert f"{name}:{line}" in result.output and message in result.output, result.output
     assert "internal error" not in result.output
-    assert snapshot(out) == before
+    assert as_it_stands(out) == before
 
 
 def test_a_missing_templates_folder_is_exit_2(data_dir, tmp_path):
