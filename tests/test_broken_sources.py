@@ -43,6 +43,7 @@ def test_every_case_is_complete():
         assert spec.get("delete") or [p for p in case.iterdir() if p.name != "case.yaml"], case
 
 
+@pytest.mark.slow  # a publish a case, with its output folder; the fast tier reads the same cases below
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 def test_broken_source(case: Path, data_dir: Path, tmp_path: Path, published: Path):
     spec = lay_over(case, data_dir)

@@ -57,6 +57,7 @@ def test_context_file_is_the_embedded_context(published):
     assert embedded["prefLabel"] == {"@id": "skos:prefLabel", "@container": "@language"}
 
 
+@pytest.mark.slow  # a second process publishes the real sources
 def test_byte_identical_in_a_second_process(published, tmp_path):
     out = tmp_path / "again"
     subprocess.run([sys.executable, "-m", "pipeline", "publish", "--data", str(ROOT / "data"),
@@ -75,6 +76,7 @@ def test_base_iri_is_configurable(tmp_path):
     assert "http://example.org/koko/def/koko#" in (tmp_path / "out" / "ontology.ttl").read_text()
 
 
+@pytest.mark.slow  # two publishes of the real sources
 def test_nonconforming_data_is_not_exported(data_dir, tmp_path, published):
     out = tmp_path / "out"
     publish(load_settings(data_dir), out)
@@ -149,6 +151,7 @@ def test_fast_path_and_plain_rdflib_path_publish_the_same_bytes(tmp_path):
     assert plain.report.results == fast.report.results
 
 
+@pytest.mark.slow  # three publishes of the real sources
 def test_a_publish_keeps_what_did_not_change_and_rewrites_what_did(data_dir, tmp_path):
     """Unchanged files are hard links to the previous release's; changed or tampered ones are
     written anew, so the output is always what this run computed."""
