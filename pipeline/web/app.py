@@ -9,6 +9,7 @@ the published files. Only GET and HEAD (and POST to /sparql) are allowed: the da
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import threading
@@ -20,8 +21,9 @@ from werkzeug.wrappers import Request, Response
 from . import http_cache
 from .endpoint import Endpoint, plain
 from .gate import Busy
-from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language
+from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language, wants_html
 from .pages import ALTERNATES, Site
+from .search import MAX_QUERY
 
 #: Response headers a script on another origin may read.
 EXPOSED = "ETag, Last-Modified, Link, Retry-After, Content-Range, Content-Length, Content-Encoding"
@@ -55,10 +57,10 @@ class App:
         try:
             response = self.route(request)
         except Busy as busy:
-            response = plain(busy.status, busy.reason + "\n", [("Retry-After", str(busy.retry_after))])
+            response = self.failed(request, busy.status, busy.reason + "\n", [("Retry-After", str(busy.retry_after))])
         except Exception:  # the traceback goes to the operator's log, never to the client
             LOG.exception("internal error answering %s %s", request.method, request.full_path)
-            response = plain(500, "internal error; the server's log has the details\n")
+            response = self.failed(request, 500, "internal error; the server's log has the details\n")
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = EXPOSED
         return response(environ, start_response)
@@ -86,8 +88,10 @@ class App:
             if self.map_svg is None:
                 self.map_svg = self.site.map_svg() if self.site.boundaries else b""
             if not self.map_svg:
-                return plain(404, "no map: the reference has no boundaries\n")
+                return self.failed(request, 404, "no map: the reference has no boundaries\n")
             return http_cache.body(request, self.map_svg, "image/svg+xml", last_modified=self.released)
+        if path in ("/search", "/search.html"):
+            return self.search(request, lang, fixed)
         if path in ("/changes", "/changes.html"):
             return self.html(request, self.site.changes_page(self.releases, lang, fixed))
         if path in ("/def/koko", "/def/koko.html"):
@@ -98,13 +102,42 @@ class App:
             return self.download(request, path[len("/download/"):])
         return self.resource(request, path, lang, fixed)
 
+    def failed(self, request: Request, status: int, text: str, headers=()) -> Response:
+        """An error: a page in the visitor's language for a browser, the plain text for others.
+        A page that cannot be drawn (the failure may be the pages') falls back to the text."""
+        if request.method in ("GET", "HEAD") and request.path != "/sparql" and wants_html(request.headers.get("Accept")):
+            lang = pick_language(request.headers.get("Accept-Language", ""), request.args.get("lang"))
+            try:
+                page = self.site.error_page(status, lang, "lang" in request.args, request.path if status == 404 else "")
+            except Exception:  # noqa: BLE001 - logged; the plain answer still goes out
+                LOG.exception("the error page for %s failed", status)
+            else:
+                return Response(page.encode("utf-8"), status=status, headers=[("Vary", "Accept, Accept-Language"), *headers],
+                                content_type=MEDIA["html"])
+        return plain(status, text, [("Vary", "Accept"), *headers])
+
+    def search(self, request: Request, lang: str, fixed: bool) -> Response:
+        """/search?q=: a page of hits, or JSON of them for a client that asks for JSON."""
+        query = request.args.get("q", "").strip()
+        if len(query) > MAX_QUERY:
+            return self.failed(request, 400, f"a search is at most {MAX_QUERY} characters\n")
+        accept = request.accept_mimetypes
+        if accept.quality("application/json") > accept.quality("text/html"):
+            hits, more = self.site.hits(query) if query else ([], False)
+            body = json.dumps({"query": query, "more": more, "hits": [
+                {"iri": h["iri"], "href": h["href"], "kind": h["kind_key"], "names": h["names"]} for h in hits]},
+                ensure_ascii=False).encode("utf-8")
+            return Response(body, headers=[("Vary", "Accept")], content_type="application/json")
+        return Response(self.site.search_page(query, lang, fixed).encode("utf-8"),
+                        headers=[("Vary", "Accept, Accept-Language")], content_type=MEDIA["html"])
+
     def html(self, request: Request, page: str, headers=()) -> Response:
         return http_cache.body(request, page.encode("utf-8"), MEDIA["html"], [("Vary", "Accept-Language"), *headers],
                                last_modified=self.released)
 
     def download(self, request: Request, name: str) -> Response:
         if name not in self.downloads.names:  # only the listed files: nothing outside the folder
-            return plain(404, "no such file\n")
+            return self.failed(request, 404, "no such file\n")
         return self.downloads.send(request, name)
 
     def resource(self, request: Request, path: str, lang: str, fixed: bool) -> Response:
@@ -133,7 +166,7 @@ class App:
         iri = self.site.base + (stem if suffixed else path).lstrip("/")
         info = self.withdrawn.get(iri)
         if info is None:
-            return plain(404, f"no such thing: {path}\n")
+            return self.failed(request, 404, f"no such thing: {path}\n")
         fmt = suffix if suffixed else negotiate(request.headers.get("Accept")) or "html"
         if fmt == "html":
             body, media = self.site.gone_page(iri, info, lang, fixed).encode("utf-8"), MEDIA["html"]

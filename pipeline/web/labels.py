@@ -66,6 +66,22 @@ _UI = {
     "bulk": ("Näillä on sivut vain palvelimella (koko serve), SPARQL-kyselyinä ja latauksissa:",
              "Dessa har sidor bara på servern (koko serve), via SPARQL och i nedladdningarna:",
              "These have pages only on the server (koko serve), through SPARQL and in the downloads:"),
+    "search": ("Haku", "Sök", "Search"),
+    "search_label": ("Hae nimellä", "Sök med namn", "Search by name"),
+    "search_none": ("Ei osumia.", "Inga träffar.", "Nothing found."),
+    "search_more": ("Näytetään parhaat osumat; tarkenna hakua.", "De bästa träffarna visas; förfina sökningen.",
+                    "The best hits are shown; narrow the search."),
+    "kind": ("Laji", "Slag", "Kind"),
+    "e404": ("Sivua ei löydy", "Sidan finns inte", "Page not found"),
+    "e404_text": ("Tällä osoitteella ei julkaista mitään.", "Ingenting publiceras på den här adressen.",
+                  "Nothing is published at this address."),
+    "e429": ("Liian monta pyyntöä", "För många förfrågningar", "Too many requests"),
+    "e503": ("Palvelu on kiireinen", "Tjänsten är upptagen", "The service is busy"),
+    "busy_text": ("Yritä hetken kuluttua uudelleen.", "Försök igen om en stund.", "Try again in a moment."),
+    "e500": ("Palvelimella tapahtui virhe", "Ett fel uppstod på servern", "The server failed"),
+    "e500_text": ("Virhe on kirjattu palvelimen lokiin.", "Felet har loggats på servern.",
+                  "The error is in the server's log."),
+    "back_home": ("Takaisin etusivulle", "Tillbaka till startsidan", "Back to the home page"),
 }
 
 #: The pages' own words: key -> {language: text}.

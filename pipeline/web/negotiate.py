@@ -35,6 +35,14 @@ def negotiate(accept: str | None) -> str | None:
     return next((name for name, types in REPRESENTATIONS if best in types), None)
 
 
+def wants_html(accept: str | None) -> bool:
+    """Whether an error should be a page: the client names text/html and likes it at least as
+    well as text/plain (a browser). No header, or */* alone (curl, scripts): the plain text."""
+    ranges = parse_accept(accept)
+    named = any(value == "text/html" for value, q in ranges if q > 0)
+    return named and ranges.quality("text/html") >= ranges.quality("text/plain")
+
+
 def pick_language(accept_language: str | None, requested: str | None = None) -> str:
     """fi, sv or en: ?lang= first, then the Accept-Language header by q-value (q=0 is "not
     this one"; the first of equal weights wins; * stands for any), else the first of fi, sv, en

@@ -19,8 +19,10 @@ from . import maps, views
 from .graph_index import GraphIndex
 from .labels import UI
 from .query import with_prologue
+from .search import MAX_HITS, MAX_QUERY, SearchIndex
 from .summaries import Summaries
 from .templating import Templates
+
 #: The RDF forms of one thing's page: suffix and media type, and the link's label.
 ALTERNATES = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"))
 RDF_LABELS = ("Turtle", "JSON-LD", "N-Triples")
@@ -42,6 +44,7 @@ class Site:
     templates: Templates = field(default=None)  # the shipped templates unless a steward's are given
     boundaries: dict = field(default_factory=dict)  # code -> WKT of the municipalities the maps draw
     _summaries: Summaries | None = None
+    search: SearchIndex | None = None  # koko serve's search (the static site has none)
 
     def __post_init__(self):
         if self.templates is None:
@@ -70,7 +73,8 @@ class Site:
         return self.settings.base_iri
 
     def render(self, template: str, lang: str, fixed: bool, **context) -> str:
-        return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint, **context)
+        return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint,
+                                     search=self.search is not None, **context)
 
     @property
     def summaries(self) -> Summaries:
@@ -138,6 +142,28 @@ class Site:
         replaced = self.index.link(new) if new else None
         return self.render("gone.html", lang, fixed, title=UI["gone"], iri=iri, info=info, replaced_by=replaced,
                            last_download=f"/download/releases/{info['last']}/koko.nt.gz")
+
+    # -- search and errors ---------------------------------------------------------------
+    def hits(self, query: str, limit: int = MAX_HITS) -> tuple[list, bool]:
+        """The view of a search: each hit's link, names and kind; and whether there were more."""
+        found = self.search.search(query, limit + 1)
+        return [{**self.index.link(h.iri), "iri": h.iri, "kind_key": h.kind, "kind": self._kind_names(h)}
+                for h in found[:limit]], len(found) > limit
+
+    def _kind_names(self, hit) -> dict:
+        classes = sorted(t for t in self.index.types(hit.iri) if t.startswith(self.settings.vocab))
+        return self.index.term_names(classes[0]) if classes else {lang: hit.kind for lang in LANGS}
+
+    def search_page(self, query: str, lang: str = "fi", fixed: bool = False) -> str:
+        hits, more = self.hits(query) if query else ([], False)
+        return self.render("search.html", lang, fixed, title=UI["search"], query=query, hits=hits, more=more,
+                           max_query=MAX_QUERY)
+
+    def error_page(self, status: int, lang: str = "fi", fixed: bool = False, path: str = "") -> str:
+        """The page a browser gets for a 404, a 429 or 503 (busy) or a 500."""
+        heading, text = {404: ("e404", "e404_text"), 429: ("e429", "busy_text"), 503: ("e503", "busy_text")}.get(
+            status, ("e500", "e500_text"))
+        return self.render("error.html", lang, fixed, title=UI[heading], heading=UI[heading], text=UI[text], path=path)
 
     def gone_rdf(self, iri: str, info: dict, fmt: str) -> bytes:
         s = ox.NamedNode(iri)

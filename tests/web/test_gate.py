@@ -117,10 +117,13 @@ def test_pages_read_from_the_store_pass_a_bounded_gate(published, tmp_path):
     app.site.index.bulk = {"decision": 100000}  # as at scale: decisions have no pages of their own in the site
     assert app.lookups.acquire(timeout=1)  # the one place, held
     try:
-        answer = Client(app).get("/id/decision/d-1", headers={"Accept": "text/html"})
+        answer = Client(app).get("/id/decision/d-1", headers={"Accept": "text/turtle"})
+        page = Client(app).get("/id/decision/d-1", headers={"Accept": "text/html", "Accept-Language": "sv"})
     finally:
         app.lookups.release()
     assert answer.status_code == 503 and answer.headers["Retry-After"], answer.data
     assert b"busy reading pages from its store" in answer.data
+    assert page.status_code == 503 and page.headers["Retry-After"] and page.mimetype == "text/html"
+    assert "Tjänsten är upptagen" in page.get_data(as_text=True), "a browser gets the page, in its language"
     free = Client(app).get("/id/decision/d-1", headers={"Accept": "text/html"})
     assert free.status_code == 404, "with the place free the store is asked (none answers here: no such thing)"

@@ -256,6 +256,9 @@ def test_a_500_goes_to_the_log_with_its_traceback_and_not_to_the_client(release,
     with KokoServe(release, "--templates", str(own)) as koko:
         r = requests.get(koko.url + "/id/area/kuopio", headers={"Accept": "text/html"}, timeout=10)
         assert r.status_code == 500 and "Traceback" not in r.text and "ZeroDivision" not in r.text
+        assert r.headers["Content-Type"].startswith("text/html") and 'href="/"' in r.text  # a page with a way back
+        text = requests.get(koko.url + "/id/area/kuopio", headers={"Accept": "*/*"}, timeout=10)
+        assert text.status_code == 500 and text.text == "internal error; the server's log has the details\n"
         koko.lines.wait_for("Traceback", 10)
         assert "internal error answering GET /id/area/kuopio" in koko.lines.text(seconds=1)
         assert requests.get(koko.url + "/health", timeout=10).status_code == 200

