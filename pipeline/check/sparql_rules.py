@@ -25,7 +25,6 @@ from ..graph.vocab import RDF_TYPE, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
 
-
 @dataclass(frozen=True)
 class Constraint:
     shape: str

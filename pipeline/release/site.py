@@ -61,6 +61,9 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, his
         yield "site/def/koko.html", site.ontology_page("fi").encode("utf-8")
         yield "site/.htaccess", HTACCESS.encode("utf-8")
         yield "site/nginx.conf.example", NGINX.encode("utf-8")
+        for kind, things in site.lists.kinds().items():  # each held kind's list, whole: its filter is the page's script
+            listing = site.lists.page(kind, "fi", size=max(1, len(things)))
+            yield f"site/id/{kind}/index.html", site.kind_page(kind, listing, "fi").encode("utf-8")
         if site.boundaries:
             yield "site/map.svg", site.map_svg()
         if history is not None:

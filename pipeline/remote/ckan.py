@@ -21,8 +21,7 @@ from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
-from .published import PARSERS
-from .published import count_triples
+from .published import PARSERS, count_triples
 
 TOKEN_VARIABLE = "KOKO_CKAN_API_KEY"
 FORMAT_NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "application/n-triples": "N-Triples",

@@ -8,7 +8,9 @@ the published files. Only GET and HEAD (and POST to /sparql) are allowed: the da
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import logging
 import re
@@ -18,12 +20,14 @@ import pyoxigraph as ox
 import requests
 from werkzeug.wrappers import Request, Response
 
+from ..config import LANGS
 from . import http_cache
 from .endpoint import Endpoint, plain
 from .gate import Busy
+from .lists import MAX_PAGE_SIZE, PAGE_SIZE, SORTS, paged
 from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language, wants_html
 from .pages import ALTERNATES, Site
-from .search import MAX_QUERY
+from .search import MAX_QUERY, fold
 
 #: Response headers a script on another origin may read.
 EXPOSED = "ETag, Last-Modified, Link, Retry-After, Content-Range, Content-Length, Content-Encoding"
@@ -34,6 +38,8 @@ DOWNLOAD_MEDIA = {"ttl": MEDIA["ttl"], "nt": MEDIA["nt"], "jsonld": MEDIA["jsonl
 
 
 LOG = logging.getLogger("koko.serve")
+_LIST = re.compile(r"/id/([a-z0-9-]+)/(?:index\.(html|json|csv))?")  # a kind's list, and its formats
+_LIST_MEDIA = {"html": MEDIA["html"], "json": "application/json", "csv": "text/csv; charset=utf-8"}
 
 
 class App:
@@ -100,6 +106,9 @@ class App:
             return self.download(request, "ontology.ttl")
         if path.startswith("/download/"):
             return self.download(request, path[len("/download/"):])
+        listed = _LIST.fullmatch(path)
+        if listed:
+            return self.kind_list(request, listed.group(1), listed.group(2), lang, fixed)
         return self.resource(request, path, lang, fixed)
 
     def failed(self, request: Request, status: int, text: str, headers=()) -> Response:
@@ -130,6 +139,68 @@ class App:
             return Response(body, headers=[("Vary", "Accept")], content_type="application/json")
         return Response(self.site.search_page(query, lang, fixed).encode("utf-8"),
                         headers=[("Vary", "Accept, Accept-Language")], content_type=MEDIA["html"])
+
+    def kind_list(self, request: Request, kind: str, suffix: str | None, lang: str, fixed: bool) -> Response:
+        """/id/<kind>/: its things, filtered (?q=), sorted (?sort=name|key) and paged (?page=,
+        ?size= up to MAX_PAGE_SIZE); HTML, JSON or CSV by suffix (index.json) or Accept."""
+        args = request.args
+        query = args.get("q", "").strip()[:MAX_QUERY]
+        sort = args.get("sort", "name") if args.get("sort", "name") in SORTS else "name"
+        try:
+            number = max(1, int(args.get("page", 1)))
+            size = min(MAX_PAGE_SIZE, max(1, int(args.get("size", PAGE_SIZE))))
+        except ValueError:
+            return self.failed(request, 400, "page and size are whole numbers\n")
+        fmt = suffix
+        if fmt is None:
+            accept = request.accept_mimetypes
+            fmt = max(("html", "json", "csv"), key=lambda f: accept.quality(_LIST_MEDIA[f].split(";")[0]))
+            if not accept.quality(_LIST_MEDIA[fmt].split(";")[0]):
+                fmt = "html"
+        listing = self.site.lists.page(kind, lang, query, sort, number, size)
+        if listing is None:
+            if kind not in self.site.index.bulk:
+                return self.failed(request, 404, f"no such kind: /id/{kind}/\n")
+            listing = self.bulk_page(kind, query, number, size)
+        headers = [("Vary", "Accept, Accept-Language")]
+        if fmt == "json":
+            body = json.dumps({"kind": kind, "count": listing["count"], "matching": listing["matching"],
+                               "page": listing["page"], "pages": listing["pages"], "size": listing["size"],
+                               "more": listing["more"], "items": [{"iri": i["iri"], "href": i["href"], "key": i["key"],
+                                                                   "names": i["names"]} for i in listing["items"]]},
+                              ensure_ascii=False).encode("utf-8")
+        elif fmt == "csv":
+            out = io.StringIO()
+            writer = csv.writer(out, lineterminator="\r\n")
+            writer.writerow(["iri", "key", *(f"name_{lang_}" for lang_ in LANGS)])
+            for i in listing["items"]:
+                writer.writerow([i["iri"], i["key"], *(i["names"][lang_] for lang_ in LANGS)])
+            body = out.getvalue().encode("utf-8")
+        else:
+            body = self.site.kind_page(kind, listing, lang, fixed, query, sort, served=True).encode("utf-8")
+        return http_cache.body(request, body, _LIST_MEDIA[fmt], headers, last_modified=self.released)
+
+    def bulk_page(self, kind: str, query: str, number: int, size: int) -> dict:
+        """A page of a large kind from the store, by key (the filter matches keys)."""
+        prefix = f"{self.site.base}id/{kind}/"
+        key = re.sub(r"[^a-z0-9-]", "", fold(query).replace(" ", "-"))
+        where = f'FILTER(STRSTARTS(STR(?s), "{prefix}"))' + (f' FILTER(CONTAINS(STR(?s), "{key}"))' if key else "")
+        sparql = (f"SELECT DISTINCT ?s WHERE {{ ?s a ?c . {where} }} ORDER BY ?s "
+                  f"LIMIT {size + 1} OFFSET {(number - 1) * size}")
+        lim = self.endpoint.limits
+        if not self.lookups.acquire(timeout=lim.queue_wait):
+            raise Busy(503, "the server is busy reading pages from its store; try again shortly", lim.retry_after)
+        try:
+            answer = self.endpoint.store.query(sparql, "application/sparql-results+json", lim.query_timeout)
+            answer.raise_for_status()
+            iris = [b["s"]["value"] for b in answer.json()["results"]["bindings"]]
+        except (requests.RequestException, ValueError, KeyError):
+            raise Busy(503, "the store did not answer the list in time; try again shortly", lim.retry_after) from None
+        finally:
+            self.lookups.release()
+        items = [{"iri": iri, "href": self.site.index.href(iri), "key": iri.rsplit("/", 1)[-1],
+                  "names": {lang_: iri.rsplit("/", 1)[-1] for lang_ in LANGS}} for iri in iris[:size]]
+        return paged(items, self.site.index.bulk[kind], number, size, more=len(iris) > size)
 
     def html(self, request: Request, page: str, headers=()) -> Response:
         return http_cache.body(request, page.encode("utf-8"), MEDIA["html"], [("Vary", "Accept-Language"), *headers],

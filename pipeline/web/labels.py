@@ -81,6 +81,14 @@ _UI = {
     "e500": ("Palvelimella tapahtui virhe", "Ett fel uppstod på servern", "The server failed"),
     "e500_text": ("Virhe on kirjattu palvelimen lokiin.", "Felet har loggats på servern.",
                   "The error is in the server's log."),
+    "filter": ("Rajaa", "Filtrera", "Filter"),
+    "sort": ("Järjestys", "Ordning", "Sort"),
+    "sort_name": ("nimen mukaan", "efter namn", "by name"),
+    "sort_key": ("tunnuksen mukaan", "efter nyckel", "by key"),
+    "prev": ("Edellinen", "Föregående", "Previous"),
+    "next": ("Seuraava", "Nästa", "Next"),
+    "pages": ("Sivut", "Sidor", "Pages"),
+    "browse": ("Selaa", "Bläddra", "Browse"),
     "back_home": ("Takaisin etusivulle", "Tillbaka till startsidan", "Back to the home page"),
 }
 

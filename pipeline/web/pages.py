@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
@@ -18,8 +19,9 @@ from ..graph.vocab import DCT, OWL, RDF, RDFS, SKOS, XSD
 from . import maps, views
 from .graph_index import GraphIndex
 from .labels import UI
+from .lists import SORTS, KindLists
 from .query import with_prologue
-from .search import MAX_HITS, MAX_QUERY, SearchIndex
+from .search import MAX_HITS, MAX_QUERY, SearchIndex, fold
 from .summaries import Summaries
 from .templating import Templates
 
@@ -45,6 +47,7 @@ class Site:
     boundaries: dict = field(default_factory=dict)  # code -> WKT of the municipalities the maps draw
     _summaries: Summaries | None = None
     search: SearchIndex | None = None  # koko serve's search (the static site has none)
+    _lists: KindLists | None = None
 
     def __post_init__(self):
         if self.templates is None:
@@ -111,8 +114,12 @@ class Site:
     def landing(self, lang: str = "fi", fixed: bool = False, downloads: tuple = ()) -> str:
         cat = self.settings.catalogue
         programme = self.base + "id/programme/koko"
+        held = self.lists.kinds()
+        kinds = [{"kind": kind, "count": count, "names": self.lists.names_of_kind(kind),
+                  "href": f"/id/{kind}/" if kind in held or self.search is not None else None}
+                 for kind, count in sorted(self.lists.counts().items())]
         return self.render("landing.html", lang, fixed, title=cat["title"], catalogue=cat, downloads=downloads,
-                           bulk=self.index.bulk,
+                           bulk=self.index.bulk, kinds=kinds,
                            areas_map=maps.landing_map(self.index, self.boundaries, self.settings.reference_date.isoformat()),
                            programme=self.index.link(programme),
                            examples=[self.example(path) for path in example_queries()])
@@ -159,6 +166,30 @@ class Site:
         return self.render("search.html", lang, fixed, title=UI["search"], query=query, hits=hits, more=more,
                            max_query=MAX_QUERY)
 
+    @property
+    def lists(self) -> KindLists:
+        if self._lists is None:
+            self._lists = KindLists(self.index)
+        return self._lists
+
+    def vocab_class(self, kind: str) -> str:
+        """The class of a large kind's things, by the model's naming (decision -> koko:Decision)."""
+        return self.settings.vocab + "".join(part.capitalize() for part in kind.split("-"))
+
+    def kind_page(self, kind: str, listing: dict, lang: str = "fi", fixed: bool = False, query: str = "",
+                  sort: str = "name", served: bool = False) -> str:
+        """The list of a kind's things: one page of `listing` (lists.KindLists.page), with the
+        filter (in the page's script; served, also by the server), the sort and the pages."""
+        for item in listing["items"]:
+            item["folded"] = fold(" ".join([item["key"], *item["names"].values()]))
+
+        def link(number: int) -> str:
+            return urlencode({k: v for k, v in (("q", query), ("sort", sort if sort != "name" else ""),
+                                                 ("page", number if number > 1 else "")) if v})
+        names = {code: name[:1].upper() + name[1:] for code, name in self.lists.names_of_kind(kind).items()}
+        return self.render("list.html", lang, fixed, title=names, kind=kind, kind_names=names, listing=listing, query=query, sort=sort,
+                           sorts=SORTS, served=served, link=link)
+
     def error_page(self, status: int, lang: str = "fi", fixed: bool = False, path: str = "") -> str:
         """The page a browser gets for a 404, a 429 or 503 (busy) or a 500."""
         heading, text = {404: ("e404", "e404_text"), 429: ("e429", "busy_text"), 503: ("e503", "busy_text")}.get(
@@ -181,6 +212,10 @@ class Site:
         properties = {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
         sections = {"classes": [], "properties": []}
         ontology = self.index.ontology
+        listed = {} if self.search is None else {self.vocab_class(kind): kind for kind in self.index.bulk}
+        for kind, things in self.lists.kinds().items():
+            for cls in sorted(t for t in self.index.types(things[0]) if t.startswith(ns)):
+                listed.setdefault(cls, kind)
         for term in sorted(t for t in ontology if t.startswith(ns)):
             types = {o.value for p, o in ontology[term] if p == RDF + "type"}
             key = "classes" if OWL + "Class" in types else "properties" if types & properties else None
@@ -191,6 +226,7 @@ class Site:
                 "local": term[len(ns):], "names": self.index.names(term),
                 "comments": {lang: comments.get(lang, "") for lang in LANGS},
                 "parents": [o.value for p, o in ontology[term] if p in (RDFS + "subClassOf", RDFS + "subPropertyOf")],
+                "list": f"/id/{listed[term]}/" if term in listed else None,
             })
         title = self.index.names(self.base + "def/koko")
         return self.render("vocabulary.html", lang, fixed, title=title, namespace=ns,

