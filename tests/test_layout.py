@@ -142,6 +142,7 @@ ADDRESSES = {
     "remote/fetch_reference.py": ("https://data.stat.fi/api/",),  # Statistics Finland's classification API
     "web/maps.py": ("http://www.w3.org/2000/svg",),  # an XML namespace of the map's SVG
     "release/tables.py": ("https://creativecommons.org/licenses/by/4.0/",),  # the tables' licence, as CSVW names it
+    "web/vendor/update.py": ("https://registry.npmjs.org/",),  # where the maintainers' script fetches YASGUI
 }
 
 

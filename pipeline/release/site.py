@@ -7,6 +7,7 @@ the same for nginx for the common Accept headers.
 
 from __future__ import annotations
 
+from ..web import vendor
 from ..web.pages import Site
 
 HTACCESS = """\
@@ -64,6 +65,8 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, his
         for kind, things in site.lists.kinds().items():  # each held kind's list, whole: its filter is the page's script
             listing = site.lists.page(kind, "fi", size=max(1, len(things)))
             yield f"site/id/{kind}/index.html", site.kind_page(kind, listing, "fi").encode("utf-8")
+        for name in vendor.SERVED:  # the query editor's library, as koko serve answers it
+            yield f"site{vendor.VENDOR_PATH}{name}", vendor.read(name)
         if site.boundaries:
             yield "site/map.svg", site.map_svg()
         if history is not None:

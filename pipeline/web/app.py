@@ -21,7 +21,7 @@ import requests
 from werkzeug.wrappers import Request, Response
 
 from ..config import LANGS
-from . import http_cache
+from . import http_cache, vendor
 from .endpoint import Endpoint, plain
 from .gate import Busy
 from .lists import MAX_PAGE_SIZE, PAGE_SIZE, SORTS, paged
@@ -106,6 +106,8 @@ class App:
             return self.download(request, "ontology.ttl")
         if path.startswith("/download/"):
             return self.download(request, path[len("/download/"):])
+        if path.startswith(vendor.VENDOR_PATH):
+            return self.vendored(request, path[len(vendor.VENDOR_PATH):])
         listed = _LIST.fullmatch(path)
         if listed:
             return self.kind_list(request, listed.group(1), listed.group(2), lang, fixed)
@@ -201,6 +203,13 @@ class App:
         items = [{"iri": iri, "href": self.site.index.href(iri), "key": iri.rsplit("/", 1)[-1],
                   "names": {lang_: iri.rsplit("/", 1)[-1] for lang_ in LANGS}} for iri in iris[:size]]
         return paged(items, self.site.index.bulk[kind], number, size, more=len(iris) > size)
+
+    def vendored(self, request: Request, name: str) -> Response:
+        """The editor's library (pipeline/web/vendor/), from the package: never fetched elsewhere."""
+        media = vendor.SERVED.get(name)
+        if media is None:
+            return self.failed(request, 404, "no such file\n")
+        return http_cache.body(request, vendor.read(name), media, last_modified=self.released)
 
     def html(self, request: Request, page: str, headers=()) -> Response:
         return http_cache.body(request, page.encode("utf-8"), MEDIA["html"], [("Vary", "Accept-Language"), *headers],

@@ -89,6 +89,10 @@ _UI = {
     "next": ("Seuraava", "Nästa", "Next"),
     "pages": ("Sivut", "Sidor", "Pages"),
     "browse": ("Selaa", "Bläddra", "Browse"),
+    "permalink": ("Pysyvä linkki tähän kyselyyn", "Permanent länk till frågan", "Permalink to this query"),
+    "no_endpoint": ("Tällä sivustolla ei ole SPARQL-palvelua: kyselyt voi kopioida ja suorittaa koko serve -palvelimella.",
+                    "Den här webbplatsen har ingen SPARQL-tjänst: frågorna kan kopieras och köras mot koko serve.",
+                    "This site has no SPARQL endpoint: copy the queries and run them against koko serve."),
     "back_home": ("Takaisin etusivulle", "Tillbaka till startsidan", "Back to the home page"),
 }
 

@@ -7,6 +7,7 @@ and the others hidden by CSS, so a static copy needs no server to switch languag
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -15,7 +16,7 @@ import pyoxigraph as ox
 
 from ..config import LANGS, QUERIES_DIR, Settings
 from ..graph import serialize
-from ..graph.vocab import DCT, OWL, RDF, RDFS, SKOS, XSD
+from ..graph.vocab import DCT, OWL, RDF, RDFS, SKOS, XSD, prefixes
 from . import maps, views
 from .graph_index import GraphIndex
 from .labels import UI
@@ -24,10 +25,14 @@ from .query import with_prologue
 from .search import MAX_HITS, MAX_QUERY, SearchIndex, fold
 from .summaries import Summaries
 from .templating import Templates
+from .vendor import VENDOR_PATH
 
 #: The RDF forms of one thing's page: suffix and media type, and the link's label.
 ALTERNATES = (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"))
 RDF_LABELS = ("Turtle", "JSON-LD", "N-Triples")
+
+
+_TITLE = re.compile(r"#(fi|sv|en):(.*)")
 
 
 def example_queries() -> list:
@@ -125,18 +130,27 @@ class Site:
                            examples=[self.example(path) for path in example_queries()])
 
     def example(self, path) -> dict:
-        """An example query of queries/ (a file or a package resource): its comment lines say what it answers."""
+        """An example query of queries/ (a file or a package resource): its `#fi:`, `#sv:` and
+        `#en:` lines are its title, the question it answers; its other comment lines say more."""
         text = path.read_text(encoding="utf-8")
-        comment = " ".join(line[1:].strip() for line in text.splitlines() if line.startswith("#"))
-        body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-        return _query(path.name.removesuffix(".rq"), with_prologue(body, self.base), comment)
+        lines = text.splitlines()
+        titles = {m.group(1): m.group(2).strip() for m in (_TITLE.match(line) for line in lines) if m}
+        comment = " ".join(line[1:].strip() for line in lines if line.startswith("#") and not _TITLE.match(line))
+        body = "\n".join(line for line in lines if not line.startswith("#"))
+        query = _query(path.name.removesuffix(".rq"), with_prologue(body, self.base), comment)
+        query["titles"] = {lang: titles.get(lang) or comment for lang in LANGS}
+        return query
 
     def query_page(self, lang: str = "fi", fixed: bool = False, limits: list = ()) -> str:
         """The query page; `limits` the endpoint's stated limits, (ontology term, value)."""
         start = _query("free", "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
         ns = self.base + "def/koko#"
         stated = [{"names": self.index.names(ns + term), "value": f"{value:,}".replace(",", "\u202f")} for term, value in limits]
-        return self.render("query.html", lang, fixed, title=UI["query"], start=start, limits=stated)
+        examples = [self.example(path) for path in example_queries()]
+        return self.render("query.html", lang, fixed, title=UI["query"], start=start, limits=stated,
+                           examples=examples, examples_json={q["name"]: q["text"] for q in examples},
+                           editor={"endpoint": self.endpoint or "", "base": self.base,
+                                   "prefixes": prefixes(self.base), "vendor": VENDOR_PATH})
 
     # -- releases and withdrawn IRIs -----------------------------------------------------
     def changes_page(self, releases: list, lang: str = "fi", fixed: bool = False) -> str:

@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 from urllib.error import HTTPError
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 import pytest
@@ -262,6 +263,30 @@ def test_the_area_list_filters_in_the_page_and_the_municipalities_page_through(s
     assert len(re.findall(r'<li data-k="', second)) == 100
     browse(chromium, server + "/id/municipality/?page=2&lang=fi", f"--screenshot={ARTIFACTS / 'municipality-list-2.png'}",
            "--window-size=1280,900")
+
+
+def test_an_example_picked_in_the_editor_runs_and_its_iris_link_to_pages(server, chromium):
+    """/query#example=NAME picks the example as its button does; YASGUI runs it against /sparql
+    and the table's IRIs of this graph open their pages here."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    url = server + "/query?lang=en#example=kuopio-municipalities"
+    dom = browse(chromium, url, "--dump-dom").stdout
+    results = dom.split('id="results"', 1)[1]
+    assert "11 results" in results and 'href="/id/municipality/297"' in results, results[:3000]
+    assert 'href="https://w3id.org/koko-lod/id/' not in results
+    assert 'id="permalink" href="/query?query=' in dom
+    browse(chromium, url, f"--screenshot={ARTIFACTS / 'query-editor.png'}", "--window-size=1280,1400")
+
+
+def test_a_permalink_opens_the_editor_filled_and_run(server, chromium):
+    query = f"SELECT ?area WHERE {{ ?area a <{BASE}def/koko#KokoArea> }} ORDER BY ?area"
+    url = server + "/query?lang=fi&" + urlencode({"query": query})
+    dom = browse(chromium, url, "--dump-dom").stdout
+    editor, results = dom.split('id="editor"', 1)[1].split('id="results"', 1)
+    assert "ORDER" in editor and "KokoArea" in editor
+    areas = requests.post(server + "/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    count = len(areas.json()["results"]["bindings"])
+    assert 'href="/id/area/kuopio"' in results and f"{count} results" in results, results[:3000]
 
 
 def test_html_pages_render_in_chromium(server, chromium):
