@@ -26,8 +26,11 @@ def rows(published, name):
 def test_every_query_says_what_it_answers():
     files = sorted(QUERIES.glob("*.rq"))
     assert len(files) >= 5
-    for path in files:
-        assert path.read_text(encoding="utf-8").startswith("# "), path
+    for path in files:  # its question in fi, sv and en (the editor's titles), then what it answers
+        lines = path.read_text(encoding="utf-8").splitlines()
+        titles = [line.split(":", 1)[1].strip() for line in lines[:3]]
+        assert [line[:4] for line in lines[:3]] == ["#fi:", "#sv:", "#en:"] and all(titles), path
+        assert len(set(titles)) == 3 and lines[3].startswith("# "), path
 
 
 def test_kuopio_municipalities(published):
