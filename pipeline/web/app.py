@@ -24,7 +24,7 @@ from ..config import LANGS
 from . import http_cache, vendor
 from .endpoint import Endpoint, plain
 from .gate import Busy
-from .lists import MAX_PAGE_SIZE, PAGE_SIZE, SORTS, paged
+from .lists import MAX_PAGE_SIZE, PAGE_SIZE, SORTS, item, paged
 from .negotiate import MEDIA, SUFFIXES, negotiate, pick_language, wants_html
 from .pages import ALTERNATES, Site
 from .search import MAX_QUERY, fold
@@ -200,8 +200,7 @@ class App:
             raise Busy(503, "the store did not answer the list in time; try again shortly", lim.retry_after) from None
         finally:
             self.lookups.release()
-        items = [{"iri": iri, "href": self.site.index.href(iri), "key": iri.rsplit("/", 1)[-1],
-                  "names": {lang_: iri.rsplit("/", 1)[-1] for lang_ in LANGS}} for iri in iris[:size]]
+        items = [item(self.site.index, iri, named=False) for iri in iris[:size]]
         return paged(items, self.site.index.bulk[kind], number, size, more=len(iris) > size)
 
     def vendored(self, request: Request, name: str) -> Response:

@@ -87,6 +87,10 @@ class GraphIndex:
         iri = self.base + path.lstrip("/")
         return iri if iri in self.out and iri.startswith(self.base + "id/") else None
 
+    def kind(self, iri: str) -> str:
+        """The kind of a thing: the segment of its IRI after id/ (area, municipality, ...)."""
+        return iri[len(self.base + "id/"):].split("/", 1)[0]
+
     def href(self, iri: str) -> str:
         if iri.startswith(self.base):
             local = iri[len(self.base):]

@@ -33,8 +33,11 @@ def collation_key(text: str, lang: str) -> str:
     return fold(text)
 
 
-def kind_of(index: GraphIndex, iri: str) -> str:
-    return iri[len(index.base + "id/"):].split("/", 1)[0]
+def item(index: GraphIndex, iri: str, named: bool = True) -> dict:
+    """A thing as a list shows it: its link, its key and its names (or its key, unnamed)."""
+    key = iri.rsplit("/", 1)[-1]
+    return {"iri": iri, "href": index.href(iri), "key": key,
+            "names": index.names(iri) if named else {lang: key for lang in LANGS}}
 
 
 class KindLists:
@@ -51,7 +54,7 @@ class KindLists:
             if self._kinds is None:
                 grouped = defaultdict(list)
                 for iri in self.index.things():
-                    grouped[kind_of(self.index, iri)].append(iri)
+                    grouped[self.index.kind(iri)].append(iri)
                 self._kinds = dict(sorted(grouped.items()))
         return self._kinds
 
@@ -74,9 +77,7 @@ class KindLists:
         things = self.kinds().get(kind)
         if things is None:
             return None
-        index = self.index
-        items = [{"iri": iri, "href": index.href(iri), "key": iri.rsplit("/", 1)[-1], "names": index.names(iri)}
-                 for iri in things]
+        items = [item(self.index, iri) for iri in things]
         q = fold(query)
         if q:
             items = [i for i in items if q in fold(" ".join([i["key"], *i["names"].values()]))]

@@ -168,12 +168,8 @@ class Site:
     def hits(self, query: str, limit: int = MAX_HITS) -> tuple[list, bool]:
         """The view of a search: each hit's link, names and kind; and whether there were more."""
         found = self.search.search(query, limit + 1)
-        return [{**self.index.link(h.iri), "iri": h.iri, "kind_key": h.kind, "kind": self._kind_names(h)}
+        return [{**self.index.link(h.iri), "iri": h.iri, "kind_key": h.kind, "kind": self.lists.names_of_kind(h.kind)}
                 for h in found[:limit]], len(found) > limit
-
-    def _kind_names(self, hit) -> dict:
-        classes = sorted(t for t in self.index.types(hit.iri) if t.startswith(self.settings.vocab))
-        return self.index.term_names(classes[0]) if classes else {lang: hit.kind for lang in LANGS}
 
     def search_page(self, query: str, lang: str = "fi", fixed: bool = False) -> str:
         hits, more = self.hits(query) if query else ([], False)

@@ -77,9 +77,6 @@ class SearchIndex:
                 continue
             if (rank, len(term)) < best.get(iri, (4, 0)):
                 best[iri] = (rank, len(term))
-        order = sorted(best, key=lambda iri: (best[iri], _kind(self.index, iri), iri))
-        return [Hit(iri, _kind(self.index, iri), best[iri][0]) for iri in order[:limit]]
-
-
-def _kind(index: GraphIndex, iri: str) -> str:
-    return iri[len(index.base + "id/"):].split("/", 1)[0]
+        kind = self.index.kind
+        order = sorted(best, key=lambda iri: (best[iri], kind(iri), iri))
+        return [Hit(iri, kind(iri), best[iri][0]) for iri in order[:limit]]
