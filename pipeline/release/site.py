@@ -59,6 +59,8 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, his
     if not part:
         yield "site/index.html", site.landing("fi", downloads=downloads).encode("utf-8")
         yield "site/query.html", site.query_page("fi").encode("utf-8")
+        yield "site/search.html", site.static_search_page("fi").encode("utf-8")
+        yield "site/search-index.js", site.search_script()
         yield "site/def/koko.html", site.ontology_page("fi").encode("utf-8")
         yield "site/.htaccess", HTACCESS.encode("utf-8")
         yield "site/nginx.conf.example", NGINX.encode("utf-8")

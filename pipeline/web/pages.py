@@ -7,6 +7,7 @@ and the others hidden by CSS, so a static copy needs no server to switch languag
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,8 +51,9 @@ class Site:
     endpoint: str = "/sparql"
     templates: Templates = field(default=None)  # the shipped templates unless a steward's are given
     boundaries: dict = field(default_factory=dict)  # code -> WKT of the municipalities the maps draw
+    served: bool = False  # koko serve: the large kinds are listed from its store
     _summaries: Summaries | None = None
-    search: SearchIndex | None = None  # koko serve's search (the static site has none)
+    _search: SearchIndex | None = None
     _lists: KindLists | None = None
 
     def __post_init__(self):
@@ -81,8 +83,7 @@ class Site:
         return self.settings.base_iri
 
     def render(self, template: str, lang: str, fixed: bool, **context) -> str:
-        return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint,
-                                     search=self.search is not None, **context)
+        return self.templates.render(template, lang=lang, fixed=fixed, endpoint=self.endpoint, **context)
 
     @property
     def summaries(self) -> Summaries:
@@ -121,7 +122,7 @@ class Site:
         programme = self.base + "id/programme/koko"
         held = self.lists.kinds()
         kinds = [{"kind": kind, "count": count, "names": self.lists.names_of_kind(kind),
-                  "href": f"/id/{kind}/" if kind in held or self.search is not None else None}
+                  "href": f"/id/{kind}/" if kind in held or self.served else None}
                  for kind, count in sorted(self.lists.counts().items())]
         return self.render("landing.html", lang, fixed, title=cat["title"], catalogue=cat, downloads=downloads,
                            bulk=self.index.bulk, kinds=kinds,
@@ -173,8 +174,28 @@ class Site:
 
     def search_page(self, query: str, lang: str = "fi", fixed: bool = False) -> str:
         hits, more = self.hits(query) if query else ([], False)
+        # the large kinds are not in the index: their lists, from the store, filter by key
+        bulk = [{"kind": kind, "count": count, "names": self.index.term_names(self.vocab_class(kind)),
+                 "href": f"/id/{kind}/?" + urlencode({"q": query})}
+                for kind, count in self.index.bulk.items()] if query and self.served else []
         return self.render("search.html", lang, fixed, title=UI["search"], query=query, hits=hits, more=more,
-                           max_query=MAX_QUERY)
+                           max_query=MAX_QUERY, static=False, bulk=bulk)
+
+    @property
+    def search(self) -> SearchIndex:
+        if self._search is None:
+            self._search = SearchIndex(self.index)
+        return self._search
+
+    def search_script(self) -> bytes:
+        """The static site's search index, as a script that the search page loads beside it."""
+        payload = self.search.payload({kind: self.lists.names_of_kind(kind) for kind in self.lists.kinds()})
+        return b"window.KOKO_SEARCH=" + json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b";\n"
+
+    def static_search_page(self, lang: str = "fi") -> str:
+        """The static site's search page: its script searches the index file in the browser."""
+        return self.render("search.html", lang, False, title=UI["search"], query="", hits=[], more=False,
+                           max_query=MAX_QUERY, static=True)
 
     @property
     def lists(self) -> KindLists:
@@ -222,7 +243,7 @@ class Site:
         properties = {OWL + "ObjectProperty", OWL + "DatatypeProperty"}
         sections = {"classes": [], "properties": []}
         ontology = self.index.ontology
-        listed = {} if self.search is None else {self.vocab_class(kind): kind for kind in self.index.bulk}
+        listed = {} if not self.served else {self.vocab_class(kind): kind for kind in self.index.bulk}
         for kind, things in self.lists.kinds().items():
             for cls in sorted(t for t in self.index.types(things[0]) if t.startswith(ns)):
                 listed.setdefault(cls, kind)

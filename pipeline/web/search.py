@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..config import LANGS
 from .graph_index import LABEL_PROPERTIES, GraphIndex
 
 MAX_QUERY = 200  # characters of a query; a longer one is refused (400)
@@ -24,8 +25,10 @@ _SEPARATORS = re.compile(r"[\s\-_‐-―/.,;:()]+")
 
 
 def fold(text: str) -> str:
-    """A text as the search compares it: no accents, no case, one space between words."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """A text as the search compares it: no accents (nonspacing marks after NFKD) and no
+    invisible format characters (a BOM, a soft hyphen), no case, one space between words. The
+    pages' script (fold.js, kokoFold) folds the same way."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) not in ("Mn", "Cf"))
     return _SEPARATORS.sub(" ", plain.casefold()).strip()
 
 
@@ -59,6 +62,22 @@ class SearchIndex:
             out.extend((f, iri, False) for f in sorted(names) if f)
             out.append((fold(iri.rstrip("/").rsplit("/", 1)[-1]), iri, True))
         return out
+
+    def payload(self, kinds: dict) -> dict:
+        """The index as the static site's search script reads it (search.js ranks as `search`
+        does): each thing once [IRI, path, kind, names in LANGS order], each term
+        [folded term, the thing's number, 1 if it is the key]; `kinds` names each kind."""
+        numbers: dict = {}
+        things, terms = [], []
+        for term, iri, is_key in self.terms():
+            if iri not in numbers:
+                numbers[iri] = len(things)
+                names = self.index.names(iri)
+                things.append([iri, self.index.href(iri), self.index.kind(iri), [names[lang] for lang in LANGS]])
+            terms.append([term, numbers[iri], int(is_key)])
+        return {"max_query": MAX_QUERY, "max_hits": MAX_HITS, "langs": list(LANGS),
+                "kinds": {kind: [names[lang] for lang in LANGS] for kind, names in sorted(kinds.items())},
+                "things": things, "terms": terms}
 
     def search(self, query: str, limit: int = MAX_HITS) -> list[Hit]:
         """The best `limit` hits of a query, best first (then by kind and name)."""

@@ -27,7 +27,6 @@ from .endpoint import Endpoint
 from .http_cache import Downloads, midnight
 from .limits import Limits
 from .pages import Site
-from .search import SearchIndex
 from .store_server import Store
 
 NOT_TAKEN = ("site",)
@@ -85,7 +84,7 @@ def make_app(settings, folder: Path, store_url: str, limits: Limits, workdir: Pa
                               if p.is_file()))
     released = archive.catalogue_date(folder) or settings.release_date
     site = Site.from_output(folder, settings, read_boundaries(serving_dir(folder)), endpoint="/sparql")
-    site.search = SearchIndex(site.index)
+    site.served = True
     endpoint = Endpoint(store_url, limits, settings.base_iri, count_lines(folder / "koko.nt"))
     current = archive.read_release(folder)
     releases = ([current] if current else []) + archive.archived(folder)[::-1]

@@ -112,3 +112,7 @@ def test_a_large_kind_is_listed_from_the_store_a_page_at_a_time(small_site, monk
         assert [i["key"] for i in client.get("/id/municipality/index.json?q=297").json["items"]] == ["297"]
         page = client.get("/id/municipality/?page=2&size=100", headers={"Accept": "text/html"}).get_data(as_text=True)
         assert 'href="/id/municipality/297"' in page and 'rel="next"' in page and 'rel="prev"' in page
+        found = client.get("/search?q=297", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert '<a href="/id/municipality/?q=297">' in found, "a search points at the large kind's list, filtered"
+        listed = client.get("/id/municipality/?q=297", headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert 'href="/id/municipality/297"' in listed

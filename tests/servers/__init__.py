@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 
 class LocalHTTPServer:
@@ -31,3 +33,13 @@ class QuietHandler(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class QuietFiles(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def static_files(folder: Path) -> LocalHTTPServer:
+    """A plain web host for a folder (a copy of the static site, say): files only, no negotiation."""
+    return LocalHTTPServer(functools.partial(QuietFiles, directory=str(folder)))

