@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .config import Settings
+from . import __version__, i18n
+from .config import LANGS, Settings
 from .errors import (
     EXIT_INTERNAL,
     EXIT_NONCONFORMING,
@@ -23,9 +24,13 @@ from .errors import (
     Problem,
     machine_error,
 )
+from .i18n import N_, Msg, _
 from .processes import stop_on_signals
 from .sources.release_settings import release_settings
 from .sources.settings import load_settings
+
+#: The severities of a result, as the text output names them.
+SEVERITIES = (N_("violation"), N_("warning"), N_("info"))
 
 
 class IsoDate(click.ParamType):
@@ -44,20 +49,20 @@ class IsoDate(click.ParamType):
 
 # Options that several commands take, declared once.
 DATA_OPTION = click.option("--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"),
-                           show_default=True, help="Folder of the source files.")
+                           show_default=True, help=N_("Folder of the source files."))
 #: The commands that use a release (serve, query, the pushes) read its folder alone, never
 #: data/: a copy of it is as good, wherever it is.
 OUT_OPTION = click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-                          show_default=True, help="The release's folder: where koko publish writes it, and what the "
-                                                  "other commands read (a copy of it serves as well).")
+                          show_default=True, help=N_("The release's folder: where koko publish writes it, and what the "
+                                                  "other commands read (a copy of it serves as well)."))
 ENGINE_OPTION = click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
-                             help="Validation engine: fast (Rust SHACL Core + pyoxigraph SPARQL) or pyshacl (the reference).")
+                             help=N_("Validation engine: fast (Rust SHACL Core + pyoxigraph SPARQL) or pyshacl (the reference)."))
 TEMPLATES_OPTION = click.option("--templates", "templates", type=click.Path(path_type=Path, file_okay=False),
-                                help="Folder of page templates that override the shipped ones; default: publish takes "
-                                     "it from data/dataset.yaml, serve the release's own.")
+                                help=N_("Folder of page templates that override the shipped ones; default: publish takes "
+                                     "it from data/dataset.yaml, serve the release's own."))
 SHAPES_OPTION = click.option("--shapes", "shapes", type=click.Path(path_type=Path, file_okay=False),
-                             help="Folder of the steward's own SHACL shapes (.ttl), checked besides koko's; default "
-                                  "from data/dataset.yaml.")
+                             help=N_("Folder of the steward's own SHACL shapes (.ttl), checked besides koko's; default "
+                                  "from data/dataset.yaml."))
 
 
 class Context:
@@ -92,19 +97,22 @@ def run(ctx: click.Context, action, as_json: bool = False):
             click.echo(json_outcome(exc.exit_code, report, problems))
         elif isinstance(exc, NonConformingError):
             print_report(exc.report, "text")
-            click.echo(f"koko: the data does not conform: {exc.report.violation_count} violation(s); nothing was published.", err=True)
+            click.echo(_("koko: the data does not conform: violations: {count}; nothing was published.").format(
+                count=i18n.number(exc.report.violation_count)), err=True)
         elif isinstance(exc, InputError):
             for problem in exc.problems:
-                click.echo(f"error: {problem}", err=True)
+                click.echo(_("error: {problem}").format(problem=problem), err=True)
             if len(exc.problems) > 1:
-                click.echo(f"koko: {len(exc.problems)} problems in the sources; nothing was published.", err=True)
+                click.echo(_("koko: problems in the sources: {count}; nothing was published.").format(
+                    count=i18n.number(len(exc.problems))), err=True)
         else:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(_("error: {problem}").format(problem=exc), err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug, not bad input: say so plainly
         if debug:
             raise
-        message = f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
+        message = _("internal error: {error}: {reason} (run with --debug for the traceback)").format(
+            error=type(exc).__name__, reason=exc)
         if as_json:
             click.echo(json_outcome(EXIT_INTERNAL, None, [Problem(Place(""), message, code=Code.INTERNAL_ERROR)]))
         click.echo(f"koko: {message}", err=True)
@@ -112,57 +120,118 @@ def run(ctx: click.Context, action, as_json: bool = False):
 
 
 def progress(step: str) -> None:
-    click.echo(f"… {step}", err=True)
+    click.echo(f"… {_(step)}", err=True)
 
 
 def notice(text: str) -> None:
     click.echo(f"koko: {text}", err=True)
 
 
-class KokoGroup(click.Group):
+class Said:
+    """Click's help of a command, said in the chosen language: its text, epilog, short help and
+    each option's help are catalogue ids (N_), looked up when the help is shown."""
+
+    def format_help_text(self, ctx, formatter):
+        with _saying(self, "help"):
+            super().format_help_text(ctx, formatter)
+
+    def format_epilog(self, ctx, formatter):
+        with _saying(self, "epilog"):
+            super().format_epilog(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _saying(self, "help"), _saying(self, "short_help"):
+            return super().get_short_help_str(limit)
+
+    def format_options(self, ctx, formatter):
+        params = self.get_params(ctx)
+        with contextlib.ExitStack() as stack:
+            for param in params:
+                stack.enter_context(_saying(param, "help"))
+            super().format_options(ctx, formatter)
+
+
+@contextlib.contextmanager
+def _saying(obj, attribute: str):
+    text = getattr(obj, attribute, None)
+    if text:
+        setattr(obj, attribute, _(text))
+    try:
+        yield
+    finally:
+        if text:
+            setattr(obj, attribute, text)
+
+
+class KokoCommand(Said, click.Command):
+    pass
+
+
+class KokoGroup(Said, click.Group):
+    command_class = KokoCommand
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            click.echo("koko: interrupted; the previous output is untouched.", err=True)
+            click.echo(_("koko: interrupted; the previous output is untouched."), err=True)
             sys.exit(130)
 
+    def main(self, args=None, *rest, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        with i18n.speaking(i18n.choose(_lang_argument(args))):
+            return super().main(args, *rest, **extra)
 
-@click.group(cls=KokoGroup, epilog="Example: koko publish --release-date 2026-11-28")
+
+
+def _lang_argument(args: list) -> str | None:
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+        if not arg.startswith("-") and (i == 0 or args[i - 1] != "--lang"):
+            return None  # the command's own arguments begin
+    return None
+
+
+@click.group(cls=KokoGroup, epilog=N_("Example: koko publish --release-date 2026-11-28"), help=N_("Publish the KOKO programme's facts as linked open data."))
 @click.version_option(__version__, prog_name="koko")
-@click.option("--debug", is_flag=True, help="Show tracebacks.")
+@click.option("--debug", is_flag=True, help=N_("Show tracebacks."))
+@click.option("--lang", type=click.Choice(list(LANGS)), help=N_("The language koko speaks: fi, sv or en; default: "
+              "$KOKO_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG), else en."))
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
-    """Publish the KOKO programme's facts as linked open data."""
+def main(ctx: click.Context, debug: bool, lang: str | None) -> None:
     ctx.obj = Context(debug)
     stop_on_signals()
 
 
-@main.command(epilog="Example: koko publish --data data --out output --release-date 2026-11-28")
+@main.command(epilog=N_("Example: koko publish --data data --out output --release-date 2026-11-28"), help=N_('Load, build, validate and export the graph to the output folder. One publish at a time writes a folder: a second one waits for the first.'))
 @DATA_OPTION
 @OUT_OPTION
-@click.option("--release-date", type=IsoDate(), help="Release date; default from data/dataset.yaml.")
-@click.option("--base-iri", help="Base IRI of every published IRI; default from data/dataset.yaml.")
-@click.option("--site/--no-site", default=True, show_default=True, help="Also write the static site (output/site/).")
-@click.option("--version", "version", help="The release's version; default: its release date. Publishing under the "
-              "current version replaces that release; under a new one, the current release moves to output/releases/.")
+@click.option("--release-date", type=IsoDate(), help=N_("Release date; default from data/dataset.yaml."))
+@click.option("--base-iri", help=N_("Base IRI of every published IRI; default from data/dataset.yaml."))
+@click.option("--site/--no-site", default=True, show_default=True, help=N_("Also write the static site (output/site/)."))
+@click.option("--version", "version", help=N_("The release's version; default: its release date. Publishing under the "
+              "current version replaces that release; under a new one, the current release moves to output/releases/."))
 @ENGINE_OPTION
 @TEMPLATES_OPTION
 @SHAPES_OPTION
-@click.option("--no-wait", is_flag=True, help="When another publish is writing the output folder, stop at once (exit 2) "
-              "instead of waiting for it.")
+@click.option("--no-wait", is_flag=True, help=N_("When another publish is writing the output folder, stop at once (exit 2) "
+              "instead of waiting for it."))
 @click.pass_context
 def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, base_iri: str | None, site: bool,
             version: str | None, engine: str, templates: Path | None, shapes: Path | None, no_wait: bool) -> None:
-    """Load, build, validate and export the graph to the output folder. One publish at a time
-    writes a folder: a second one waits for the first."""
     from .graph.releases import check_version
     from .release.publish import publish as do_publish
 
     def changes(summary) -> None:
         lines = summary.class_lines()
-        said = "none" if summary.empty else f"{summary.added_triples} triple(s) added, {summary.removed_triples} removed"
-        click.echo(f"Changes since release {summary.old_version}: {said}", err=True)
+        said = _("none") if summary.empty else _("triples added {added}, removed {removed}").format(
+            added=i18n.number(summary.added_triples), removed=i18n.number(summary.removed_triples))
+        click.echo(_("Changes since release {version}: {changes}").format(version=summary.old_version, changes=said), err=True)
         for line in lines:
             click.echo(f"  {line}", err=True)
 
@@ -177,27 +246,25 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, ba
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko diff --format json   (the sources against the release in output/)")
+@main.command(epilog=N_("Example: koko diff --format json   (the sources against the release in output/)"), help=N_('What a publish would change: the sources (built and validated) against a release, or two releases against each other (these need no sources). Exit 0 whether or not anything changed.'))
 @DATA_OPTION
 @OUT_OPTION
-@click.option("--against", help="Compare the sources with this archived release instead of the current one.")
-@click.option("--from", "old", help="Compare two releases: this one (current or archived) ...")
-@click.option("--to", "new", help="... with this one.")
+@click.option("--against", help=N_("Compare the sources with this archived release instead of the current one."))
+@click.option("--from", "old", help=N_("Compare two releases: this one (current or archived) ..."))
+@click.option("--to", "new", help=N_("... with this one."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @ENGINE_OPTION
 @SHAPES_OPTION
 @click.pass_context
 def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | None, new: str | None, fmt: str,
          engine: str, shapes: Path | None) -> None:
-    """What a publish would change: the sources (built and validated) against a release, or
-    two releases against each other (these need no sources). Exit 0 whether or not anything changed."""
     from .release import versions
     from .release.lock import output_lock
     from .release.publish import check
 
     def action():
         if (old is None) != (new is None):
-            raise InputError("give both --from and --to, or neither", code=Code.BAD_OPTION)
+            raise InputError(Msg('give both --from and --to, or neither'), code=Code.BAD_OPTION)
         if old is not None:
             with output_lock(out_dir, "koko diff", say=notice, shared=True):
                 base = release_settings(out_dir).base_iri
@@ -215,12 +282,11 @@ def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | Non
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko releases --drop 2025-06-30")
+@main.command(epilog=N_("Example: koko releases --drop 2025-06-30"), help=N_('List the releases in the output folder (current and archived), or drop archived ones.'))
 @OUT_OPTION
-@click.option("--drop", "dropped", multiple=True, help="Remove this archived release (repeatable).")
+@click.option("--drop", "dropped", multiple=True, help=N_("Remove this archived release (repeatable)."))
 @click.pass_context
 def releases(ctx, out_dir: Path, dropped: tuple) -> None:
-    """List the releases in the output folder (current and archived), or drop archived ones."""
     from .release import versions
     from .release.lock import output_lock
 
@@ -229,19 +295,19 @@ def releases(ctx, out_dir: Path, dropped: tuple) -> None:
             with output_lock(out_dir, "koko releases --drop", say=notice):
                 for version in dropped:
                     versions.drop(out_dir, version)
-                    click.echo(f"Dropped release {version}; the next koko publish leaves it out of the catalogue.", err=True)
+                    click.echo(_("Dropped release {version}; the next koko publish leaves it out of the catalogue.").format(
+                        version=version), err=True)
         click.echo(versions.listing(out_dir), nl=False)
 
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko template --to templates/   (then fill one, save it as data/funding.xlsx)")
+@main.command(epilog=N_("Example: koko template --to templates/   (then fill one, save it as data/funding.xlsx)"), help=N_('Write a workbook per source table: the header, a note per column, drop-downs for closed lists.'))
 @DATA_OPTION
 @click.option("--to", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("templates"),
-              show_default=True, help="Folder for the workbooks.")
+              show_default=True, help=N_("Folder for the workbooks."))
 @click.pass_context
 def template(ctx, data_dir: Path, out_dir: Path) -> None:
-    """Write a workbook per source table: the header, a note per column, drop-downs for closed lists."""
     from .sources.template import write_templates
 
     def action():
@@ -251,14 +317,13 @@ def template(ctx, data_dir: Path, out_dir: Path) -> None:
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko validate --format json")
+@main.command(epilog=N_("Example: koko validate --format json"), help=N_('Load, build and validate the sources; publish nothing. Exit 1 when they do not conform.'))
 @DATA_OPTION
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
 @ENGINE_OPTION
 @SHAPES_OPTION
 @click.pass_context
 def validate(ctx, data_dir: Path, fmt: str, engine: str, shapes: Path | None) -> None:
-    """Load, build and validate the sources; publish nothing. Exit 1 when they do not conform."""
     from .release.publish import check
 
     def action():
@@ -279,10 +344,11 @@ def json_outcome(exit_code: int, report=None, problems=()) -> str:
         "conforms": bool(report is not None and report.conforms and exit_code == 0),
         "violations": report.violation_count if report is not None else 0,
         "warnings": report.warning_count if report is not None else 0,
-        "problems": [{**_where(p.place), "code": p.code, "message": p.message, "hint": p.hint or None}
+        "problems": [{**_where(p.place), "code": p.code, "message": str(p.message), "hint": str(p.hint) or None}
                      for p in problems or []],
         "notes": list(report.notes) if report is not None else [],
-        "results": [{**_where(r.place), "severity": r.severity, "component": r.component, "message": r.message,
+        "lang": i18n.current(),
+        "results": [{**_where(r.place), "severity": r.severity, "component": r.component, "message": str(r.said or r.message),
                      "focus": r.focus, "path": r.path or None, "value": r.value or None} for r in results],
     }, ensure_ascii=False, indent=2)
 
@@ -309,53 +375,55 @@ def print_report(report, fmt: str, base_iri: str = "") -> None:
         if result.place.file != current:
             current = result.place.file
             click.echo(f"{current}:")
-        click.echo(f"  {result.severity}: {result}")
-    click.echo(f"{report.violation_count} violation(s), {report.warning_count} warning(s); "
-               + ("conforms." if report.conforms else "does not conform."))
+        click.echo(f"  {_(result.severity)}: {result}")
+    click.echo((_("violations: {violations}, warnings: {warnings}; conforms.") if report.conforms else
+                _("violations: {violations}, warnings: {warnings}; does not conform.")).format(
+        violations=i18n.number(report.violation_count), warnings=i18n.number(report.warning_count)))
 
 
 def print_notes(report) -> None:
     """The shapes that left the fast path, and why (see shapes/ in README.md)."""
     for note in report.notes:
-        click.echo(f"Slower path: {note}")
+        click.echo(_("Slower path: {note}").format(note=note))
 
 
 def print_summary(outcome, out_dir: Path, seconds: float) -> None:
     counts = outcome.stats.classes
-    click.echo(f"Published {outcome.stats.triples} triples in {seconds:.2f} s ("
-               + ", ".join(f"{stage} {t:.2f} s" for stage, t in outcome.timings.items()) + ").")
-    click.echo("Things per class:")
+    click.echo(_("Published {triples} triples in {seconds} s ({stages}).").format(
+        triples=i18n.number(outcome.stats.triples), seconds=i18n.number(seconds, "0.00"),
+        stages=", ".join(f"{_(stage)} {i18n.number(t, '0.00')} s" for stage, t in outcome.timings.items())))
+    click.echo(_("Things per class:"))
     for cls, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        click.echo(f"  {n:6d}  {cls}")
+        click.echo(f"  {i18n.number(n):>6}  {cls}")
     report = outcome.report
-    click.echo(f"Validation: conforms, {report.warning_count} warning(s).")
+    click.echo(_("Validation: conforms, warnings: {count}.").format(count=i18n.number(report.warning_count)))
     for result in report.results:
-        click.echo(f"  {result.severity}: {result}")
+        click.echo(f"  {_(result.severity)}: {result}")
     print_notes(report)
     for note in outcome.built.notes:
-        click.echo(f"Note: {note}")
-    click.echo(f"Files in {out_dir}/:")
-    folders = {"site/": "a page, Turtle, JSON-LD and N-Triples per IRI of the kinds the site holds; see README.md",
-               "serving/": "what koko serve, query and the pushes read of this release: its settings, the map's "
-                           "boundaries, the page templates"}
+        click.echo(_("Note: {note}").format(note=note))
+    click.echo(_("Files in {folder}/:").format(folder=out_dir))
+    folders = {"site/": _("a page, Turtle, JSON-LD and N-Triples per IRI of the kinds the site holds; see README.md"),
+               "serving/": _("what koko serve, query and the pushes read of this release: its settings, the map's "
+                             "boundaries, the page templates")}
     grouped = {folder: {n: s for n, s in outcome.files.items() if n.startswith(folder)} for folder in folders}
     for name, size in sorted(outcome.files.items()):
         if not any(name in files for files in grouped.values()):
-            click.echo(f"  {size:10d}  {name}")
+            click.echo(f"  {i18n.number(size):>10}  {name}")
     for folder, files in grouped.items():
         if files:
-            click.echo(f"  {sum(files.values()):10d}  {folder} ({len(files)} files: {folders[folder]})")
+            click.echo(f"  {i18n.number(sum(files.values())):>10}  {folder} " + _("({count} files: {what})").format(
+                count=i18n.number(len(files)), what=folders[folder]))
 
 
-@main.command("push-ckan", epilog="Example: koko push-ckan --url https://portal.example --dataset koko-lod")
-@click.option("--url", required=True, help="CKAN site address (the part before /api/3/action).")
-@click.option("--dataset", "name", required=True, help="Dataset name (URL slug) on the portal.")
-@click.option("--organization", help="Owner organisation on the portal.")
-@click.option("--dry-run", is_flag=True, help="Print the JSON that would be sent; send nothing.")
+@main.command("push-ckan", epilog=N_("Example: koko push-ckan --url https://portal.example --dataset koko-lod"), help=N_('Create or update the dataset and its files on a CKAN portal. Token: $KOKO_CKAN_API_KEY.'))
+@click.option("--url", required=True, help=N_("CKAN site address (the part before /api/3/action)."))
+@click.option("--dataset", "name", required=True, help=N_("Dataset name (URL slug) on the portal."))
+@click.option("--organization", help=N_("Owner organisation on the portal."))
+@click.option("--dry-run", is_flag=True, help=N_("Print the JSON that would be sent; send nothing."))
 @OUT_OPTION
 @click.pass_context
 def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool, out_dir: Path) -> None:
-    """Create or update the dataset and its files on a CKAN portal. Token: $KOKO_CKAN_API_KEY."""
     import os
 
     from .remote.ckan import TOKEN_VARIABLE, push
@@ -367,21 +435,19 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
                 click.echo(f"# {what}")
                 click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
             return
-        click.echo(f"dataset {name}: {result.dataset}")
+        click.echo(_("dataset {name}: {state}").format(name=name, state=_(result.dataset)))
         for file, state in result.resources.items():
-            click.echo(f"  {file}: {state}")
+            click.echo(f"  {file}: {_(state)}")
 
     run(ctx, action)
 
 
-@main.command("check-links", epilog="Example: koko check-links --base http://127.0.0.1:8080/   (koko serve's address)")
+@main.command("check-links", epilog=N_("Example: koko check-links --base http://127.0.0.1:8080/   (koko serve's address)"), help=N_('Ask the deployed release for every address its catalogue publishes (its downloads, their access addresses, the landing page, the vocabulary); list those that do not answer 2xx (exit 3).'))
 @OUT_OPTION
-@click.option("--base", help="Ask at this address instead of the release's base IRI (a staging host, or koko serve).")
+@click.option("--base", help=N_("Ask at this address instead of the release's base IRI (a staging host, or koko serve)."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def check_links_command(ctx, out_dir: Path, base: str | None, fmt: str) -> None:
-    """Ask the deployed release for every address its catalogue publishes (its downloads, their
-    access addresses, the landing page, the vocabulary); list those that do not answer 2xx (exit 3)."""
     from .errors import RemoteError
     from .remote.links import check_links
 
@@ -394,25 +460,21 @@ def check_links_command(ctx, out_dir: Path, base: str | None, fmt: str) -> None:
         else:
             for link in failed:
                 said = str(link.status) if link.status is not None else link.error
-                click.echo(f"{said}  {link.asked}" + (f"  (published as {link.published})" if link.asked != link.published else ""))
-            click.echo(f"{len(links) - len(failed)} of {len(links)} published addresses answer 2xx.")
+                click.echo(f"{said}  {link.asked}" + (_("  (published as {address})").format(address=link.published)
+                                                      if link.asked != link.published else ""))
+            click.echo(_("{ok} of {links} published addresses answer 2xx.").format(ok=len(links) - len(failed), links=len(links)))
         if failed:
-            raise RemoteError(f"{len(failed)} of {len(links)} published addresses do not answer 2xx")
+            raise RemoteError(Msg('{failed} of {links} published addresses do not answer 2xx', failed=len(failed), links=len(links)))
 
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko query queries/kuopio-municipalities.rq --format csv")
+@main.command(epilog=N_("Example: koko query queries/kuopio-municipalities.rq --format csv"), help=N_('Run a SPARQL query (text or a .rq file) over the published graph.\n\nThe prefixes of the outputs (koko:, area:, municipality:, schema:, skos:...) are predeclared. CONSTRUCT and DESCRIBE print Turtle; json is the SPARQL 1.1 Query Results JSON format.'))
 @OUT_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.argument("query")
 @click.pass_context
 def query(ctx, out_dir: Path, fmt: str, query: str) -> None:
-    """Run a SPARQL query (text or a .rq file) over the published graph.
-
-    The prefixes of the outputs (koko:, area:, municipality:, schema:, skos:...) are predeclared.
-    CONSTRUCT and DESCRIBE print Turtle; json is the SPARQL 1.1 Query Results JSON format.
-    """
     from .web import query as q
 
     def action():
@@ -423,33 +485,29 @@ def query(ctx, out_dir: Path, fmt: str, query: str) -> None:
     run(ctx, action)
 
 
-@main.command(epilog="Example: koko serve --out /srv/koko/output --port 8080   (then open http://127.0.0.1:8080/)")
+@main.command(epilog=N_("Example: koko serve --out /srv/koko/output --port 8080   (then open http://127.0.0.1:8080/)"), help=N_("Serve a release: pages for every IRI, downloads, a read-only SPARQL endpoint, /health.\nIt reads the release's folder alone (no data/), so a copy of output/ serves on any host,\nand follows it: a release published there is served once it is loaded, without a restart.\nCtrl-C or SIGTERM: the requests in flight finish, then exit 0."))
 @OUT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help="0: any free port (printed).")
+@click.option("--port", default=8080, show_default=True, type=click.IntRange(0, 65535), help=N_("0: any free port (printed)."))
 @click.option("--query-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
-              help="Seconds a SPARQL query may run; one that runs over is stopped and answered 503.")
+              help=N_("Seconds a SPARQL query may run; one that runs over is stopped and answered 503."))
 @click.option("--max-queries", default=0, type=click.IntRange(0, 1000),
-              help="SPARQL queries running at once; twice as many more wait briefly. Default: twice the cores.")
+              help=N_("SPARQL queries running at once; twice as many more wait briefly. Default: twice the cores."))
 @click.option("--max-queries-per-client", default=2, show_default=True, type=click.IntRange(1, 1000),
-              help="Queries one client address may have running or waiting; more are answered 429.")
+              help=N_("Queries one client address may have running or waiting; more are answered 429."))
 @click.option("--max-query-bytes", default=64 * 1024, show_default=True, type=click.IntRange(64, 16 * 1024 * 1024),
-              help="The largest query text; a larger one is answered 413.")
+              help=N_("The largest query text; a larger one is answered 413."))
 @click.option("--max-result-bytes", default=16 * 1024 * 1024, show_default=True, type=click.IntRange(1024),
-              help="The largest answer; a larger one is an error.")
+              help=N_("The largest answer; a larger one is an error."))
 @TEMPLATES_OPTION
-@click.option("--access-log", "access_log", metavar="FILE|-", help="Write an access log (combined log format) to FILE, "
-              "or to standard output with -.")
+@click.option("--access-log", "access_log", metavar="FILE|-", help=N_("Write an access log (combined log format) to FILE, "
+              "or to standard output with -."))
 @click.option("--trusted-proxy", "trusted", multiple=True, metavar="ADDR",
-              help="A reverse proxy (address or network) whose X-Forwarded-For names the client (repeatable).")
+              help=N_("A reverse proxy (address or network) whose X-Forwarded-For names the client (repeatable)."))
 @click.pass_context
 def serve(ctx, out_dir: Path, host: str, port: int, query_timeout: int, max_queries: int,
           max_queries_per_client: int, max_query_bytes: int, max_result_bytes: int, templates: Path | None,
           access_log: str | None, trusted: tuple) -> None:
-    """Serve a release: pages for every IRI, downloads, a read-only SPARQL endpoint, /health.
-    It reads the release's folder alone (no data/), so a copy of output/ serves on any host,
-    and follows it: a release published there is served once it is loaded, without a restart.
-    Ctrl-C or SIGTERM: the requests in flight finish, then exit 0."""
     import ipaddress
 
     from .web.limits import Limits
@@ -461,36 +519,36 @@ def serve(ctx, out_dir: Path, host: str, port: int, query_timeout: int, max_quer
             try:
                 ipaddress.ip_network(address, strict=False)
             except ValueError:
-                raise InputError(f"--trusted-proxy {address!r} is not an IP address or network", code=Code.BAD_OPTION) from None
+                raise InputError(Msg('--trusted-proxy {address!r} is not an IP address or network', address=address), code=Code.BAD_OPTION) from None
         release_settings(out_dir)  # a folder that holds no release is exit 2 before anything starts
         limits = Limits(query_timeout=query_timeout, max_query_bytes=max_query_bytes, max_result_bytes=max_result_bytes,
                         max_queries=max_queries, per_client=max_queries_per_client)
 
         def ready(url: str, limits: Limits, version: str) -> None:
-            click.echo(f"Serving {out_dir}/ (release {version}) at {url}/ (SPARQL at {url}/sparql, health at "
-                       f"{url}/health); started in {time.perf_counter() - start:.2f} s. It follows new releases "
-                       f"published there. Ctrl-C stops.\nLimits: {limits.summary()}.", err=True)
+            click.echo(_("Serving {folder}/ (release {version}) at {url}/ (SPARQL at {url}/sparql, health at {url}/health); "
+                         "started in {seconds} s. It follows new releases published there. Ctrl-C stops.").format(
+                folder=out_dir, version=version, url=url, seconds=i18n.number(time.perf_counter() - start, "0.00")), err=True)
+            click.echo(_("Limits: {limits}.").format(limits=limits.summary()), err=True)
 
         try:
             run_server(out_dir, host, port, ready, limits, templates, access_log, trusted)
         except KeyboardInterrupt:  # stopped while it was still starting: as cleanly as once it runs
-            click.echo("koko serve: stopped.", err=True)
+            click.echo(_("koko serve: stopped."), err=True)
 
     run(ctx, action)
 
 
-@main.command("push-store", epilog="Example: koko push-store --endpoint http://127.0.0.1:7878/store")
-@click.option("--endpoint", required=True, help="Graph Store Protocol endpoint (Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud-auth).")
-@click.option("--query-endpoint", help="SPARQL query endpoint, to check the triple count after the upload.")
-@click.option("--update-endpoint", help="SPARQL Update endpoint, to send only the change when the store holds the "
-              "release before (Oxigraph: found beside /store).")
-@click.option("--graph", help="Named graph of the data; default: the dataset's IRI.")
-@click.option("--user", help="User name; the password is read from $KOKO_STORE_PASSWORD.")
+@main.command("push-store", epilog=N_("Example: koko push-store --endpoint http://127.0.0.1:7878/store"), help=N_("Replace the dataset's named graphs in a SPARQL store with the published files."))
+@click.option("--endpoint", required=True, help=N_("Graph Store Protocol endpoint (Oxigraph: /store, Fuseki: /DATASET/data, Virtuoso: /sparql-graph-crud-auth)."))
+@click.option("--query-endpoint", help=N_("SPARQL query endpoint, to check the triple count after the upload."))
+@click.option("--update-endpoint", help=N_("SPARQL Update endpoint, to send only the change when the store holds the "
+              "release before (Oxigraph: found beside /store)."))
+@click.option("--graph", help=N_("Named graph of the data; default: the dataset's IRI."))
+@click.option("--user", help=N_("User name; the password is read from $KOKO_STORE_PASSWORD."))
 @click.option("--auth", type=click.Choice(["basic", "digest"]), default="basic", show_default=True)
 @OUT_OPTION
 @click.pass_context
 def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, user, auth, out_dir: Path) -> None:
-    """Replace the dataset's named graphs in a SPARQL store with the published files."""
     import os
 
     from .remote.store import PASSWORD_VARIABLE, push_store
@@ -499,31 +557,33 @@ def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, us
         uploads = push_store(release_settings(out_dir), out_dir, endpoint, query_endpoint, graph, user,
                              os.environ.get(PASSWORD_VARIABLE), auth, update_endpoint=update_endpoint)
         for up in uploads:
-            checked = f"; the store holds exactly {up.stored} triples" if up.stored is not None else ""
+            checked = _("; the store holds exactly {count} triples").format(count=up.stored) if up.stored is not None else ""
             if up.sent == "changed":
-                click.echo(f"<{up.graph}>: sent the change set ({up.removed} triples removed, {up.added} added){checked}")
+                click.echo(_("<{graph}>: sent the change set ({removed} triples removed, {added} added)").format(
+                    graph=up.graph, removed=up.removed, added=up.added) + checked)
             else:
-                click.echo(f"<{up.graph}>: replaced with {up.file} ({up.triples} triples){checked}")
+                click.echo(_("<{graph}>: replaced with {file} ({count} triples)").format(graph=up.graph, file=up.file,
+                                                                                     count=up.triples) + checked)
 
     run(ctx, action)
 
 
-@main.command("fetch-reference", epilog="Example: koko fetch-reference --date 2013-01-01")
-@click.option("--date", required=True, type=IsoDate(), help="Classification date (the API has them for 1 January).")
-@click.option("--offline", is_flag=True, help="Use the cache of earlier answers only.")
-@click.option("--api", default=None, help="Classification API address (default: Statistics Finland's).")
+@main.command("fetch-reference", epilog=N_("Example: koko fetch-reference --date 2013-01-01"), help=N_('Fetch the municipality, sub-region and region classification valid on a date.'))
+@click.option("--date", required=True, type=IsoDate(), help=N_("Classification date (the API has them for 1 January)."))
+@click.option("--offline", is_flag=True, help=N_("Use the cache of earlier answers only."))
+@click.option("--api", default=None, help=N_("Classification API address (default: Statistics Finland's)."))
 @DATA_OPTION
 @click.pass_context
 def fetch_reference_command(ctx, date: dt.date, offline: bool, api: str | None, data_dir: Path) -> None:
-    """Fetch the municipality, sub-region and region classification valid on a date."""
     from .files import count_lines
     from .remote.fetch_reference import API, fetch_reference
 
     def action():
         folder, client = fetch_reference(data_dir, date, api or API, offline)
         units = {level: count_lines(folder / f"{level}.csv") - 1 for level in ("municipalities", "subregions", "regions")}
-        click.echo(f"Wrote {folder}/: {units['municipalities']} municipalities, {units['subregions']} sub-regions, "
-                   f"{units['regions']} regions ({client.fetched} fetched, {client.revalidated} unchanged since cached, "
-                   f"{client.from_cache} from the cache).")
+        click.echo(_("Wrote {folder}/: {municipalities} municipalities, {subregions} sub-regions, {regions} regions "
+                     "({fetched} fetched, {unchanged} unchanged since cached, {cached} from the cache).").format(
+            folder=folder, municipalities=units["municipalities"], subregions=units["subregions"], regions=units["regions"],
+            fetched=client.fetched, unchanged=client.revalidated, cached=client.from_cache))
 
     run(ctx, action)

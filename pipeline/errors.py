@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from .i18n import N_, Msg, _
+
 EXIT_OK = 0
 EXIT_NONCONFORMING = 1
 EXIT_BAD_INPUT = 2
@@ -57,7 +59,7 @@ class Code(str, Enum):
     MISSING_COLUMN = "missing-column", "a CSV column the table needs is not in the header"
     DUPLICATE_SOURCE = "duplicate-source", "a table given twice, as CSV and as a workbook"
     WORKBOOK_AS_CSV = "workbook-as-csv", "a spreadsheet workbook saved under a .csv name"
-    NOT_A_MONTH = "not-a-month", "a month that is not written as 2009-07", "{value!r} is not a month", "write it as 2009-07"
+    NOT_A_MONTH = "not-a-month", "a month that is not written as 2009-07", N_("{value!r} is not a month"), N_("write it as 2009-07")
     NOT_WITHDRAWN = "not-withdrawn", "a key in withdrawn.csv that is not an IRI an earlier release had and this one has not"
     ARCHIVE_DAMAGED = "archive-damaged", "a file of a release (current or archived) that cannot be read as koko wrote it"
     RELEASE_MISSING = "release-missing", "no release where one is needed: none published yet, or no such version"
@@ -73,7 +75,7 @@ class Code(str, Enum):
     MISSING_FIELD = "missing-field", "a field or section the record needs is not there"
     MISSING_LANGUAGE = "missing-language", "a text without its language, or a language without its text"
     NO_ROWS = "no-rows", "a table with a header and no rows"
-    REQUIRED_EMPTY = "required-empty", "a value the record needs is empty", "is empty"
+    REQUIRED_EMPTY = "required-empty", "a value the record needs is empty", N_("is empty")
     DUPLICATE_KEY = "duplicate-key", "a key used twice"
     DUPLICATE_MEMBERSHIP = "duplicate-membership", "a municipality in two sub-regions on one date"
     UNKNOWN_REFERENCE = "unknown-reference", "a key that no record of the table it points to has"
@@ -84,45 +86,45 @@ class Code(str, Enum):
     NOT_A_KEY = (
         "not-a-key",
         "a key that is not lower-case ASCII with hyphens",
-        "{value!r} is not a key",
-        "use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma",
+        N_("{value!r} is not a key"),
+        N_("use lower-case ASCII letters, digits and single hyphens, e.g. sisa-savon-seutuyhtyma"),
     )
-    NOT_A_NUMBER = "not-a-number", "a value that is not a number", "{value!r} is not a number"
-    NOT_AN_INTEGER = "not-an-integer", "a value that is not a whole number", "{value!r} is not a whole number"
-    NOT_A_YEAR = "not-a-year", "a value that is not a year", "{value!r} is not a year", "write four digits, e.g. 2011"
+    NOT_A_NUMBER = "not-a-number", "a value that is not a number", N_("{value!r} is not a number")
+    NOT_AN_INTEGER = "not-an-integer", "a value that is not a whole number", N_("{value!r} is not a whole number")
+    NOT_A_YEAR = "not-a-year", "a value that is not a year", N_("{value!r} is not a year"), N_("write four digits, e.g. 2011")
     NOT_A_DATE = (
         "not-a-date",
         "a value that is not a date on the calendar",
-        "{value!r} is not a date",
-        "write it as 2011-12-31 or 31.12.2011",
+        N_("{value!r} is not a date"),
+        N_("write it as 2011-12-31 or 31.12.2011"),
     )
-    NOT_A_BOOLEAN = "not-a-boolean", "a value that is not yes or no", "{value!r} is not yes or no"
-    NOT_A_CODE = "not-a-code", "a code with the wrong number of digits", "{value!r} is not a code of {digits} digits"
+    NOT_A_BOOLEAN = "not-a-boolean", "a value that is not yes or no", N_("{value!r} is not yes or no")
+    NOT_A_CODE = "not-a-code", "a code with the wrong number of digits", N_("{value!r} is not a code of {digits} digits")
     NOT_AN_EMAIL = (
         "not-an-email",
         "a value that is not an e-mail address",
-        "{value!r} is not an e-mail address",
-        "write it as name@example.fi",
+        N_("{value!r} is not an e-mail address"),
+        N_("write it as name@example.fi"),
     )
     NOT_A_PHONE = (
         "not-a-phone",
         "a value that is not a phone number",
-        "{value!r} is not a phone number",
-        "write it as 0207 464 645 or +358 207 464 645",
+        N_("{value!r} is not a phone number"),
+        N_("write it as 0207 464 645 or +358 207 464 645"),
     )
     NOT_AN_IRI = (
         "not-an-iri",
         "a value that is not a web address",
-        "{value!r} is not a web address",
-        "write it as http://... or https://...",
+        N_("{value!r} is not a web address"),
+        N_("write it as http://... or https://..."),
     )
     NOT_A_LANGUAGE = (
         "not-a-language",
         "a language tag other than fi, sv or en",
-        "{value!r} is not a language tag",
-        "use fi, sv or en",
+        N_("{value!r} is not a language tag"),
+        N_("use fi, sv or en"),
     )
-    NOT_IN_LIST = "not-in-list", "a value that is not one of those allowed", "{value!r} is not one of {choices}"
+    NOT_IN_LIST = "not-in-list", "a value that is not one of those allowed", N_("{value!r} is not one of {choices}")
     TEMPLATE_ERROR = "template-error", "a page template that does not parse or render"
     RDF_SYNTAX = "rdf-syntax", "a Turtle file (shapes, ontology) that does not parse"
     SHAPES_ERROR = "shapes-error", "a shape that SHACL itself makes an error (SHACL-SHACL, forbidden SPARQL)"
@@ -130,9 +132,10 @@ class Code(str, Enum):
     INTERNAL_ERROR = "internal-error", "a bug in koko (exit 4); run again with --debug and report it"
     MACHINE_REFUSED = "machine-refused", "the machine refused (exit 5): a full disk, a read-only folder, a permission, a quota"
 
-    def invalid(self, value, hint: str | None = None, **fields) -> "ValueProblem":
+    def invalid(self, value, hint: Msg | None = None, **fields) -> "ValueProblem":
         """The problem of one value of this kind, in the words of its template."""
-        return ValueProblem(self.template.format(value=value, **fields), self.hint if hint is None else hint, code=self)
+        return ValueProblem(Msg(self.template, value=value, **fields), (Msg(self.hint) if self.hint else "") if hint is None else hint,
+                            code=self)
 
 
 def column_letters(n: int) -> str:
@@ -175,8 +178,8 @@ class Problem:
     """One thing wrong with the sources, said in the steward's terms."""
 
     place: Place
-    message: str
-    hint: str = ""
+    message: Msg | str  # a Msg, said in the language of the moment (a str is said as it is)
+    hint: Msg | str = ""
     code: Code = field(kw_only=True)  # there is no problem without its kind
 
     def __post_init__(self):
@@ -184,9 +187,11 @@ class Problem:
             raise TypeError(f"{self.code!r} is not a problem code (a member of errors.Code)")
 
     def __str__(self) -> str:
-        text = f"{self.place}: {self.message}" if str(self.place) else self.message
+        message = str(self.message)
+        text = f"{self.place}: {message}" if str(self.place) else message
         if self.place.field:
-            text += f" (column {self.place.field})"
+            text += " " + (_("(line {line}, column {column})") if self.place.line else _("(column {column})")).format(
+                line=self.place.line, column=self.place.field)
         if self.hint:
             text += f"; {self.hint}"
         return text
@@ -205,13 +210,16 @@ class InputError(KokoError):
 
     exit_code = EXIT_BAD_INPUT
 
-    def __init__(self, problems: list[Problem] | str, code: Code | None = None):
-        if isinstance(problems, str):
+    def __init__(self, problems: list[Problem] | Msg | str, code: Code | None = None):
+        if isinstance(problems, (str, Msg)):
             if code is None:
                 raise TypeError("an InputError of a message needs its code (a member of errors.Code)")
             problems = [Problem(Place(""), problems, code=code)]
         self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__(problems)
+
+    def __str__(self) -> str:  # said in the language of the moment
+        return "\n".join(str(p) for p in self.problems)
 
     def __reduce__(self):  # keep the problems when the error comes back from a worker process
         return (type(self), (self.problems,))
@@ -224,7 +232,10 @@ class NonConformingError(KokoError):
 
     def __init__(self, report):
         self.report = report
-        super().__init__(f"{report.violation_count} violation(s)")
+        super().__init__(report.violation_count)
+
+    def __str__(self) -> str:
+        return _("violations: {count}").format(count=self.report.violation_count)
 
     def __reduce__(self):
         return (type(self), (self.report,))
@@ -250,20 +261,20 @@ class MachineError(KokoError):
 
 #: The errors of the machine (errno -> what a person calls it); any other OSError is a bug.
 MACHINE_ERRNOS = {
-    errno.ENOSPC: "no space left on the device",
-    errno.EDQUOT: "the disk quota is used up",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "operation not permitted",
-    errno.EIO: "input/output error (a failing disk or a lost network share)",
-    errno.ENOTDIR: "a file stands where a folder is needed",
-    errno.EMFILE: "too many open files for this process (see ulimit -n)",
-    errno.ENFILE: "too many open files on this machine",
-    errno.ENAMETOOLONG: "the path is too long",
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.EDQUOT: N_("the disk quota is used up"),
+    errno.EROFS: N_("the file system is read-only"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EIO: N_("input/output error (a failing disk or a lost network share)"),
+    errno.ENOTDIR: N_("a file stands where a folder is needed"),
+    errno.EMFILE: N_("too many open files for this process (see ulimit -n)"),
+    errno.ENFILE: N_("too many open files on this machine"),
+    errno.ENAMETOOLONG: N_("the path is too long"),
 }
 
 
-def machine_error(exc: OSError, more: str = "") -> MachineError | None:
+def machine_error(exc: OSError, more: Msg | str = "") -> MachineError | None:
     """The machine error an OSError is, naming its path and what is wrong; None for any other."""
     what = MACHINE_ERRNOS.get(exc.errno)
     if what is None:
@@ -271,13 +282,14 @@ def machine_error(exc: OSError, more: str = "") -> MachineError | None:
     path = exc.filename if exc.filename is not None else ""
     if exc.filename2 is not None:
         path = f"{path} -> {exc.filename2}"
-    return MachineError(f"{path}: {what}{more}" if path else f"{what}{more}")
+    return MachineError(Msg("{path}: {what}{more}", path=path, what=Msg(what), more=more) if path
+                        else Msg("{what}{more}", what=Msg(what), more=more))
 
 
 class ValueProblem(ValueError):
     """A single value that cannot be converted; the loader adds the place."""
 
-    def __init__(self, message: str, hint: str = "", *, code: Code):
+    def __init__(self, message: Msg | str, hint: Msg | str = "", *, code: Code):
         self.message = message
         self.hint = hint
         self.code = code
@@ -291,14 +303,14 @@ class Problems:
         self.items: list[Problem] = []
         self.limit = limit
 
-    def add(self, place: Place, message: str, hint: str = "", *, code: Code) -> None:
+    def add(self, place: Place, message: Msg | str, hint: Msg | str = "", *, code: Code) -> None:
         self.items.append(Problem(place, message, hint, code=code))
         if len(self.items) >= self.limit:
-            raise TooManyProblems(self.sorted() + [Problem(Place(""), f"stopped after {self.limit} problems",
+            raise TooManyProblems(self.sorted() + [Problem(Place(""), Msg("stopped after {limit} problems", limit=self.limit),
                                                            code=Code.TOO_MANY_PROBLEMS)])
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.items, key=lambda p: (p.place.file, p.place.line, p.place.column, p.message))
+        return sorted(self.items, key=lambda p: (p.place.file, p.place.line, p.place.column, str(p.message)))
 
     def raise_if_any(self) -> None:
         if self.items:

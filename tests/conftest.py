@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import pytest
 from helpers import DATA, RELEASE
 
+# The tests read koko's English unless they choose a language (tests/test_language.py does).
+os.environ["KOKO_LANG"] = "en"
 # Checked shapes graphs are cached (pipeline/check/shapes.py); the tests keep theirs apart.
 os.environ.setdefault("KOKO_CACHE", tempfile.mkdtemp(prefix="koko-test-cache-"))
 

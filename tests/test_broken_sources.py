@@ -82,7 +82,8 @@ def test_broken_source_as_json(case: Path, data_dir: Path):
     where = spec["file"].split("/", 1)[1]
 
     def said(p):  # as the text output says it
-        return p["message"] + (f" (column {p['field']})" if p.get("field") else "") + (f"; {p['hint']}" if p.get("hint") else "")
+        column = (f" (line {p['line']}, column {p['field']})" if p.get("line") else f" (column {p['field']})") if p.get("field") else ""
+        return p["message"] + column + (f"; {p['hint']}" if p.get("hint") else "")
 
     matching = [p for p in found if p["file"] and p["file"].endswith(where) and spec["message"] in said(p)
                 and p.get("line") == spec.get("line", p.get("line")) and p.get("column") == spec.get("column", p.get("column"))]

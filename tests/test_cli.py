@@ -99,8 +99,9 @@ def test_a_value_problem_says_its_kind_in_its_template():
     from pipeline.errors import Code
 
     problem = Code.NOT_A_YEAR.invalid("2O11")
-    assert (problem.message, problem.hint, problem.code) == ("'2O11' is not a year", "write four digits, e.g. 2011", Code.NOT_A_YEAR)
-    assert Code.NOT_A_CODE.invalid("1234", digits=3).message == "'1234' is not a code of 3 digits"
+    assert (str(problem.message), str(problem.hint), problem.code) == ("'2O11' is not a year", "write four digits, e.g. 2011",
+                                                                       Code.NOT_A_YEAR)
+    assert str(Code.NOT_A_CODE.invalid("1234", digits=3).message) == "'1234' is not a code of 3 digits"
     assert Code.NOT_A_NUMBER.invalid("1,2.3", hint="no separators").hint == "no separators"
 
 

@@ -33,6 +33,7 @@ from ..config import cache_dir
 from ..errors import Code, InputError, Place, Problem
 from ..files import write_atomic
 from ..graph.vocab import OWL, RDF, RDFS, SH, XSD
+from ..i18n import Msg
 from . import sparql_rules
 
 N = ox.NamedNode
@@ -170,7 +171,7 @@ class ShapesGraph:
             return Triples(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE,
                                     base_iri=files[0].base if files and files[0].base else None))
         except SyntaxError as exc:
-            raise InputError([Problem(_place(files, exc), f"broken Turtle: {_reason(exc)}", code=Code.RDF_SYNTAX)]) from None
+            raise InputError([Problem(_place(files, exc), Msg('broken Turtle: {reason}', reason=_reason(exc)), code=Code.RDF_SYNTAX)]) from None
 
     # -- where a problem is ----------------------------------------------------------------
     def place_of(self, node) -> Place:
@@ -211,8 +212,8 @@ class ShapesGraph:
                     "ConstraintComponent", "") + " of the SHACL-SHACL shapes"
             for where in [place] if place else self._owners_failing(len(report.results)):
                 reasons.setdefault(where, set()).add(reason)
-        raise InputError([Problem(where, "not a well-formed SHACL shape: " + "; ".join(sorted(found)),
-                                  "see the SHACL specification, 2.3.1 (property paths) and appendix C (SHACL-SHACL)",
+        raise InputError([Problem(where, Msg("not a well-formed SHACL shape: {reasons}", reasons="; ".join(sorted(found))),
+                                  Msg('see the SHACL specification, 2.3.1 (property paths) and appendix C (SHACL-SHACL)'),
                                   code=Code.SHAPES_ERROR) for where, found in sorted(reasons.items())])
 
     def _owners_failing(self, failing: int) -> list:

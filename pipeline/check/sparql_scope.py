@@ -19,6 +19,7 @@ import re
 
 from ..errors import Code, InputError, Problem
 from ..graph.vocab import RDF_TYPE
+from ..i18n import Msg
 
 PRE_BOUND = ("this", "shapesGraph", "currentShape")  # in a SPARQL constraint (SHACL 5.3.1)
 UNSUPPORTED = ("PATH", "shapesGraph", "currentShape")  # pre-bound variables the fast path does not bind
@@ -35,8 +36,8 @@ def check_allowed(query: str, place) -> None:
     algebra = _parse(query, place)
 
     def forbid(what: str):
-        raise InputError([Problem(place, f"SHACL does not allow {what} in a SPARQL constraint (section 5.3.1)",
-                                  "rewrite the query without it", code=Code.SHAPES_ERROR)])
+        raise InputError([Problem(place, Msg('SHACL does not allow {what} in a SPARQL constraint (section 5.3.1)', what=what),
+                                  Msg('rewrite the query without it'), code=Code.SHAPES_ERROR)])
 
     for node in _nodes(algebra):
         name = getattr(node, "name", None)
@@ -226,7 +227,7 @@ def _parse(query: str, place):
     try:
         return prepareQuery(query).algebra
     except Exception as exc:  # the parser's errors are of many kinds; all mean the same here
-        raise InputError([Problem(place, f"the SPARQL query does not parse: {str(exc).splitlines()[0][:200]}",
+        raise InputError([Problem(place, Msg('the SPARQL query does not parse: {reason}', reason=str(exc).splitlines()[0][:200]),
                                   code=Code.SHAPES_ERROR)]) from None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,6 +30,7 @@ from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import Code, InputError, Place, Problem
 from ..graph.build import Built, literal
 from ..graph.vocab import RDF, SH, XSD
+from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, named_iris, relevant_lines, store_of
@@ -38,20 +40,20 @@ RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
 SEVERITY = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
 GENERIC = {
-    "MinCountConstraintComponent": "a required value is missing",
-    "MaxCountConstraintComponent": "has more values than allowed",
-    "DatatypeConstraintComponent": "value has the wrong datatype",
-    "NodeKindConstraintComponent": "value is of the wrong kind (an IRI or a text)",
-    "ClassConstraintComponent": "value is not the kind of thing expected here",
-    "PatternConstraintComponent": "value does not have the required form",
-    "InConstraintComponent": "value is not one of the allowed values",
-    "HasValueConstraintComponent": "the required value is missing",
-    "MinInclusiveConstraintComponent": "value is too small",
-    "MaxInclusiveConstraintComponent": "value is too large",
-    "UniqueLangConstraintComponent": "more than one value in the same language",
-    "LanguageInConstraintComponent": "value is not in an allowed language",
-    "QualifiedMinCountConstraintComponent": "too few values of the required kind",
-    "OrConstraintComponent": "value matches none of the allowed forms",
+    "MinCountConstraintComponent": N_("a required value is missing"),
+    "MaxCountConstraintComponent": N_("has more values than allowed"),
+    "DatatypeConstraintComponent": N_("value has the wrong datatype"),
+    "NodeKindConstraintComponent": N_("value is of the wrong kind (an IRI or a text)"),
+    "ClassConstraintComponent": N_("value is not the kind of thing expected here"),
+    "PatternConstraintComponent": N_("value does not have the required form"),
+    "InConstraintComponent": N_("value is not one of the allowed values"),
+    "HasValueConstraintComponent": N_("the required value is missing"),
+    "MinInclusiveConstraintComponent": N_("value is too small"),
+    "MaxInclusiveConstraintComponent": N_("value is too large"),
+    "UniqueLangConstraintComponent": N_("more than one value in the same language"),
+    "LanguageInConstraintComponent": N_("value is not in an allowed language"),
+    "QualifiedMinCountConstraintComponent": N_("too few values of the required kind"),
+    "OrConstraintComponent": N_("value matches none of the allowed forms"),
 }
 
 
@@ -59,17 +61,15 @@ GENERIC = {
 class Result:
     place: Place
     severity: str
-    message: str
+    message: str  # in English, as the shapes say it (validation.ttl keeps it so)
     focus: str
     path: str
     value: str  # an N-Triples term, or "" when the result has none
     component: str = ""
+    said: Msg | None = field(default=None, compare=False, hash=False)  # the message for people, in their language
 
     def __str__(self) -> str:
-        text = f"{self.place}: {self.message}"
-        if self.place.field:
-            text += f" (column {self.place.field})"
-        return text
+        return str(Problem(self.place, self.said or self.message, code=Code.SHAPES_ERROR))
 
 
 @dataclass
@@ -93,9 +93,9 @@ def read_rdf_file(path, base_iri: str, shown: str | None = None) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(Place(shown or str(path)), f"not UTF-8 text (byte {exc.start})", code=Code.ENCODING_ERROR)]) from None
+        raise InputError([Problem(Place(shown or str(path)), Msg('not UTF-8 text (byte {start})', start=exc.start), code=Code.ENCODING_ERROR)]) from None
     except OSError as exc:
-        raise InputError([Problem(Place(shown or str(path)), f"cannot be read: {exc.strerror or exc}",
+        raise InputError([Problem(Place(shown or str(path)), Msg('cannot be read: {reason}', reason=exc.strerror or exc),
                                   code=Code.FILE_UNREADABLE)]) from None
     return text if base_iri == DEFAULT_BASE_IRI else text.replace(DEFAULT_BASE_IRI, base_iri)
 
@@ -109,8 +109,7 @@ def shape_files(extra: Path | None = None) -> list:
     present = {p.name for p in SHAPES_DIR.iterdir()} if SHAPES_DIR.is_dir() else set()  # an unreadable one fails on reading
     missing = [name for name in first_names if name not in present]
     if missing:
-        raise InputError([Problem(Place(str(SHAPES_DIR)), f"koko's shapes are missing: looked for {' and '.join(missing)} "
-                                  "in this folder", "reinstall koko (pip install koko-lod), or restore shapes/ in a checkout",
+        raise InputError([Problem(Place(str(SHAPES_DIR)), Msg("koko's shapes are missing: looked for {files} in this folder", files=' and '.join(missing)), Msg('reinstall koko (pip install koko-lod), or restore shapes/ in a checkout'),
                                   code=Code.FILE_NOT_FOUND)])
     first = [SHAPES_DIR / name for name in first_names]
     shipped = first + sorted((p for p in SHAPES_DIR.iterdir() if p.name.endswith(".ttl") and p.name not in first_names),
@@ -118,12 +117,12 @@ def shape_files(extra: Path | None = None) -> list:
     files = [(f"shapes/{p.name}", p) for p in shipped]
     if extra is not None:
         if not extra.is_dir():
-            raise InputError([Problem(Place(display_path(extra)), "the shapes folder does not exist",
-                                      "give a folder of SHACL shapes in Turtle (.ttl)", code=Code.FILE_NOT_FOUND)])
+            raise InputError([Problem(Place(display_path(extra)), Msg('the shapes folder does not exist'),
+                                      Msg('give a folder of SHACL shapes in Turtle (.ttl)'), code=Code.FILE_NOT_FOUND)])
         own = sorted(p for p in extra.iterdir() if p.suffix == ".ttl")
         if not own:
-            raise InputError([Problem(Place(display_path(extra)), "the shapes folder holds no .ttl file",
-                                      "put SHACL shapes in Turtle files ending in .ttl there, or leave the setting out",
+            raise InputError([Problem(Place(display_path(extra)), Msg('the shapes folder holds no .ttl file'),
+                                      Msg('put SHACL shapes in Turtle files ending in .ttl there, or leave the setting out'),
                                       code=Code.FILE_NOT_FOUND)])
         files += [(display_path(p), p) for p in own]
     return files
@@ -138,8 +137,7 @@ def project_shapes(base_iri: str, extra: Path | None = None) -> ShapesGraph:
 def _shapes_graph(files: tuple) -> ShapesGraph:
     shapes = ShapesGraph(list(files))
     if not _defines_a_shape(shapes.store):
-        raise InputError([Problem(Place(", ".join(f.name for f in files)), "these files define no SHACL shape: "
-                                  "validating with them would check nothing", code=Code.SHAPES_ERROR)])
+        raise InputError([Problem(Place(", ".join(f.name for f in files)), Msg('these files define no SHACL shape: validating with them would check nothing'), code=Code.SHAPES_ERROR)])
     return shapes
 
 
@@ -250,10 +248,11 @@ def pyshacl_results(data, shapes_graph) -> list:
         # which SHACL does not; whether the data conforms is decided from the results' severities
         _, report, text = shacl_validate(data, shacl_graph=shapes_graph, inference="none", advanced=True)
     except Exception as exc:  # pySHACL raises many kinds, all about shapes it cannot evaluate
-        raise InputError([Problem(Place("shapes"), f"pySHACL cannot evaluate the shapes: {exc}".splitlines()[0][:300],
+        raise InputError([Problem(Place("shapes"), Msg("pySHACL cannot evaluate the shapes: {reason}",
+                                                     reason=(str(exc).splitlines() or [""])[0][:300]),
                                   code=Code.SHAPES_ERROR)]) from None
     if not isinstance(report, Graph):  # pySHACL's word for a shapes graph it refuses
-        raise InputError([Problem(Place("shapes"), f"pySHACL refuses the shapes: {str(text).strip()[:300]}",
+        raise InputError([Problem(Place("shapes"), Msg('pySHACL refuses the shapes: {reason}', reason=str(text).strip()[:300]),
                                   code=Code.SHAPES_ERROR)])
 
     raw = []
@@ -304,17 +303,51 @@ def _nt_term(t) -> str | None:
 def _result(r: RawResult, built: Built, declared: frozenset) -> Result:
     component = r.component.rsplit("#", 1)[-1]
     if r.message in declared or component == "SPARQLConstraintComponent":
-        message = r.message
+        message, said = r.message, shape_message(r.message, declared)
     else:
         name = r.path.rstrip("/").replace("#", "/").rsplit("/", 1)[-1]
-        message = f"{name}: {GENERIC.get(component, component)}" if name else GENERIC.get(component, component)
+        generic = GENERIC.get(component, component)
+        message = f"{name}: {generic}" if name else generic
+        said = Msg("{name}: {problem}", name=name, problem=Msg(generic)) if name else Msg(generic)
     value = r.value or ""
     shown = _plain(value).strip('"<>')
     if value and value != r.focus and shown not in message and shown.rsplit("/", 1)[-1] not in message.split():
         message += f": {_plain(value)}"
+        said = Msg("{problem}: {value}", problem=said, value=_plain(value))
     focus = r.focus[1:-1] if r.focus.startswith("<") else r.focus
     place = built.place(focus, r.path, value) or Place("(graph)")
-    return Result(place, SEVERITY.get(r.severity, "violation"), message, focus, r.path, value, component)
+    return Result(place, SEVERITY.get(r.severity, "violation"), message, focus, r.path, value, component, said)
+
+
+_VARIABLE = re.compile(r"\{[?$](\w+)\}")
+
+
+@lru_cache(maxsize=8)
+def _templates(declared: frozenset) -> tuple:
+    """(pattern, catalogue id) of each declared message with {?variables}: the pattern reads
+    the values back out of a message the engine filled in."""
+    out = []
+    for template in sorted(declared, key=len, reverse=True):
+        if _VARIABLE.search(template):
+            parts = _VARIABLE.split(template)
+            pattern = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*?)" for i, p in enumerate(parts))
+            try:
+                out.append((re.compile(pattern + r"\Z", re.S), catalogue_id(template)))
+            except re.error:  # a variable named twice: say such a message as it is
+                continue
+    return tuple(out)
+
+
+def shape_message(message: str, declared: frozenset) -> Msg:
+    """A shape's message for people: the catalogue's text of its template, with the values
+    the engine filled in (a message koko's catalogues do not hold is said as written)."""
+    if message in declared and not _VARIABLE.search(message):
+        return Msg(catalogue_id(message))
+    for pattern, msgid in _templates(declared):
+        found = pattern.match(message)
+        if found:
+            return Msg(msgid, **found.groupdict())
+    return Msg(catalogue_id(message))
 
 
 def _plain(term: str) -> str:
@@ -354,8 +387,8 @@ def ontology_text(base_iri: str) -> str:
     """ontology/koko.ttl for this base IRI; a file that does not parse is a source problem."""
     path = ONTOLOGY_DIR / "koko.ttl"
     if not path.is_file():
-        raise InputError([Problem(Place(str(ONTOLOGY_DIR)), "koko's ontology is missing: looked for koko.ttl in this folder",
-                                  "reinstall koko (pip install koko-lod), or restore ontology/ in a checkout",
+        raise InputError([Problem(Place(str(ONTOLOGY_DIR)), Msg("koko's ontology is missing: looked for koko.ttl in this folder"),
+                                  Msg('reinstall koko (pip install koko-lod), or restore ontology/ in a checkout'),
                                   code=Code.FILE_NOT_FOUND)])
     text = read_rdf_file(path, base_iri, "ontology/koko.ttl")
     ShapesGraph.parse_or_raise([ShapesFile("ontology/koko.ttl", text)])

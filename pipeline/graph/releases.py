@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from ..errors import Code, InputError
 from ..graph.vocab import DCT
+from ..i18n import Msg
 
 #: Written last into a release folder by koko publish: a folder with it is a complete release.
 MARKER = ".koko-output"
@@ -50,8 +51,7 @@ class Release:
 
 def check_version(version: str) -> str:
     if not VERSION.fullmatch(version):
-        raise InputError(f"--version {version!r}: use letters, digits, '.', '_' and '-' (at most 64), starting "
-                         "with a letter or digit", code=Code.BAD_OPTION)
+        raise InputError(Msg("--version {version!r}: use letters, digits, '.', '_' and '-' (at most 64), starting with a letter or digit", version=version), code=Code.BAD_OPTION)
     return version
 
 
@@ -64,7 +64,7 @@ def read_release(folder: Path) -> Release | None:
             data = json.loads(path.read_text(encoding="utf-8"))
             return Release(**{k: v for k, v in data.items() if k in Release.__dataclass_fields__})
         except (ValueError, TypeError) as exc:
-            raise InputError(f"{path}: damaged ({exc}); publish again under a new --version, or restore it", code=Code.ARCHIVE_DAMAGED) from None
+            raise InputError(Msg('{path}: damaged ({exc}); publish again under a new --version, or restore it', path=path, exc=exc), code=Code.ARCHIVE_DAMAGED) from None
     if (folder / "koko.nt").is_file() or (folder / "koko.nt.gz").is_file():
         date = catalogue_date(folder)
         if date is not None:
@@ -97,17 +97,16 @@ def graph_of(out_dir: Path, version: str | None = None) -> bytes:
     if version is None or (current is not None and current.version == version):
         path = out_dir / "koko.nt"
         if not path.is_file():
-            raise InputError(f"{path}: not found; there is no release in {out_dir} yet (run koko publish)", code=Code.RELEASE_MISSING)
+            raise InputError(Msg('{path}: not found; there is no release in {out_dir} yet (run koko publish)', path=path, out_dir=out_dir), code=Code.RELEASE_MISSING)
         return path.read_bytes()
     path = out_dir / ARCHIVE / version / "koko.nt.gz"
     if not path.is_file():
         known = ", ".join(r.version for r in archived(out_dir)) or "none"
-        raise InputError(f"{path}: not found: no release {version!r} in the archive (archived: {known})", code=Code.RELEASE_MISSING)
+        raise InputError(Msg('{path}: not found: no release {version!r} in the archive (archived: {known})', path=path, version=version, known=known), code=Code.RELEASE_MISSING)
     try:
         return gzip.decompress(path.read_bytes())
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"{path}: damaged ({exc}); restore it from a backup or drop the release with "
-                         f"`koko releases --drop {version}`", code=Code.ARCHIVE_DAMAGED) from None
+        raise InputError(Msg('{path}: damaged ({exc}); restore it from a backup or drop the release with `koko releases --drop {version}`', path=path, exc=exc, version=version), code=Code.ARCHIVE_DAMAGED) from None
 
 
 def withdrawn_of(folder: Path) -> dict:
@@ -117,4 +116,4 @@ def withdrawn_of(folder: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except ValueError as exc:
-        raise InputError(f"{path}: damaged ({exc}); restore it from a backup", code=Code.ARCHIVE_DAMAGED) from None
+        raise InputError(Msg('{path}: damaged ({exc}); restore it from a backup', path=path, exc=exc), code=Code.ARCHIVE_DAMAGED) from None

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import Code, InputError
+from ..i18n import Msg
 
 #: What a reader may meet where no writer can be: no folder yet, a read-only copy.
 _NO_WRITER = (errno.ENOENT, errno.EROFS, errno.EACCES, errno.EPERM)
@@ -31,13 +32,13 @@ def lock_path(out_dir: Path) -> Path:
     return out.parent / f".{out.name}.lock"
 
 
-def holder(path: Path) -> str:
+def holder(path: Path) -> str | Msg:
     """Who holds the lock, as its holder wrote it; a reader (shared) writes nothing."""
     try:
         said = path.read_text(encoding="utf-8").strip()
     except OSError:
         said = ""
-    return said or "another koko command reading it (koko diff)"
+    return said or Msg("another koko command reading it (koko diff)")
 
 
 def _same_file(fd: int, path: Path) -> bool:
@@ -58,11 +59,11 @@ def _acquire(path: Path, out_dir: Path, shared: bool, wait: bool, say) -> int:
             except OSError as exc:
                 if exc.errno not in (errno.EWOULDBLOCK, errno.EAGAIN):
                     raise
-                busy = f"{out_dir} is locked by {holder(path)}"
+                busy = Msg("{folder} is locked by {holder}", folder=out_dir, holder=holder(path))
                 if not wait:
-                    raise InputError(f"{busy}; not waiting (--no-wait). Run again when it has finished.", code=Code.OUTPUT_LOCKED) from None
+                    raise InputError(Msg('{busy}; not waiting (--no-wait). Run again when it has finished.', busy=busy), code=Code.OUTPUT_LOCKED) from None
                 if say is not None and not said:
-                    say(f"waiting: {busy}")
+                    say(Msg("waiting: {busy}", busy=busy))
                     said = True
                 fcntl.flock(fd, mode)
         except BaseException:

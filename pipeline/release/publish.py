@@ -17,6 +17,7 @@ from ..config import Settings
 from ..errors import NonConformingError, machine_error
 from ..graph import serialize
 from ..graph.build import Built, build
+from ..i18n import N_, Msg
 from ..sources import boundaries as boundary_files
 from ..sources import release_settings
 from ..sources.boundaries import read_boundaries
@@ -29,6 +30,10 @@ from .site import render_site
 from .staging import Staging, folder_size, size_text
 
 Progress = Callable[[str], None]
+
+#: The stages a publish times (Outcome.timings), as the summary names them.
+STAGES = (N_("load"), N_("build"), N_("sort"), N_("validate"), N_("render"), N_("write"))
+
 
 @dataclass
 class Outcome:
@@ -49,10 +54,10 @@ def _quiet(_: str) -> None:
 
 def _load_and_build(settings: Settings, progress: Progress, timings: dict):
     start = time.perf_counter()
-    progress("load")
+    progress(N_("load"))
     sources = load(settings)
     timings["load"] = time.perf_counter() - start
-    progress("build")
+    progress(N_("build"))
     start = time.perf_counter()
     built = build(sources)
     timings["build"] = time.perf_counter() - start
@@ -101,7 +106,7 @@ def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast")
     ontology_text(settings.base_iri)
     sources, built = _load_and_build(settings, progress, timings)
     nt = graph_nt(built, engine)
-    progress("validate")
+    progress(N_("validate"))
     start = time.perf_counter()
     report, stats = _validate(built, nt, settings, engine)
     timings["validate"] = time.perf_counter() - start
@@ -197,8 +202,8 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
     with output_lock(out_dir, "koko publish", wait, notify):
         staging = Staging(out_dir)
         if staging.cleaned:
-            notify("removed what earlier runs left when they stopped: "
-                   + ", ".join(f"{name} ({size_text(size)})" for name, size in staging.cleaned))
+            notify(Msg("removed what earlier runs left when they stopped: {files}",
+                       files=", ".join(f"{name} ({size_text(size)})" for name, size in staging.cleaned)))
         try:
             with staging:
                 return _publish(settings, out_dir, progress, engine, site, on_changes, templates, staging)
@@ -207,8 +212,9 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
                 raise
             needed = max(staging.attempted, folder_size(staging.out_dir) if staging.out_dir.is_dir() else 0)
             free = shutil.disk_usage(staging.parent).free
-            raise machine_error(exc, f"; this release needs about {size_text(needed)} and {size_text(free)} is free "
-                                     f"in {staging.parent}. The previous output is as it was.") from exc
+            raise machine_error(exc, Msg("; this release needs about {needed} and {free} is free in {folder}. The previous "
+                                         "output is as it was.", needed=size_text(needed), free=size_text(free),
+                                         folder=staging.parent)) from exc
 
 
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
@@ -221,7 +227,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates,
                                                     boundaries))
     try:
-        progress("validate and render")
+        progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
         outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
         gc.disable()  # rendering makes short-lived objects without cycles
@@ -245,7 +251,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         raise NonConformingError(outcome.report)
     if on_changes is not None and outcome.history.summary is not None:
         on_changes(outcome.history.summary)
-    progress("write")
+    progress(N_("write"))
     start = time.perf_counter()
     render_reports(outcome, settings, staging)
     staging.commit()

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import Code, InputError
 from ..files import file_digest, swap_folder
 from ..graph.releases import MARKER
+from ..i18n import Msg
 from ..processes import fork_detached, signals_held
 
 
@@ -110,7 +111,7 @@ class Staging:
         self.parent.mkdir(parents=True, exist_ok=True)
         self.cleaned = recover(self.out_dir)  # what runs that stopped left: (name, bytes)
         if self.out_dir.exists() and (not self.out_dir.is_dir() or not _is_ours(self.out_dir)):
-            raise InputError(f"{self.out_dir}: not replaced: it holds files that koko did not write; choose another --out", code=Code.OUTPUT_NOT_OURS)
+            raise InputError(Msg('{out_dir}: not replaced: it holds files that koko did not write; choose another --out', out_dir=self.out_dir), code=Code.OUTPUT_NOT_OURS)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.new-", dir=self.parent))
         self.files: dict = {}  # name -> (size, sha256 hex)
         self.attempted = 0  # bytes this process set out to write, the failed write included

@@ -20,6 +20,7 @@ from ..errors import Code, InputError, Place, Problem, Problems
 from ..graph import releases as archive
 from ..graph.serialize import compact_iri, split_lines
 from ..graph.vocab import prefixes
+from ..i18n import Msg
 from ..sources.readers import read_csv
 from .changes import Change, Summary, change_set, diff, main_class, summarize, type_lines
 from .staging import Staging
@@ -48,8 +49,7 @@ def _check_lines(lines: list, out_dir: Path, version: str) -> None:
         for _ in split_lines(b"\n".join(lines)):
             pass
     except ValueError:
-        raise InputError(f"{out_dir}: the graph of release {version} is damaged (a line that is not N-Triples); "
-                         "restore it from a backup, or publish into another --out", code=Code.ARCHIVE_DAMAGED) from None
+        raise InputError(Msg('{out_dir}: the graph of release {version} is damaged (a line that is not N-Triples); restore it from a backup, or publish into another --out', out_dir=out_dir, version=version), code=Code.ARCHIVE_DAMAGED) from None
 
 
 def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None) -> History:
@@ -143,8 +143,8 @@ def _replacements(settings: Settings, nt: bytes, withdrawn: dict) -> None:
     problems.raise_if_any()
     missing = [c for c in ("key", "replaced_by", "reason") if c not in table.header]
     if missing:
-        raise InputError([Problem(Place(table.name, 1), f"missing column {', '.join(missing)}",
-                                  "the header is key,replaced_by,reason", code=Code.MISSING_COLUMN)])
+        raise InputError([Problem(Place(table.name, 1), Msg('missing column {columns}', columns=', '.join(missing)),
+                                  Msg('the header is key,replaced_by,reason'), code=Code.MISSING_COLUMN)])
     col = {name: table.header.index(name) for name in ("key", "replaced_by", "reason")}
     present = _subjects(nt, settings.id_base)
     for line, fields in table.rows:
@@ -152,12 +152,11 @@ def _replacements(settings: Settings, nt: bytes, withdrawn: dict) -> None:
         iri = settings.base_iri + key.lstrip("/")
         place = Place(table.name, line)
         if iri not in withdrawn:
-            problems.add(place._replace(field="key"), f"{key} is not withdrawn: only an IRI that an earlier release had "
-                         "and this one has not can be", "remove the row, or check the key", code=Code.NOT_WITHDRAWN)
+            problems.add(place._replace(field="key"), Msg('{key} is not withdrawn: only an IRI that an earlier release had and this one has not can be', key=key), Msg('remove the row, or check the key'), code=Code.NOT_WITHDRAWN)
             continue
         if new and settings.base_iri + new.lstrip("/") not in present:
-            problems.add(place._replace(field="replaced_by"), f"{new} is not in this release",
-                         "give the key of a thing the sources publish", code=Code.UNKNOWN_REFERENCE)
+            problems.add(place._replace(field="replaced_by"), Msg('{new} is not in this release', new=new),
+                         Msg('give the key of a thing the sources publish'), code=Code.UNKNOWN_REFERENCE)
             continue
         withdrawn[iri]["replaced_by"] = settings.base_iri + new.lstrip("/") if new else None
         withdrawn[iri]["reason"] = reason or None
@@ -211,9 +210,9 @@ def drop(out_dir: Path, version: str) -> None:
 
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     if current is not None and current.version == version:
-        raise InputError(f"{version} is the current release; only archived releases can be dropped", code=Code.BAD_OPTION)
+        raise InputError(Msg('{version} is the current release; only archived releases can be dropped', version=version), code=Code.BAD_OPTION)
     folder = out_dir / archive.ARCHIVE / version
     if not archive.VERSION.fullmatch(version) or not folder.is_dir():
         known = ", ".join(r.version for r in archive.archived(out_dir)) or "none"
-        raise InputError(f"{folder}: no such archived release (archived: {known})", code=Code.RELEASE_MISSING)
+        raise InputError(Msg('{folder}: no such archived release (archived: {known})', folder=folder, known=known), code=Code.RELEASE_MISSING)
     shutil.rmtree(folder)

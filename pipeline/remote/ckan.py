@@ -19,6 +19,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import Code, InputError, RemoteError
 from ..graph import releases
+from ..i18n import Msg
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
 from .published import PARSERS, count_triples
@@ -103,7 +104,7 @@ class Ckan:
         except UncertainWrite as exc:
             found = find()
             if found is None:
-                raise RemoteError(f"{exc}; the portal does not have it, so nothing was created: run again") from None
+                raise RemoteError(Msg('{exc}; the portal does not have it, so nothing was created: run again', exc=exc)) from None
             return found
 
     def resource(self, package_id: str, name: str) -> dict | None:
@@ -123,16 +124,17 @@ def _answer(action: str, response):
     if response.status_code == 404 or kind == "Not Found Error":
         if action.endswith("_show"):
             return None
-        raise RemoteError(f"CKAN {action}: not found: {error.get('message', 'the portal has no such thing')}"
-                          " (check --url, --organization and the dataset name)")
+        raise RemoteError(Msg('CKAN {action}: not found: {reason} (check --url, --organization and the dataset name)', action=action, reason=error.get('message', 'the portal has no such thing')))
     if response.status_code in (401, 403) or kind == "Authorization Error":
-        raise RemoteError(f"CKAN {action}: not allowed ({response.status_code}): {error.get('message', '')}".rstrip(": ")
-                          + f"; check the API token in {TOKEN_VARIABLE} and its rights in the organisation")
+        reason = error.get("message", "")
+        raise RemoteError(Msg("CKAN {action}: not allowed ({status}){reason}; check the API token in {variable} and its "
+                              "rights in the organisation", action=action, status=response.status_code,
+                              reason=(": " + reason) if reason else "", variable=TOKEN_VARIABLE))
     if response.status_code == 409 or kind == "Validation Error":
         details = "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
                             for k, v in sorted(error.items()) if k not in ("__type", "message"))
-        raise RemoteError(f"CKAN {action}: the portal rejected the data: {details or error.get('message', response.status_code)}")
-    raise RemoteError(f"CKAN {action}: unexpected answer {response.status_code}: {error.get('message', response.reason)}")
+        raise RemoteError(Msg('CKAN {action}: the portal rejected the data: {reason}', action=action, reason=details or error.get('message', response.status_code)))
+    raise RemoteError(Msg('CKAN {action}: unexpected answer {status}: {reason}', action=action, status=response.status_code, reason=error.get('message', response.reason)))
 
 
 def _differs(wanted: dict, current: dict) -> dict:
@@ -148,7 +150,7 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
     present = [n for n, o in DISTRIBUTIONS.items() if not o.optional or (out_dir / n).is_file()]  # the change set, from B on
     missing = [n for n in present if not (out_dir / n).is_file()]
     if missing:
-        raise InputError(f"{out_dir}: {', '.join(missing)} missing; run `koko publish` first", code=Code.RELEASE_MISSING)
+        raise InputError(Msg('{out_dir}: {columns} missing; run `koko publish` first', out_dir=out_dir, columns=', '.join(missing)), code=Code.RELEASE_MISSING)
     for n in present:  # an RDF file that does not parse is not sent to the portal
         if Path(n).suffix in PARSERS:
             count_triples(out_dir / n)
@@ -164,9 +166,9 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
             result.sent.append((f"resource_create or resource_patch ({n})", fields))
         return result
     if not token:
-        raise InputError(f"set the CKAN API token in the environment variable {TOKEN_VARIABLE}", code=Code.SETTING_MISSING)
+        raise InputError(Msg('set the CKAN API token in the environment variable {variable}', variable=TOKEN_VARIABLE), code=Code.SETTING_MISSING)
     if cat_email_is_placeholder(settings):
-        raise InputError("data/dataset.yaml: catalogue contact email is a placeholder (.invalid); set the real address first", code=Code.SETTING_MISSING)
+        raise InputError(Msg('data/dataset.yaml: catalogue contact email is a placeholder (.invalid); set the real address first'), code=Code.SETTING_MISSING)
     ckan = Ckan(url, token, retry)
     current = ckan.call("package_show", {"id": name})
     if current is None:

@@ -25,6 +25,7 @@ import requests
 from ..config import LANGS
 from ..errors import RemoteError
 from ..files import swap_folder, write_atomic
+from ..i18n import Msg
 from ..sources.reference import COLUMNS, DIGITS, load_reference, reference_folder
 from .http import Retry, request, session
 
@@ -63,7 +64,7 @@ class Client:
         cached = self.cache.get(url)
         if self.offline:
             if cached is None:
-                raise RemoteError(f"offline, and {url} is not in the cache; run once online")
+                raise RemoteError(Msg('offline, and {url} is not in the cache; run once online', url=url))
             self.from_cache += 1
             return _parse(cached["body"], url)
         headers = {"Accept": "application/json"}
@@ -76,9 +77,9 @@ class Client:
             self.revalidated += 1
             return _parse(cached["body"], url)
         if response.status_code == 404:
-            raise RemoteError(f"classification API: {url} not found (is there a classification for that date?)")
+            raise RemoteError(Msg('classification API: {url} not found (is there a classification for that date?)', url=url))
         if response.status_code != 200:
-            raise RemoteError(f"classification API: {url} answered {response.status_code}: {response.text[:200]}")
+            raise RemoteError(Msg('classification API: {url} answered {status}: {answer}', url=url, status=response.status_code, answer=response.text[:200]))
         response.encoding = "utf-8"
         body = response.text
         data = _parse(body, url)
@@ -91,9 +92,9 @@ def _parse(body: str, url: str):
     try:
         data = json.loads(body)
     except ValueError:
-        raise RemoteError(f"classification API: the answer from {url} is not JSON") from None
+        raise RemoteError(Msg('classification API: the answer from {url} is not JSON', url=url)) from None
     if not isinstance(data, list):
-        raise RemoteError(f"classification API: the answer from {url} is not a list of items")
+        raise RemoteError(Msg('classification API: the answer from {url} is not a list of items', url=url))
     return data
 
 
@@ -108,7 +109,7 @@ def _name(item: dict, lang: str) -> str:
 def _code(item: dict, level: str, url: str) -> str:
     code = str((item or {}).get("code", "")).strip()
     if not code.isdigit() or len(code) > DIGITS[level]:
-        raise RemoteError(f"classification API: {code!r} is not a {level[:-1]} code ({url})")
+        raise RemoteError(Msg('classification API: {code!r} is not a {kind} code ({url})', code=code, kind=level[:-1], url=url))
     return code.zfill(DIGITS[level])
 
 
@@ -138,11 +139,11 @@ def fetch_reference(data_dir: Path, date: dt.date, api: str = API, offline: bool
             if level != "regions":
                 parent = parents.get((level, code))
                 if parent is None:
-                    raise RemoteError(f"classification API: {level[:-1]} {code} has no parent in the correspondence table")
+                    raise RemoteError(Msg('classification API: {kind} {code} has no parent in the correspondence table', kind=level[:-1], code=code))
                 row.append(parent)
             out.append(row)
         if not out:
-            raise RemoteError(f"classification API: no {level} for {date.isoformat()}")
+            raise RemoteError(Msg('classification API: no {level} for {date}', level=level, date=date.isoformat()))
         rows[level] = out
     return _write(data_dir, date, rows), client
 

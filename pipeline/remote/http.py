@@ -21,6 +21,7 @@ from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConn
 from urllib3.util.retry import Retry as RetryPolicy
 
 from ..errors import RemoteError
+from ..i18n import Msg
 
 IDEMPOTENT = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -81,23 +82,24 @@ def request(http: requests.Session, method: str, url: str, what: str, **kwargs) 
     except requests.RequestException as exc:
         kind = failure_kind(exc)
         if kind == "unreachable":
-            raise RemoteError(f"{what}: cannot connect to {where}{_tries(retry)}") from None
-        message = (f"{what}: no answer within {retry.timeout:g} s at {where}" if kind == "timeout"
-                   else f"{what}: the connection to {where} broke")
+            raise RemoteError(Msg('{what}: cannot connect to {where}{tries}', what=what, where=where, tries=_tries(retry))) from None
+        message = (Msg("{what}: no answer within {seconds:g} s at {where}", what=what, seconds=retry.timeout, where=where)
+                   if kind == "timeout" else Msg("{what}: the connection to {where} broke", what=what, where=where))
         if repeatable:
-            raise RemoteError(message + _tries(retry)) from None
-        raise UncertainWrite(message + "; it may have been carried out") from None
+            raise RemoteError(Msg("{message}{tries}", message=message, tries=_tries(retry))) from None
+        raise UncertainWrite(Msg("{message}; it may have been carried out", message=message)) from None
     if response.status_code >= 500 or response.status_code == 429:
         sent = 1 + len(getattr(getattr(response.raw, "retries", None), "history", ()) or ())
-        message = f"{what}: server error {response.status_code} at {where} (tried {sent} time{'s' if sent > 1 else ''})"
+        message = Msg("{what}: server error {status} at {where}{tries}", what=what, status=response.status_code, where=where,
+                      tries=Msg(" (tried {count} times)", count=sent) if sent > 1 else "")
         if repeatable:
             raise RemoteError(message)
-        raise UncertainWrite(message + "; it may have been carried out")
+        raise UncertainWrite(Msg("{message}; it may have been carried out", message=message))
     return response
 
 
-def _tries(retry: Retry) -> str:
-    return f" (tried {retry.attempts} times)" if retry.attempts > 1 else ""
+def _tries(retry: Retry) -> Msg | str:
+    return Msg(" (tried {count} times)", count=retry.attempts) if retry.attempts > 1 else ""
 
 
 def failure_kind(exc: requests.RequestException) -> str:

@@ -18,6 +18,7 @@ import requests
 
 from ..errors import Code, InputError
 from ..graph.vocab import DCAT, DCT, VOID
+from ..i18n import Msg
 from .http import Retry, failure_kind, session
 
 #: What the catalogue and the VoID description publish as addresses to follow.
@@ -45,13 +46,12 @@ def published_links(out_dir: Path) -> list[str]:
     for name in FILES:
         path = out_dir / name
         if not path.is_file():
-            raise InputError(f"{path} not found: there is no release in {out_dir} to check; run `koko publish` first "
-                             "(or give the release's folder with --out)", code=Code.RELEASE_MISSING)
+            raise InputError(Msg("{path} not found: there is no release in {out_dir} to check; run `koko publish` first (or give the release's folder with --out)", path=path, out_dir=out_dir), code=Code.RELEASE_MISSING)
         for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
             if t.predicate.value in LINKS and isinstance(t.object, ox.NamedNode) and t.object.value.startswith("http"):
                 found.add(t.object.value)
     if not found:
-        raise InputError(f"{out_dir}/catalog.ttl publishes no address to check", code=Code.ARCHIVE_DAMAGED)
+        raise InputError(Msg('{out_dir}/catalog.ttl publishes no address to check', out_dir=out_dir), code=Code.ARCHIVE_DAMAGED)
     return sorted(found)
 
 

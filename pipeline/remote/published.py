@@ -7,6 +7,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import Code, InputError, Place, Problem
+from ..i18n import Msg
 
 PARSERS = {".nt": ox.RdfFormat.N_TRIPLES, ".ttl": ox.RdfFormat.TURTLE, ".jsonld": ox.RdfFormat.JSON_LD,
            ".trig": ox.RdfFormat.TRIG}
@@ -20,4 +21,4 @@ def count_triples(path: Path) -> int:
     except (SyntaxError, ValueError) as exc:
         reason = str(exc).split(": ", 1)[-1]
         raise InputError([Problem(Place(str(path), getattr(exc, "lineno", 0) or 0, getattr(exc, "offset", 0) or 0),
-                                  f"not valid RDF: {reason}", "publish again with koko publish", code=Code.RDF_SYNTAX)]) from None
+                                  Msg('not valid RDF: {reason}', reason=reason), Msg('publish again with koko publish'), code=Code.RDF_SYNTAX)]) from None

@@ -24,6 +24,7 @@ from ..config import Settings
 from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..graph.vocab import DCAT
+from ..i18n import Msg
 from ..release.catalog import dataset_iri
 from .http import Retry, request, session
 from .published import count_triples
@@ -57,7 +58,7 @@ def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint:
     uploads = [Upload(graph, "koko.nt", 0), Upload(settings.id_base + "catalog", "catalog.ttl", 0)]
     for up in uploads:
         if not (out_dir / up.file).is_file():
-            raise InputError(f"{out_dir / up.file}: not found; run `koko publish` first", code=Code.RELEASE_MISSING)
+            raise InputError(Msg('{path}: not found; run `koko publish` first', path=out_dir / up.file), code=Code.RELEASE_MISSING)
         up.triples = count_triples(out_dir / up.file)
     writes, reads = session(retry), session(retry, safe_posts=True)  # a PUT replaces: safe to send again
     if user:
@@ -75,7 +76,7 @@ def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint:
         for up in uploads:
             up.stored = _count(reads, query_endpoint, up.graph)
             if up.stored != up.triples:
-                raise RemoteError(f"the store holds {up.stored} triples in <{up.graph}>, not the {up.triples} published")
+                raise RemoteError(Msg('the store holds {stored} triples in <{graph}>, not the {triples} published', stored=up.stored, graph=up.graph, triples=up.triples))
     return uploads
 
 
@@ -120,7 +121,7 @@ def _change_lines(path: Path) -> tuple:
     try:
         quads = list(ox.parse(path=str(path), format=ox.RdfFormat.TRIG))
     except SyntaxError as exc:
-        raise InputError(f"{path}: not valid TriG ({exc}); publish again with koko publish", code=Code.ARCHIVE_DAMAGED) from None
+        raise InputError(Msg('{path}: not valid TriG ({exc}); publish again with koko publish', path=path, exc=exc), code=Code.ARCHIVE_DAMAGED) from None
     parts = {"removed": [], "added": []}
     for q in quads:
         part = q.graph_name.value.rsplit("/", 1)[-1] if isinstance(q.graph_name, ox.NamedNode) else ""
@@ -135,9 +136,8 @@ def _check(response: requests.Response, what: str) -> None:
         return
     message = " ".join(response.text.split())[:500] or response.reason
     if response.status_code in (401, 403):
-        raise RemoteError(f"{what}: the store refused the credentials ({response.status_code}): {message}; "
-                          f"check --user, --auth and {PASSWORD_VARIABLE}")
-    raise RemoteError(f"{what}: the store answered {response.status_code}: {message}")
+        raise RemoteError(Msg('{what}: the store refused the credentials ({status}): {message}; check --user, --auth and {variable}', what=what, status=response.status_code, message=message, variable=PASSWORD_VARIABLE))
+    raise RemoteError(Msg('{what}: the store answered {status}: {message}', what=what, status=response.status_code, message=message))
 
 
 def _count(reads: requests.Session, query_endpoint: str, graph: str) -> int:
@@ -148,4 +148,4 @@ def _count(reads: requests.Session, query_endpoint: str, graph: str) -> int:
     try:
         return int(response.json()["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError):
-        raise RemoteError(f"count query: the store's answer is not SPARQL results JSON: {response.text[:200]}") from None
+        raise RemoteError(Msg("count query: the store's answer is not SPARQL results JSON: {answer}", answer=response.text[:200])) from None

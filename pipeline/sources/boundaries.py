@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Code, InputError, Place, Problem, Problems
+from ..i18n import Msg
 from .readers import read_csv
 
 FILE, ABOUT, LICENCE = "boundaries.csv", "boundaries.yaml", "LICENSE-boundaries"
@@ -65,7 +66,7 @@ def read_boundaries(folder: Path) -> dict:
     problems.raise_if_any()
     columns = {name: i for i, name in enumerate(table.header)}
     if not {"code", "wkt"} <= set(columns):
-        raise InputError([Problem(Place(table.name, 1), "needs the columns code and wkt", code=Code.MISSING_COLUMN)])
+        raise InputError([Problem(Place(table.name, 1), Msg('needs the columns code and wkt'), code=Code.MISSING_COLUMN)])
     return {fields[columns["code"]]: fields[columns["wkt"]] for _, fields in table.rows}
 
 

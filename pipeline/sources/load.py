@@ -14,6 +14,7 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import Code, InputError, Place, Problem, Problems, TooManyProblems, ValueProblem
+from ..i18n import Msg
 from . import values
 from .readers import Cell, YMap, YSeq, display_path, read_csv, read_yaml
 from .reference import DIGITS, LEVEL_OF, Reference, load_reference
@@ -79,7 +80,7 @@ class Sources:
 def load(settings: Settings) -> Sources:
     data_dir = settings.data_dir
     if not data_dir.is_dir():
-        raise InputError(f"{display_path(data_dir)}: source folder not found (give it with --data)", code=Code.FILE_NOT_FOUND)
+        raise InputError(Msg('{folder}: source folder not found (give it with --data)', folder=display_path(data_dir)), code=Code.FILE_NOT_FOUND)
     reference = load_reference(data_dir, settings.reference_date)
     sources = Sources(settings, reference)
     problems = Problems()
@@ -115,12 +116,12 @@ def _check_top_keys(doc: YMap, file: str, problems: Problems) -> None:
     known = [t.yaml_key for t in TABLES if t.file == file]
     for key in doc:
         if key not in known:
-            problems.add(doc.key_place(key), f"unknown section {key!r}", _nearest(key, known), code=Code.UNKNOWN_FIELD)
+            problems.add(doc.key_place(key), Msg('unknown section {key!r}', key=key), _nearest(key, known), code=Code.UNKNOWN_FIELD)
 
 
-def _nearest(name: str, known) -> str:
+def _nearest(name: str, known) -> Msg:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
-    return f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+    return Msg("did you mean {name!r}?", name=close[0]) if close else Msg("known: {names}", names=", ".join(known))
 
 
 # --- reading records ------------------------------------------------------------------------
@@ -130,8 +131,7 @@ def _table_file(data_dir: Path, table: Table) -> Path:
     csv_path = data_dir / table.file
     books = [csv_path.with_suffix(ext) for ext in EXTENSIONS if csv_path.with_suffix(ext).exists()]
     if books and csv_path.exists():
-        raise InputError([Problem(Place(display_path(books[0])), f"both {table.file} and {books[0].name} hold the "
-                                  f"{table.name} table", "keep one of them", code=Code.DUPLICATE_SOURCE)])
+        raise InputError([Problem(Place(display_path(books[0])), Msg('both {file} and {workbook} hold the {name} table', file=table.file, workbook=books[0].name, name=table.name), Msg('keep one of them'), code=Code.DUPLICATE_SOURCE)])
     return books[0] if books else csv_path
 
 
@@ -148,22 +148,22 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
     header_ok = True
     for name in csv_table.header:
         if name not in table.names:
-            problems.add(header_place, f"unknown column {name!r}", _nearest(name, table.names), code=Code.UNKNOWN_COLUMN)
+            problems.add(header_place, Msg('unknown column {name!r}', name=name), _nearest(name, table.names), code=Code.UNKNOWN_COLUMN)
             header_ok = False
     seen = set()
     for name in csv_table.header:
         if name in seen:
-            problems.add(header_place, f"column {name!r} appears twice", code=Code.DUPLICATE_COLUMN)
+            problems.add(header_place, Msg('column {name!r} appears twice', name=name), code=Code.DUPLICATE_COLUMN)
             header_ok = False
         seen.add(name)
     for f in table.fields:  # an optional column may be left out: its values are all empty
         if f.required and f.name not in csv_table.header:
-            problems.add(header_place, f"missing column {f.name!r}", f"the header needs: {','.join(table.names)}", code=Code.MISSING_COLUMN)
+            problems.add(header_place, Msg('missing column {name!r}', name=f.name), Msg('the header needs: {columns}', columns=','.join(table.names)), code=Code.MISSING_COLUMN)
             header_ok = False
     if not header_ok:
         return []
     if not csv_table.rows and not table.allow_empty:
-        problems.add(where(2), "has a header but no rows", code=Code.NO_ROWS)
+        problems.add(where(2), Msg('has a header but no rows'), code=Code.NO_ROWS)
     columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields
                if f.name in csv_table.header]
     name, table_name = csv_table.name, table.name
@@ -175,7 +175,7 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
             text = row[index]
             if not text or text.isspace():
                 if f.required:
-                    problems.add(where(line, f.name), f"{f.name!r} is required but empty", code=Code.REQUIRED_EMPTY)
+                    problems.add(where(line, f.name), Msg('{name!r} is required but empty', name=f.name), code=Code.REQUIRED_EMPTY)
                 continue
             try:
                 facts[f.name] = Fact(convert(text), where(line, f.name))
@@ -185,11 +185,13 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
     return records
 
 
-def _about(field: str, message: str) -> str:
+def _about(field: str, message: Msg | str) -> Msg | str:
     """'email 'x' is not an e-mail address', 'year: ...': the field named once, first."""
-    if message.startswith(field):
+    english = message.said("en") if isinstance(message, Msg) else message
+    if english.startswith(field):
         return message
-    return f"{field} {message}" if message.startswith("'") else f"{field}: {message}"
+    return Msg("{field} {message}", field=field, message=message) if english.startswith("'") else \
+        Msg("{field}: {message}", field=field, message=message)
 
 
 def _scalar_converter(f: Field, ref: Reference):
@@ -205,30 +207,30 @@ def _from_yaml(table: Table, doc: YMap, problems: Problems, ref: Reference) -> l
     node = doc.get(table.yaml_key)
     if node is None:
         if table.single:
-            problems.add(doc.place, f"section {table.yaml_key!r} is missing", code=Code.MISSING_FIELD)
+            problems.add(doc.place, Msg('section {yaml_key!r} is missing', yaml_key=table.yaml_key), code=Code.MISSING_FIELD)
         return []
     items = [node] if table.single else node
     if table.single and not isinstance(node, YMap):
-        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a mapping", code=Code.WRONG_STRUCTURE)
+        problems.add(doc.key_place(table.yaml_key), Msg('{yaml_key!r} must be a mapping', yaml_key=table.yaml_key), code=Code.WRONG_STRUCTURE)
         return []
     if not table.single and not isinstance(node, YSeq):
-        problems.add(doc.key_place(table.yaml_key), f"{table.yaml_key!r} must be a list (lines starting with -)", code=Code.WRONG_STRUCTURE)
+        problems.add(doc.key_place(table.yaml_key), Msg('{yaml_key!r} must be a list (lines starting with -)', yaml_key=table.yaml_key), code=Code.WRONG_STRUCTURE)
         return []
     records = []
     for item in items:
         if not isinstance(item, YMap):
-            problems.add(getattr(item, "place", doc.place), f"each entry of {table.yaml_key!r} must be a mapping", code=Code.WRONG_STRUCTURE)
+            problems.add(getattr(item, "place", doc.place), Msg('each entry of {yaml_key!r} must be a mapping', yaml_key=table.yaml_key), code=Code.WRONG_STRUCTURE)
             continue
         record = Record(table.name, item.place)
         for key in item:
             if key not in table.names:
-                problems.add(item.key_place(key), f"unknown field {key!r}", _nearest(key, table.names), code=Code.UNKNOWN_FIELD)
+                problems.add(item.key_place(key), Msg('unknown field {key!r}', key=key), _nearest(key, table.names), code=Code.UNKNOWN_FIELD)
         for f in table.fields:
             if f.name in item:
                 value, source = _unwrap(item[f.name], problems)
                 _set(record, f, value, source, problems, ref)
             elif f.required:
-                problems.add(item.place, f"{f.name!r} is required", code=Code.MISSING_FIELD)
+                problems.add(item.place, Msg('{name!r} is required', name=f.name), code=Code.MISSING_FIELD)
         records.append(record)
     return records
 
@@ -238,7 +240,7 @@ def _unwrap(node, problems: Problems):
     if isinstance(node, YMap) and "value" in node and set(node) <= {"value", "source"}:
         source = node.get("source")
         if source is not None and not isinstance(source, Cell):
-            problems.add(node.key_place("source"), "source must be a key of sources.yaml", code=Code.UNKNOWN_SOURCE)
+            problems.add(node.key_place("source"), Msg('source must be a key of sources.yaml'), code=Code.UNKNOWN_SOURCE)
             source = None
         return node["value"], source.text.strip() if source is not None else None
     return node, None
@@ -253,14 +255,14 @@ def _set(record: Record, f: Field, node, source: str | None, problems: Problems,
         return
     if value is None or value == [] or value == {}:
         if f.required:
-            problems.add(place, f"{f.name!r} is required but empty", code=Code.REQUIRED_EMPTY)
+            problems.add(place, Msg('{name!r} is required but empty', name=f.name), code=Code.REQUIRED_EMPTY)
         return
     record.facts[f.name] = Fact(value, place, source)
 
 
-def _cell(node, what: str) -> Cell:
+def _cell(node, what: Msg) -> Cell:
     if not isinstance(node, Cell):
-        raise ValueProblem(f"must be {what}, not a {'list' if isinstance(node, YSeq) else 'mapping'}", code=Code.WRONG_STRUCTURE)
+        raise ValueProblem(Msg("must be {what}, not a list", what=what) if isinstance(node, YSeq) else Msg("must be {what}, not a mapping", what=what), code=Code.WRONG_STRUCTURE)
     return node
 
 
@@ -282,13 +284,13 @@ def _convert(f: Field, node, problems: Problems, ref: Reference):
         out = []
         for item in _seq(node):
             item, source = _unwrap(item, problems)  # an item may name its own source
-            cell = _cell(item, "a value")
+            cell = _cell(item, Msg("a value"))
             try:
                 out.append(Fact(_scalar(f.item, cell.text, f, ref), cell.place, source))
             except ValueProblem as exc:
-                problems.add(cell.place, f"{f.name}: {exc.message}", exc.hint, code=exc.code)
+                problems.add(cell.place, Msg('{name}: {message}', name=f.name, message=exc.message), exc.hint, code=exc.code)
         return out
-    cell = _cell(node, "a single value")
+    cell = _cell(node, Msg("a single value"))
     if not cell.text.strip():
         return None
     return _scalar(f.item, cell.text, f, ref)
@@ -309,13 +311,13 @@ def _scalar(kind: str, text: str, f: Field, ref: Reference):
     if kind == "nuts":
         word = text.strip()
         if not re.fullmatch(r"FI[0-9A-Z]{1,3}", word):
-            raise ValueProblem(f"{word!r} is not a NUTS code of Finland", "e.g. FI1D2", code=Code.UNKNOWN_CODE)
+            raise ValueProblem(Msg('{word!r} is not a NUTS code of Finland', word=word), Msg('e.g. FI1D2'), code=Code.UNKNOWN_CODE)
         return word
     if kind in ("municipality", "subregion", "region"):
         level = LEVEL_OF[kind]
         code = values.code(text, DIGITS[level])
         if not ref.has(level, code):
-            raise ValueProblem(f"{code} is not a {kind} code in the {ref.date.isoformat()} classification",
+            raise ValueProblem(Msg('{code} is not a {kind} code in the {date} classification', code=code, kind=kind, date=ref.date.isoformat()),
                                ref.suggest(level, code), code=Code.UNKNOWN_CODE)
         return code
     raise AssertionError(f"unknown field type {kind}")
@@ -325,16 +327,16 @@ def _seq(node) -> list:
     if isinstance(node, Cell):
         return [node] if node.text.strip() else []
     if not isinstance(node, YSeq):
-        raise ValueProblem("must be a list", code=Code.WRONG_STRUCTURE)
+        raise ValueProblem(Msg('must be a list'), code=Code.WRONG_STRUCTURE)
     return node
 
 
 def _lang(node, problems: Problems) -> dict:
     """A language map `{fi: ..., en: ...}`; each text may carry its own source."""
     if isinstance(node, Cell):
-        raise ValueProblem("needs a language", "write it as  fi: text", code=Code.MISSING_LANGUAGE)
+        raise ValueProblem(Msg('needs a language'), Msg('write it as  fi: text'), code=Code.MISSING_LANGUAGE)
     if not isinstance(node, YMap):
-        raise ValueProblem("must be a mapping of languages (fi, sv, en) to text", code=Code.WRONG_STRUCTURE)
+        raise ValueProblem(Msg('must be a mapping of languages (fi, sv, en) to text'), code=Code.WRONG_STRUCTURE)
     out = {}
     for lang, value in node.items():
         try:
@@ -344,7 +346,7 @@ def _lang(node, problems: Problems) -> dict:
             continue
         inner, source = _unwrap(value, problems)
         if not isinstance(inner, Cell) or not inner.text.strip():
-            problems.add(node.key_place(lang), f"text for {lang!r} is missing", code=Code.MISSING_LANGUAGE)
+            problems.add(node.key_place(lang), Msg('text for {lang!r} is missing', lang=lang), code=Code.MISSING_LANGUAGE)
             continue
         out[lang] = Fact(" ".join(inner.text.split()), inner.place, source)
     return out
@@ -352,22 +354,22 @@ def _lang(node, problems: Problems) -> dict:
 
 def _action_lines(node, problems: Problems) -> dict:
     if not isinstance(node, YMap):
-        raise ValueProblem("must be a mapping with source, note and lines", code=Code.WRONG_STRUCTURE)
+        raise ValueProblem(Msg('must be a mapping with source, note and lines'), code=Code.WRONG_STRUCTURE)
     out = {"lines": [], "note": {}, "source": None}
     for key in node:
         if key not in ("lines", "note", "source"):
-            problems.add(node.key_place(key), f"unknown field {key!r}", "known: lines, note, source", code=Code.UNKNOWN_FIELD)
+            problems.add(node.key_place(key), Msg('unknown field {key!r}', key=key), Msg('known: lines, note, source'), code=Code.UNKNOWN_FIELD)
     if "note" in node:
         out["note"] = _lang(node["note"], problems)
     if "source" in node:
-        out["source"] = values.key(_cell(node["source"], "a source key").text)
+        out["source"] = values.key(_cell(node["source"], Msg("a source key")).text)
 
     def walk(seq, parent: str) -> None:
         for item in _seq(seq):
             if not isinstance(item, YMap) or "notation" not in item or "name" not in item:
-                problems.add(getattr(item, "place", node.place), "an action line needs notation and name", code=Code.MISSING_FIELD)
+                problems.add(getattr(item, "place", node.place), Msg('an action line needs notation and name'), code=Code.MISSING_FIELD)
                 continue
-            notation = _cell(item["notation"], "text").text.strip()
+            notation = _cell(item["notation"], Msg("text")).text.strip()
             out["lines"].append(ActionLine(notation, _lang(item["name"], problems), parent, item.place))
             if "lines" in item:
                 walk(item["lines"], notation)
@@ -386,14 +388,15 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
             k = record.key
             if table.key and k:
                 if k in seen:
-                    problems.add(record.facts[table.key].place, f"duplicate key {k!r}", f"first used at line {seen[k].line}", code=Code.DUPLICATE_KEY)
+                    problems.add(record.facts[table.key].place, Msg('duplicate key {k!r}', k=k), Msg('first used at line {line}', line=seen[k].line), code=Code.DUPLICATE_KEY)
                 seen[k] = record.facts[table.key].place
         keys[table.name] = set(seen)
 
     def check(target: str, fact: Fact, field_name: str) -> None:
         if fact.value not in keys[target]:
-            problems.add(fact.place, f"{field_name}: {fact.value!r} is not a key of {BY_NAME[target].file}"
-                         + ("" if target != "programme" else " (programme)"), _nearest(fact.value, sorted(keys[target])), code=Code.UNKNOWN_REFERENCE)
+            problems.add(fact.place, Msg("{field}: {value!r} is not a key of {file}", field=field_name, value=fact.value,
+                                         file=BY_NAME[target].file + ("" if target != "programme" else " (programme)")),
+                         _nearest(fact.value, sorted(keys[target])), code=Code.UNKNOWN_REFERENCE)
 
     for table in TABLES:
         refs = [(f.name, f.target, f.is_list) for f in table.fields if f.target]
@@ -410,11 +413,11 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
                 fact = facts.get(name)
                 for source_fact in _source_overrides(fact) if fact is not None else ():
                     if source_fact.source not in keys["sources"]:
-                        problems.add(source_fact.place, f"source {source_fact.source!r} is not a key of sources.yaml",
+                        problems.add(source_fact.place, Msg('source {source!r} is not a key of sources.yaml', source=source_fact.source),
                                      _nearest(source_fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
             for fact in (*facts.values(), *(item for f in list_fields if f in facts for item in facts[f].value)):
                 if fact.source and fact.source not in keys["sources"]:
-                    problems.add(fact.place, f"source {fact.source!r} is not a key of sources.yaml",
+                    problems.add(fact.place, Msg('source {source!r} is not a key of sources.yaml', source=fact.source),
                                  _nearest(fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
     _check_classification(sources, problems)
 
@@ -440,22 +443,22 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
     former = {r.key: r for r in sources.records("former_municipalities")}
     for code, record in former.items():
         if ref.has("municipalities", code):
-            problems.add(record.facts["code"].place, f"{code} is a municipality in the {ref.date} classification, not a former one", code=Code.REFERENCE_CONFLICT)
+            problems.add(record.facts["code"].place, Msg('{code} is a municipality in the {date} classification, not a former one', code=code, date=ref.date), code=Code.REFERENCE_CONFLICT)
     seen: dict = {}
     for record in sources.records("memberships"):
         code = record.get("municipality")
         date = record.get("classification_date")
         place = record.facts["municipality"].place
         if not ref.has("municipalities", code) and code not in former:
-            problems.add(place, f"{code} is not a municipality of the {ref.date} classification nor in former-municipalities.csv",
+            problems.add(place, Msg('{code} is not a municipality of the {date} classification nor in former-municipalities.csv', code=code, date=ref.date),
                          ref.suggest("municipalities", code), code=Code.UNKNOWN_CODE)
             continue
         if (code, date) in seen:
-            problems.add(record.place, f"municipality {code} already has a sub-region on {date}", f"see line {seen[(code, date)].line}", code=Code.DUPLICATE_MEMBERSHIP)
+            problems.add(record.place, Msg('municipality {code} already has a sub-region on {date}', code=code, date=date), Msg('see line {line}', line=seen[code, date].line), code=Code.DUPLICATE_MEMBERSHIP)
         seen[(code, date)] = record.place
         if date == ref.date and ref.units["municipalities"][code].parent != record.get("subregion"):
             problems.add(record.facts["subregion"].place,
-                         f"on {date} municipality {code} is in sub-region {ref.units['municipalities'][code].parent}, not {record.get('subregion')}", code=Code.REFERENCE_CONFLICT)
+                         Msg('on {date} municipality {code} is in sub-region {expected}, not {subregion}', date=date, code=code, expected=ref.units['municipalities'][code].parent, subregion=record.get('subregion')), code=Code.REFERENCE_CONFLICT)
     _check_what_records_are_of(sources, problems)
 
 
@@ -463,12 +466,12 @@ def _check_what_records_are_of(sources: Sources, problems: Problems) -> None:
     """Fields that only make sense together: what a decision, a funding or an application is of."""
     for record in sources.records("decisions"):
         if not (record.get("area") or record.get("municipality") or record.get("subregion")):
-            problems.add(record.place, "a decision needs an area, a municipality or a sub-region", code=Code.MISSING_FIELD)
+            problems.add(record.place, Msg('a decision needs an area, a municipality or a sub-region'), code=Code.MISSING_FIELD)
     for record in sources.records("funding"):
         if bool(record.get("programme")) == bool(record.get("area")):
-            problems.add(record.place, "a funding is of the programme or of one area: give programme or area, not both",
+            problems.add(record.place, Msg('a funding is of the programme or of one area: give programme or area, not both'),
                          code=Code.MISSING_FIELD)
     for record in sources.records("areas"):
         if record.get("applied_on") and record.get("stage") != "application":
-            problems.add(record.facts["applied_on"].place, "applied_on is for an application: add stage: application",
+            problems.add(record.facts["applied_on"].place, Msg('applied_on is for an application: add stage: application'),
                          code=Code.MISSING_FIELD)

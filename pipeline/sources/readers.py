@@ -18,6 +18,7 @@ from typing import NamedTuple
 import yaml
 
 from ..errors import Code, InputError, Place, Problem
+from ..i18n import N_, Msg
 
 
 class Cell(NamedTuple):
@@ -65,13 +66,13 @@ def display_path(path: Path) -> str:
 def _read_bytes(path: Path) -> bytes:
     name = display_path(path)
     if not path.exists():
-        raise InputError([Problem(Place(name), "file not found", "create it or check the --data folder", code=Code.FILE_NOT_FOUND)])
+        raise InputError([Problem(Place(name), Msg('file not found'), Msg('create it or check the --data folder'), code=Code.FILE_NOT_FOUND)])
     if path.is_dir():
-        raise InputError([Problem(Place(name), "is a folder, not a file", code=Code.NOT_A_FILE)])
+        raise InputError([Problem(Place(name), Msg('is a folder, not a file'), code=Code.NOT_A_FILE)])
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise InputError([Problem(Place(name), f"cannot be read: {exc.strerror}", code=Code.FILE_UNREADABLE)]) from None
+        raise InputError([Problem(Place(name), Msg('cannot be read: {strerror}', strerror=exc.strerror), code=Code.FILE_UNREADABLE)]) from None
 
 
 def read_yaml(path: Path) -> YMap:
@@ -80,21 +81,21 @@ def read_yaml(path: Path) -> YMap:
     raw = _read_bytes(path)
     text = decode(raw, name)
     if not text.strip():
-        raise InputError([Problem(Place(name, 1), "file is empty", code=Code.EMPTY_FILE)])
+        raise InputError([Problem(Place(name, 1), Msg('file is empty'), code=Code.EMPTY_FILE)])
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Place(name, mark.line + 1, mark.column + 1) if mark else Place(name)
         what = " ".join(x for x in (exc.context, exc.problem) if x)
-        raise InputError([Problem(where, f"broken YAML: {what}", code=Code.YAML_SYNTAX)]) from None
+        raise InputError([Problem(where, Msg('broken YAML: {what}', what=what), code=Code.YAML_SYNTAX)]) from None
     except yaml.YAMLError as exc:
-        raise InputError([Problem(Place(name), f"broken YAML: {exc}", code=Code.YAML_SYNTAX)]) from None
+        raise InputError([Problem(Place(name), Msg('broken YAML: {exc}', exc=exc), code=Code.YAML_SYNTAX)]) from None
     if node is None:
-        raise InputError([Problem(Place(name, 1), "file is empty", code=Code.EMPTY_FILE)])
+        raise InputError([Problem(Place(name, 1), Msg('file is empty'), code=Code.EMPTY_FILE)])
     value = _convert(node, name)
     if not isinstance(value, YMap):
-        raise InputError([Problem(value.place, "the top level must be a mapping (key: value lines)", code=Code.WRONG_STRUCTURE)])
+        raise InputError([Problem(value.place, Msg('the top level must be a mapping (key: value lines)'), code=Code.WRONG_STRUCTURE)])
     return value
 
 
@@ -122,10 +123,10 @@ def _convert(node, name: str):
         out = YMap(_place(node, name))
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                raise InputError([Problem(_place(key_node, name), "a key must be plain text", code=Code.WRONG_STRUCTURE)])
+                raise InputError([Problem(_place(key_node, name), Msg('a key must be plain text'), code=Code.WRONG_STRUCTURE)])
             key = key_node.value
             if key in out:
-                raise InputError([Problem(_place(key_node, name), f"key {key!r} appears twice in this mapping", code=Code.DUPLICATE_KEY)])
+                raise InputError([Problem(_place(key_node, name), Msg('key {key!r} appears twice in this mapping', key=key), code=Code.DUPLICATE_KEY)])
             out[key] = _convert(value_node, name)
             out.key_places[key] = _place(key_node, name)
         return out
@@ -138,14 +139,15 @@ def _convert(node, name: str):
         if node.tag == "tag:yaml.org,2002:null" and not node.style and text in ("", "~", "null"):
             text = ""
         return Cell(text, _place(node, name))
-    raise InputError([Problem(_place(node, name), "unsupported YAML construct (anchors and aliases are not used here)", code=Code.YAML_UNSUPPORTED)])
+    raise InputError([Problem(_place(node, name), Msg('unsupported YAML construct (anchors and aliases are not used here)'), code=Code.YAML_UNSUPPORTED)])
 
 
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
 
 
 #: The first bytes of the spreadsheet files a steward may save under a .csv name.
-WORKBOOK_MAGIC = ((b"PK\x03\x04", "a zipped workbook (xlsx or ods)"), (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (xls)"))
+WORKBOOK_MAGIC = ((b"PK\x03\x04", N_("a zipped workbook (xlsx or ods)")),
+                  (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an old Excel workbook (xls)")))
 
 
 def decode(raw: bytes, name: str) -> str:
@@ -158,15 +160,14 @@ def decode(raw: bytes, name: str) -> str:
     """
     for magic, what in WORKBOOK_MAGIC:
         if raw.startswith(magic):
-            raise InputError([Problem(Place(name, 1), f"is {what}, not CSV text",
-                                      f"give it the workbook's own name ({Path(name).stem}.xlsx) and koko reads it, "
-                                      "or save it from Excel as 'CSV UTF-8 (comma delimited)'", code=Code.WORKBOOK_AS_CSV)])
+            raise InputError([Problem(Place(name, 1), Msg('is {what}, not CSV text', what=Msg(what)),
+                                      Msg("give it the workbook's own name ({stem}.xlsx) and koko reads it, or save it from Excel as 'CSV UTF-8 (comma delimited)'", stem=Path(name).stem), code=Code.WORKBOOK_AS_CSV)])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
             return raw.decode("utf-16")
         except UnicodeDecodeError:
-            raise InputError([Problem(Place(name, 1), "starts as UTF-16 text but does not decode as it",
-                                      "save the file as 'CSV UTF-8 (comma delimited)'", code=Code.ENCODING_ERROR)]) from None
+            raise InputError([Problem(Place(name, 1), Msg('starts as UTF-16 text but does not decode as it'),
+                                      Msg("save the file as 'CSV UTF-8 (comma delimited)'"), code=Code.ENCODING_ERROR)]) from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -180,8 +181,8 @@ def decode(raw: bytes, name: str) -> str:
     column = bad - (raw.rfind(b"\n", 0, bad) + 1) + 1
     raise InputError([Problem(
         Place(name, line, column),
-        f"byte 0x{raw[bad]:02x} is not valid text in UTF-8 or Windows-1252",
-        "save the file as UTF-8",
+        Msg('byte 0x{byte:02x} is not valid text in UTF-8 or Windows-1252', byte=raw[bad]),
+        Msg('save the file as UTF-8'),
         code=Code.ENCODING_ERROR,
     )])
 
@@ -221,7 +222,7 @@ def read_csv(path: Path, problems) -> ReadTable | None:
     raw = _read_bytes(path)
     text = decode(raw, name)
     if not text.strip():
-        raise InputError([Problem(Place(name, 1), "file is empty", "it needs at least the header row", code=Code.EMPTY_FILE)])
+        raise InputError([Problem(Place(name, 1), Msg('file is empty'), Msg('it needs at least the header row'), code=Code.EMPTY_FILE)])
     first_line = text.splitlines()[0]
     delimiter = sniff_delimiter(first_line)
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # a coast's boundary (WKT) is a long field
@@ -229,7 +230,7 @@ def read_csv(path: Path, problems) -> ReadTable | None:
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
-        raise InputError([Problem(Place(name, 1), f"header row cannot be read: {exc}", code=Code.CSV_SYNTAX)]) from None
+        raise InputError([Problem(Place(name, 1), Msg('header row cannot be read: {exc}', exc=exc), code=Code.CSV_SYNTAX)]) from None
     rows: list[tuple[int, list[str]]] = []
     line_after = reader.line_num
     while True:
@@ -239,14 +240,14 @@ def read_csv(path: Path, problems) -> ReadTable | None:
         except StopIteration:
             break
         except csv.Error as exc:
-            raise InputError([Problem(Place(name, reader.line_num), f"row cannot be read: {exc}",
-                                      "check the quotes on this line", code=Code.CSV_SYNTAX)]) from None
+            raise InputError([Problem(Place(name, reader.line_num), Msg('row cannot be read: {exc}', exc=exc),
+                                      Msg('check the quotes on this line'), code=Code.CSV_SYNTAX)]) from None
         line_after = reader.line_num
         if not fields or all(not f.strip() for f in fields):
             continue  # blank lines (and rows of empty cells Excel leaves) carry nothing
         if len(fields) != len(header):
-            problems.add(Place(name, start), f"row has {len(fields)} fields, the header has {len(header)}",
-                         f"the delimiter here is {delimiter!r}; a value with it must be quoted", code=Code.FIELD_COUNT)
+            problems.add(Place(name, start), Msg('row has {fields} fields, the header has {header}', fields=len(fields), header=len(header)),
+                         Msg('the delimiter here is {delimiter!r}; a value with it must be quoted', delimiter=delimiter), code=Code.FIELD_COUNT)
             continue
         rows.append((start, fields))
     return ReadTable(name, header, rows, delimiter)

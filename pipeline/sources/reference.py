@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Code, InputError, Place, Problem, Problems
+from ..i18n import Msg
 from .readers import read_csv, read_yaml
 
 LEVELS = ("municipalities", "subregions", "regions")
@@ -78,8 +79,8 @@ def reference_folder(data_dir: Path, date: dt.date) -> Path:
 def load_reference(data_dir: Path, date: dt.date) -> Reference:
     folder = reference_folder(data_dir, date)
     if not folder.is_dir():
-        raise InputError([Problem(Place(str(folder)), f"no reference classification for {date.isoformat()}",
-                                  f"run `koko fetch-reference --date {date.isoformat()}` or set reference_date in dataset.yaml", code=Code.REFERENCE_MISSING)])
+        raise InputError([Problem(Place(str(folder)), Msg('no reference classification for {date}', date=date.isoformat()),
+                                  Msg('run `koko fetch-reference --date {date}` or set reference_date in dataset.yaml', date=date.isoformat()), code=Code.REFERENCE_MISSING)])
     meta = read_yaml(folder / "snapshot.yaml")
     via = meta.get("derived_via")
     ref = Reference(date=date, source=_text(meta, "source"), derived_via=via.text.strip() if via is not None and hasattr(via, "text") else "",
@@ -88,7 +89,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     for level in LEVELS:
         table = read_csv(folder / f"{level}.csv", problems)
         if table.header != COLUMNS[level]:
-            problems.add(Place(table.name, 1), f"header must be {','.join(COLUMNS[level])}", code=Code.MISSING_COLUMN)
+            problems.add(Place(table.name, 1), Msg('header must be {columns}', columns=','.join(COLUMNS[level])), code=Code.MISSING_COLUMN)
             continue
         units = {}
         col = {name: i for i, name in enumerate(table.header)}
@@ -96,10 +97,10 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
             place = Place(table.name, line)
             code = row[col["code"]].strip()
             if not code.isdigit() or len(code) != DIGITS[level]:
-                problems.add(Place(table.name, line, 0, "code"), f"{code!r} is not a code of {DIGITS[level]} digits", code=Code.NOT_A_CODE)
+                problems.add(Place(table.name, line, 0, "code"), Msg('{code!r} is not a code of {digits} digits', code=code, digits=DIGITS[level]), code=Code.NOT_A_CODE)
                 continue
             if code in units:
-                problems.add(place, f"code {code} appears twice", code=Code.DUPLICATE_KEY)
+                problems.add(place, Msg('code {code} appears twice', code=code), code=Code.DUPLICATE_KEY)
                 continue
             names = {lang: row[col[f"name_{lang}"]].strip() for lang in ("fi", "sv", "en") if row[col[f"name_{lang}"]].strip()}
             parent = row[col[PARENT[level]]].strip() if level in PARENT else ""
@@ -109,7 +110,7 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
     for level, parent_level in (("municipalities", "subregions"), ("subregions", "regions")):
         for unit in ref.units[level].values():
             if unit.parent not in ref.units[parent_level]:
-                problems.add(unit.place, f"{PARENT[level]} {unit.parent} is not in {parent_level}.csv", code=Code.UNKNOWN_REFERENCE)
+                problems.add(unit.place, Msg('{kind} {parent} is not in {parent_level}.csv', kind=PARENT[level], parent=unit.parent, parent_level=parent_level), code=Code.UNKNOWN_REFERENCE)
     problems.raise_if_any()
     return ref
 
@@ -117,5 +118,5 @@ def load_reference(data_dir: Path, date: dt.date) -> Reference:
 def _text(meta, key: str) -> str:
     cell = meta.get(key)
     if cell is None or not hasattr(cell, "text") or not cell.text.strip():
-        raise InputError([Problem(meta.place, f"snapshot.yaml needs {key!r}", code=Code.MISSING_FIELD)])
+        raise InputError([Problem(meta.place, Msg('snapshot.yaml needs {key!r}', key=key), code=Code.MISSING_FIELD)])
     return cell.text.strip()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import Code, InputError
+from ..i18n import Msg
 
 FOLDER = "serving"
 SETTINGS_FILE = "settings.json"
@@ -53,10 +54,8 @@ def release_settings(out_dir: Path) -> Settings:
     path = serving_dir(out_dir) / SETTINGS_FILE
     if not path.is_file():
         if not (out_dir / "koko.nt").is_file():
-            raise InputError(f"{out_dir}/koko.nt not found: there is no release in {out_dir}; run `koko publish` first "
-                             "(or give the release's folder with --out)", code=Code.RELEASE_MISSING)
-        raise InputError(f"{path} not found: this release was published by an older koko; publish it again to serve it "
-                         "on its own", code=Code.RELEASE_TOO_OLD)
+            raise InputError(Msg("{out_dir}/koko.nt not found: there is no release in {out_dir}; run `koko publish` first (or give the release's folder with --out)", out_dir=out_dir), code=Code.RELEASE_MISSING)
+        raise InputError(Msg('{path} not found: this release was published by an older koko; publish it again to serve it on its own', path=path), code=Code.RELEASE_TOO_OLD)
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != FORMAT:
@@ -68,4 +67,4 @@ def release_settings(out_dir: Path) -> Settings:
                         sparql_endpoint=doc["sparql_endpoint"], version=doc["version"], catalogue=doc["catalogue"],
                         templates=templates if templates.is_dir() else None)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise InputError(f"{path}: damaged ({type(exc).__name__}: {exc}); publish the release again", code=Code.ARCHIVE_DAMAGED) from None
+        raise InputError(Msg('{path}: damaged ({error}: {exc}); publish the release again', path=path, error=type(exc).__name__, exc=exc), code=Code.ARCHIVE_DAMAGED) from None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..config import DEFAULT_BASE_IRI, Settings
 from ..errors import Code, InputError, Place, Problem, ValueProblem
+from ..i18n import Msg
 from .readers import YMap, read_yaml, to_plain
 from .values import email, iri
 
@@ -15,7 +16,7 @@ def parse_iso_date(text: str, place: Place) -> dt.date:
     try:
         return dt.date.fromisoformat(str(text))
     except ValueError:
-        raise InputError([Problem(place, f"{text!r} is not a date", "write it as YYYY-MM-DD", code=Code.NOT_A_DATE)]) from None
+        raise InputError([Problem(place, Msg('{text!r} is not a date', text=text), Msg('write it as YYYY-MM-DD'), code=Code.NOT_A_DATE)]) from None
 
 
 def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
@@ -27,12 +28,12 @@ def load_settings(data_dir: Path, base_iri: str | None = None) -> Settings:
              "catalogue"}
     for key in doc:
         if key not in known:
-            raise InputError([Problem(doc.key_place(key), f"unknown setting {key!r}", f"known: {', '.join(sorted(known))}", code=Code.UNKNOWN_FIELD)])
+            raise InputError([Problem(doc.key_place(key), Msg('unknown setting {key!r}', key=key), Msg('known: {known}', known=', '.join(sorted(known))), code=Code.UNKNOWN_FIELD)])
     base = base_iri or values.get("base_iri", DEFAULT_BASE_IRI)
     for name, value in (("base_iri", base), ("download_base", values.get("download_base", base + "download/"))):
         place = doc.key_place(name) if name in doc else Place(str(path))
         if not (value.startswith(("http://", "https://")) and value.endswith(("/", "#"))):
-            raise InputError([Problem(place, f"{name} {value!r} must be an http(s) IRI ending in / or #", code=Code.NOT_AN_IRI)])
+            raise InputError([Problem(place, Msg('{name} {value!r} must be an http(s) IRI ending in / or #', name=name, value=value), code=Code.NOT_AN_IRI)])
         _checked(iri, value, place, name)
     return Settings(
         data_dir=data_dir,
@@ -55,8 +56,8 @@ def _folder(key: str, value: str | None, data_dir: Path, doc, holds: str) -> Pat
         return None
     folder = data_dir / value
     if not folder.is_dir():
-        raise InputError([Problem(doc.key_place(key), f"{key} folder {value!r} not found in {data_dir}",
-                                  f"give a folder, relative to the data folder, {holds}", code=Code.FILE_NOT_FOUND)])
+        raise InputError([Problem(doc.key_place(key), Msg('{key} folder {value!r} not found in {data_dir}', key=key, value=value, data_dir=data_dir),
+                                  Msg('give a folder, relative to the data folder, {holds}', holds=holds), code=Code.FILE_NOT_FOUND)])
     return folder
 
 
@@ -64,7 +65,7 @@ def _checked(check, value, place: Place, what: str):
     try:
         return check(value)
     except ValueProblem as exc:
-        raise InputError([Problem(place, f"{what}: {exc.message}", exc.hint, code=exc.code)]) from None
+        raise InputError([Problem(place, Msg('{what}: {message}', what=what, message=exc.message), exc.hint, code=exc.code)]) from None
 
 
 CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "temporal", "frequency"}
@@ -73,15 +74,15 @@ CATALOGUE_KEYS = {"title", "description", "keywords", "publisher", "contact", "t
 def _catalogue(doc) -> dict:
     node = doc.get("catalogue")
     if node is None:
-        raise InputError([Problem(doc.place, "dataset.yaml needs a catalogue section", "see README.md", code=Code.MISSING_FIELD)])
+        raise InputError([Problem(doc.place, Msg('dataset.yaml needs a catalogue section'), Msg('see README.md'), code=Code.MISSING_FIELD)])
     if not isinstance(node, YMap):
-        raise InputError([Problem(doc.key_place("catalogue"), "catalogue must be a mapping", code=Code.WRONG_STRUCTURE)])
+        raise InputError([Problem(doc.key_place("catalogue"), Msg('catalogue must be a mapping'), code=Code.WRONG_STRUCTURE)])
     for key in CATALOGUE_KEYS:
         if key not in node:
-            raise InputError([Problem(node.place, f"catalogue needs {key!r}", code=Code.MISSING_FIELD)])
+            raise InputError([Problem(node.place, Msg('catalogue needs {key!r}', key=key), code=Code.MISSING_FIELD)])
     for key in node:
         if key not in CATALOGUE_KEYS:
-            raise InputError([Problem(node.key_place(key), f"unknown catalogue setting {key!r}", code=Code.UNKNOWN_FIELD)])
+            raise InputError([Problem(node.key_place(key), Msg('unknown catalogue setting {key!r}', key=key), code=Code.UNKNOWN_FIELD)])
     plain = to_plain(node)
     for key, need in (("publisher", ("homepage",)), ("contact", ("url",))):
         for field_name in need:
@@ -91,5 +92,5 @@ def _catalogue(doc) -> dict:
         _checked(email, plain["contact"]["email"], node.key_place("contact"), "catalogue contact email")
     for key, need in (("publisher", ("name", "homepage")), ("contact", ("name", "email", "url")), ("temporal", ("start", "end"))):
         if not isinstance(plain[key], dict) or any(k not in plain[key] for k in need):
-            raise InputError([Problem(node.key_place(key), f"catalogue {key} needs {', '.join(need)}", code=Code.MISSING_FIELD)])
+            raise InputError([Problem(node.key_place(key), Msg('catalogue {key} needs {needed}', key=key, needed=', '.join(need)), code=Code.MISSING_FIELD)])
     return plain

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import i18n
 from ..errors import KokoError, Problems
+from ..i18n import N_, _
 from .readers import read_csv
 from .reference import LEVEL_OF, load_reference
 from .schema import TABLES, Field
@@ -19,23 +21,25 @@ from .settings import load_settings
 
 ROWS = 2000  # rows the drop-downs cover
 _FORMATS = {
-    "key": "a key: lower-case letters, digits and hyphens", "text": "text", "date": "a date (2011-12-31)",
-    "month": "a month (2009-07)", "year": "a year (2011)", "int": "a whole number", "decimal": "a number (0.5, 11000000)",
-    "bool": "yes or no", "email": "an e-mail address", "phone": "a phone number", "iri": "a web address",
-    "code": "a municipality code (3 digits)", "municipality": "a municipality code of the reference date",
-    "subregion": "a sub-region code of the reference date", "region": "a region code of the reference date",
-    "nuts": "a NUTS code (FI1D2)", "language": "a language code (fi, sv, en)",
+    "key": N_("a key: lower-case letters, digits and hyphens"), "text": N_("text"), "date": N_("a date (2011-12-31)"),
+    "month": N_("a month (2009-07)"), "year": N_("a year (2011)"), "int": N_("a whole number"),
+    "decimal": N_("a number (0.5, 11000000)"), "bool": N_("yes or no"), "email": N_("an e-mail address"),
+    "phone": N_("a phone number"), "iri": N_("a web address"), "code": N_("a municipality code (3 digits)"),
+    "municipality": N_("a municipality code of the reference date"),
+    "subregion": N_("a sub-region code of the reference date"), "region": N_("a region code of the reference date"),
+    "nuts": N_("a NUTS code (FI1D2)"), "language": N_("a language code (fi, sv, en)"),
 }
 
 
 def describe(f: Field) -> str:
+    """What a column holds, in the language of the moment (a header note, a drop-down's error)."""
     if f.type == "choice":
-        what = "one of: " + ", ".join(f.choices)
+        what = _("one of: {choices}").format(choices=", ".join(f.choices))
     elif f.target and not f.is_list:
-        what = f"a key of the {f.target} table"
+        what = _("a key of the {table} table").format(table=f.target)
     else:
-        what = _FORMATS.get(f.type, f.type)
-    return what + ("; required" if f.required else "; may be empty")
+        what = _(_FORMATS[f.type]) if f.type in _FORMATS else f.type
+    return (_("{what}; required") if f.required else _("{what}; may be empty")).format(what=what)
 
 
 def write_templates(data_dir: Path, out_dir: Path) -> list:
@@ -61,7 +65,8 @@ def write_templates(data_dir: Path, out_dir: Path) -> list:
         for i, f in enumerate(table.fields, start=1):
             cell = sheet.cell(row=1, column=i, value=f.name)
             cell.font = Font(bold=True)
-            note = f"{f.name}: {describe(f)}." + (f" Example: {examples[f.name]}" if examples.get(f.name) else "")
+            note = f"{f.name}: {describe(f)}." + (" " + _("Example: {value}").format(value=examples[f.name])
+                                                  if examples.get(f.name) else "")
             cell.comment = Comment(note, "koko")
             sheet.column_dimensions[get_column_letter(i)].width = max(12, len(f.name) + 4)
             values = _closed_list(f, ref)
@@ -73,7 +78,8 @@ def write_templates(data_dir: Path, out_dir: Path) -> list:
             for r, v in enumerate(values, start=2):
                 lists.cell(row=r, column=list_column, value=v).number_format = "@"
             rule = DataValidation(type="list", formula1=f"=lists!${letter}$2:${letter}${len(values) + 1}", allow_blank=True,
-                                  showErrorMessage=True, errorTitle=f.name, error=describe(f))
+                                  showErrorMessage=True, errorTitle=f.name, error=describe(f),
+                                  showInputMessage=True, promptTitle=f.name, prompt=describe(f))
             column = get_column_letter(i)
             rule.add(f"{column}2:{column}{ROWS}")
             sheet.add_data_validation(rule)
@@ -87,8 +93,8 @@ def write_templates(data_dir: Path, out_dir: Path) -> list:
 
 
 def _closed_list(f: Field, ref) -> list | None:
-    if f.type == "bool":
-        return ["yes", "no"]
+    if f.type == "bool":  # the words of the language, all of which the loader reads (values.TRUE_WORDS)
+        return {"fi": ["kyllä", "ei"], "sv": ["ja", "nej"]}.get(i18n.current(), ["yes", "no"])
     if f.type == "choice":
         return list(f.choices)
     if f.type in LEVEL_OF:

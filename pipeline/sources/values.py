@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import Code, ValueProblem
+from ..i18n import Msg
 
 _SPACES = re.compile(r"[ \u00a0\u202f\u2009]")
 _KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -19,8 +20,8 @@ _FI_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IRI_BAD = re.compile(r"[\s<>\"{}|\\^`]")
 
-TRUE_WORDS = {"yes", "true", "1", "kyllä", "k", "x"}
-FALSE_WORDS = {"no", "false", "0", "ei", "e"}
+TRUE_WORDS = {"yes", "true", "1", "kyllä", "k", "x", "ja"}
+FALSE_WORDS = {"no", "false", "0", "ei", "e", "nej"}
 
 
 def text(value: str) -> str:
@@ -42,7 +43,7 @@ def decimal(value: str) -> Decimal:
     raw = value
     value = _SPACES.sub("", value.strip())
     if "," in value and "." in value:
-        raise Code.NOT_A_NUMBER.invalid(raw, "write it without thousands separators, e.g. 11000000,00 or 11000000.00")
+        raise Code.NOT_A_NUMBER.invalid(raw, Msg('write it without thousands separators, e.g. 11000000,00 or 11000000.00'))
     value = value.replace(",", ".")
     try:
         number = Decimal(value)
@@ -87,7 +88,7 @@ def date(value: str) -> dt.date:
         if _ISO_DATE.match(raw):
             return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValueProblem(f"{raw!r} is not a date on the calendar", code=Code.NOT_A_DATE) from None
+        raise ValueProblem(Msg('{raw!r} is not a date on the calendar', raw=raw), code=Code.NOT_A_DATE) from None
     raise Code.NOT_A_DATE.invalid(raw)
 
 
@@ -148,7 +149,7 @@ def iri(value: str) -> str:
     try:
         pyoxigraph.NamedNode(value)
     except ValueError as exc:
-        raise ValueProblem(f"{value!r} is not a web address ({exc})", "check the address for stray characters", code=Code.NOT_AN_IRI) from None
+        raise ValueProblem(Msg('{value!r} is not a web address ({exc})', value=value, exc=exc), Msg('check the address for stray characters'), code=Code.NOT_AN_IRI) from None
     return value
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import Code, InputError, Place, Problem
+from ..i18n import Msg
 from .readers import ReadTable, display_path
 
 EXTENSIONS = (".xlsx", ".ods", ".xls")
@@ -42,11 +43,11 @@ def read_workbook(path: Path) -> ReadTable:
         sheet_name = book.sheet_names[0]
         rows = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
     except (CalamineError, OSError, ValueError, IndexError) as exc:
-        raise InputError([Problem(Place(name), f"cannot be read as a workbook: {exc}",
-                                  "save it from Excel as .xlsx", code=Code.FILE_UNREADABLE)]) from None
+        raise InputError([Problem(Place(name), Msg('cannot be read as a workbook: {exc}', exc=exc),
+                                  Msg('save it from Excel as .xlsx'), code=Code.FILE_UNREADABLE)]) from None
     if not rows or not any(cell_text(v).strip() for v in rows[0]):
-        raise InputError([Problem(Place(name, 1, 0, "", sheet_name), "the first sheet is empty",
-                                  "it needs at least the header row", code=Code.EMPTY_FILE)])
+        raise InputError([Problem(Place(name, 1, 0, "", sheet_name), Msg('the first sheet is empty'),
+                                  Msg('it needs at least the header row'), code=Code.EMPTY_FILE)])
     header = [cell_text(v).strip() for v in rows[0]]
     while header and not header[-1]:
         header.pop()

@@ -1,0 +1,19 @@
+"""The build step that compiles the catalogues into the wheel (pyproject: tool.setuptools.cmdclass)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from setuptools.command.build_py import build_py
+
+
+class BuildPy(build_py):
+    def run(self):
+        super().run()
+        from .compile import compile_all
+
+        source = Path(__file__).resolve().parent / "locale"
+        if self.editable_mode:  # an editable install reads the checkout: compile in place
+            compile_all(source)
+        else:
+            compile_all(source, Path(self.build_lib) / "pipeline" / "i18n" / "locale")

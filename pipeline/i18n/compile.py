@@ -1,0 +1,53 @@
+"""Compile the catalogues: each locale/<lang>/LC_MESSAGES/koko.po to its koko.mo (Babel).
+
+`python -m pipeline.i18n.compile` writes them beside the .po files (make does it for a
+checkout); the wheel's build writes them into the wheel (build.py). The .mo files are never
+committed.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+import os
+import sys
+from pathlib import Path
+
+from . import DOMAIN, LOCALE_DIR
+
+
+def catalogues(root: Path = LOCALE_DIR) -> list[Path]:
+    return sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def mo_bytes(po: Path) -> bytes:
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with open(po, "rb") as f:
+        catalog = read_po(f, abort_invalid=True)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def translations_of(po: Path) -> gettext.GNUTranslations:
+    return gettext.GNUTranslations(io.BytesIO(mo_bytes(po)))
+
+
+def compile_all(source: Path = LOCALE_DIR, target: Path | None = None) -> list[Path]:
+    """Write each catalogue's .mo under `target` (by default beside its .po); the paths written."""
+    written = []
+    for po in catalogues(source):
+        mo = (target or source) / po.relative_to(source).with_suffix(".mo")
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        tmp = mo.with_name(mo.name + ".tmp")
+        tmp.write_bytes(mo_bytes(po))
+        os.replace(tmp, mo)
+        written.append(mo)
+    return written
+
+
+if __name__ == "__main__":
+    for path in compile_all(Path(sys.argv[1]) if len(sys.argv) > 1 else LOCALE_DIR):
+        print(path)
