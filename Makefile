@@ -18,17 +18,22 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-publish: $(STAMP) ## Build, validate and write the published files to output/
+# the compiled message catalogues (never committed; the wheel's build compiles its own)
+MO := $(patsubst %.po,%.mo,$(wildcard pipeline/i18n/locale/*/LC_MESSAGES/koko.po))
+$(MO): %.mo: %.po $(STAMP)
+	$(BIN)/python -m pipeline.i18n.compile > /dev/null
+
+publish: $(STAMP) $(MO) ## Build, validate and write the published files to output/
 	$(BIN)/koko publish
 
-validate: $(STAMP) ## Check the sources without publishing
+validate: $(STAMP) $(MO) ## Check the sources without publishing
 	$(BIN)/koko validate
 
-test: $(STAMP) ## Run the test suite (as root with apt-get, first installs Chromium and Virtuoso)
+test: $(STAMP) $(MO) ## Run the test suite (as root with apt-get, first installs Chromium and Virtuoso)
 	.ci/install-real-parts
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP) ## A quick loop: the tests not marked slow (no real servers, browsers, reference engine or large data), on every core
+test-fast: $(STAMP) $(MO) ## A quick loop: the tests not marked slow (no real servers, browsers, reference engine or large data), on every core
 	$(BIN)/python -m pytest -m "not slow" -n auto
 
 bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)

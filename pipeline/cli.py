@@ -26,6 +26,7 @@ from .errors import (
 )
 from .i18n import N_, Msg, _
 from .processes import stop_on_signals
+from .progress import Progress
 from .sources.release_settings import release_settings
 from .sources.settings import load_settings
 
@@ -117,10 +118,6 @@ def run(ctx: click.Context, action, as_json: bool = False):
             click.echo(json_outcome(EXIT_INTERNAL, None, [Problem(Place(""), message, code=Code.INTERNAL_ERROR)]))
         click.echo(f"koko: {message}", err=True)
         sys.exit(EXIT_INTERNAL)
-
-
-def progress(step: str) -> None:
-    click.echo(f"… {_(step)}", err=True)
 
 
 def notice(text: str) -> None:
@@ -239,7 +236,7 @@ def publish(ctx, data_dir: Path, out_dir: Path, release_date: dt.date | None, ba
         start = time.perf_counter()
         settings = settings_from(data_dir, release_date, base_iri, templates, shapes).with_version(
             version and check_version(version))
-        outcome = do_publish(settings, out_dir, progress, engine, site, on_changes=changes, wait=not no_wait,
+        outcome = do_publish(settings, out_dir, Progress(), engine, site, on_changes=changes, wait=not no_wait,
                              notify=notice)
         print_summary(outcome, out_dir, time.perf_counter() - start)
 
@@ -270,7 +267,7 @@ def diff(ctx, data_dir: Path, out_dir: Path, against: str | None, old: str | Non
                 base = release_settings(out_dir).base_iri
                 summary = versions.compare(out_dir, base, old, new)
         else:
-            outcome = check(settings_from(data_dir, shapes=shapes), progress, engine)
+            outcome = check(settings_from(data_dir, shapes=shapes), Progress(), engine)
             base = outcome.sources.settings.base_iri
             if not outcome.report.conforms:
                 raise NonConformingError(outcome.report)
@@ -327,7 +324,7 @@ def validate(ctx, data_dir: Path, fmt: str, engine: str, shapes: Path | None) ->
     from .release.publish import check
 
     def action():
-        outcome = check(settings_from(data_dir, shapes=shapes), progress, engine)
+        outcome = check(settings_from(data_dir, shapes=shapes), Progress(), engine)
         print_report(outcome.report, fmt, outcome.sources.settings.base_iri)
         if not outcome.report.conforms:
             sys.exit(EXIT_NONCONFORMING)
@@ -429,7 +426,8 @@ def push_ckan(ctx, url: str, name: str, organization: str | None, dry_run: bool,
     from .remote.ckan import TOKEN_VARIABLE, push
 
     def action():
-        result = push(release_settings(out_dir), out_dir, url, name, organization, os.environ.get(TOKEN_VARIABLE), dry_run)
+        result = push(release_settings(out_dir), out_dir, url, name, organization, os.environ.get(TOKEN_VARIABLE), dry_run,
+                      progress=Progress())
         if dry_run:
             for what, payload in result.sent:
                 click.echo(f"# {what}")
@@ -555,7 +553,7 @@ def push_store_command(ctx, endpoint, query_endpoint, update_endpoint, graph, us
 
     def action():
         uploads = push_store(release_settings(out_dir), out_dir, endpoint, query_endpoint, graph, user,
-                             os.environ.get(PASSWORD_VARIABLE), auth, update_endpoint=update_endpoint)
+                             os.environ.get(PASSWORD_VARIABLE), auth, update_endpoint=update_endpoint, progress=Progress())
         for up in uploads:
             checked = _("; the store holds exactly {count} triples").format(count=up.stored) if up.stored is not None else ""
             if up.sent == "changed":

@@ -11,7 +11,7 @@ PACKAGE = ROOT / "pipeline"
 #: The stages in the order the pipeline runs them; a stage may import only from its left.
 STAGES = ("sources", "graph", "check", "web", "release", "remote")
 #: Top-level modules every stage may import; they import no stage themselves.
-SHARED = ("config", "errors", "files", "processes", "i18n")
+SHARED = ("config", "errors", "files", "processes", "i18n", "progress")
 
 
 def module_name(path: Path, root: Path = ROOT) -> str:

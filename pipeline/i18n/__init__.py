@@ -49,19 +49,37 @@ def choose(option: str | None = None, environ=os.environ) -> str:
     return from_locale(environ) or DEFAULT
 
 
+def _fresh(root: Path, lang: str) -> Path | None:
+    """The compiled catalogue of a language under root, if it is there and not older than its .po."""
+    folder = root / lang / "LC_MESSAGES"
+    mo, po = folder / f"{DOMAIN}.mo", LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        return mo
+    return None
+
+
+def compiled_root() -> Path:
+    """The folder of compiled catalogues: the package's own (the wheel's build and make write
+    them); in a checkout whose .po files are newer, ones compiled from them into koko's cache."""
+    if all(_fresh(LOCALE_DIR, lang) for lang in LANGS):
+        return LOCALE_DIR
+    from ..config import cache_dir
+    from .compile import compile_all
+
+    root = cache_dir("locale")
+    if not all(_fresh(root, lang) for lang in LANGS):
+        compile_all(LOCALE_DIR, root)
+    return root
+
+
 def catalogue(lang: str) -> gettext.NullTranslations:
-    """The compiled catalogue of a language; the .po when its .mo is missing or older."""
+    """The compiled catalogue of a language."""
     if lang not in _loaded:
-        folder = LOCALE_DIR / lang / "LC_MESSAGES"
-        po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-        if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+        mo = compiled_root() / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        try:
             with open(mo, "rb") as f:
                 _loaded[lang] = gettext.GNUTranslations(f)
-        elif po.is_file():
-            from .compile import translations_of
-
-            _loaded[lang] = translations_of(po)
-        else:
+        except OSError:
             _loaded[lang] = gettext.NullTranslations()
     return _loaded[lang]
 
@@ -73,7 +91,7 @@ def use(lang: str) -> None:
         raise ValueError(f"{lang!r} is not one of {', '.join(LANGS)}")
     _lang = lang
     # Click says its texts through the standard gettext functions, in the global domain
-    gettext.bindtextdomain(DOMAIN, str(LOCALE_DIR))
+    gettext.bindtextdomain(DOMAIN, str(compiled_root()))
     gettext.textdomain(DOMAIN)
     os.environ["LANGUAGE"] = lang
 
@@ -105,17 +123,30 @@ def number(value, pattern: str | None = None, lang: str | None = None) -> str:
 
 
 def money(value, currency: str = "EUR", lang: str | None = None) -> str:
-    """An amount of money as the language writes it: 11 000 000,00 € in fi, €11,000,000.00 in en."""
+    """An amount of money as the language writes it (Babel): 11 000 000 € in fi and sv,
+    €11,000,000 in en; cents only when the amount has them (480 000,50 €)."""
+    from decimal import Decimal
+
+    from babel import Locale
     from babel.numbers import format_currency
 
-    return format_currency(value, currency, locale=lang or _lang)
+    lang = lang or _lang
+    number = Decimal(str(value))
+    pattern = Locale.parse(lang).currency_formats["standard"].pattern.split(";")[0]
+    if number == number.to_integral_value():
+        pattern = pattern.replace(".00", "")
+    return format_currency(number, currency, format=pattern, locale=lang, currency_digits=False)
 
 
 def day(value, lang: str | None = None) -> str:
-    """A date as the language writes it, in its medium form (Babel)."""
+    """A date (or an ISO date's text) as the language writes it, in its medium form (Babel):
+    28.11.2026 in fi, 28 nov. 2026 in sv, Nov 28, 2026 in en."""
+    import datetime as dt
+
     from babel.dates import format_date
 
-    return format_date(value, format="medium", locale=lang or _lang)
+    return format_date(dt.date.fromisoformat(value) if isinstance(value, str) else value, format="medium",
+                       locale=lang or _lang)
 
 
 def _(text: str) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import DOMAIN, LOCALE_DIR, catalogue_id
 
-SOURCE = Path(__file__).resolve().parents[1]  # the package's folder
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the package's folder
 KEYWORDS = {"Msg": None, "_": None, "N_": None}
 #: Click's texts that koko's commands show (its --help, usage and usage errors); Click says
 #: them through gettext, so they are translated in koko's catalogues too.
@@ -49,7 +49,7 @@ def extracted() -> dict:
 
     found: dict = {}
     for filename, line, message, _comments, _context in extract_from_dir(
-            str(SOURCE), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True):
+            str(PACKAGE_DIR), method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True):
         if isinstance(message, tuple):
             message = message[0]
         if message:
@@ -66,7 +66,7 @@ def shape_messages() -> list:
     import json
 
     out = []
-    for path in sorted((SOURCE / "resources" / "shapes").glob("*.ttl")):
+    for path in sorted((PACKAGE_DIR / "resources" / "shapes").glob("*.ttl")):
         for raw in re.findall(r'sh:message\s+("(?:[^"\\]|\\.)*")', path.read_text(encoding="utf-8")):
             out.append(catalogue_id(json.loads(raw)))
     return out

@@ -7,7 +7,6 @@ committed.
 
 from __future__ import annotations
 
-import gettext
 import io
 import os
 import sys
@@ -31,17 +30,13 @@ def mo_bytes(po: Path) -> bytes:
     return out.getvalue()
 
 
-def translations_of(po: Path) -> gettext.GNUTranslations:
-    return gettext.GNUTranslations(io.BytesIO(mo_bytes(po)))
-
-
 def compile_all(source: Path = LOCALE_DIR, target: Path | None = None) -> list[Path]:
     """Write each catalogue's .mo under `target` (by default beside its .po); the paths written."""
     written = []
     for po in catalogues(source):
         mo = (target or source) / po.relative_to(source).with_suffix(".mo")
         mo.parent.mkdir(parents=True, exist_ok=True)
-        tmp = mo.with_name(mo.name + ".tmp")
+        tmp = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")  # two runs compiling at once each write their own
         tmp.write_bytes(mo_bytes(po))
         os.replace(tmp, mo)
         written.append(mo)

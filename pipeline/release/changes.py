@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from .. import i18n
 from ..graph.serialize import compact_iri, literal_parts, split_lines
 from ..graph.vocab import RDF, SKOS, prefixes
+from ..i18n import _
 
 _TYPE = RDF + "type"
 _NAME = SKOS + "prefLabel"
@@ -132,8 +134,9 @@ class Summary:
         lines = []
         for cls, c in sorted(self.classes.items()):
             if c["added"] or c["removed"] or c["changed"]:
-                lines.append(f"{cls}: {c['before']} → {c['after']} (+{c['added']} added, −{c['removed']} removed, "
-                             f"{c['changed']} changed)")
+                lines.append(_("{cls}: {before} → {after} (+{added} added, −{removed} removed, {changed} changed)").format(
+                    cls=cls, before=i18n.number(c["before"]), after=i18n.number(c["after"]), added=i18n.number(c["added"]),
+                    removed=i18n.number(c["removed"]), changed=i18n.number(c["changed"])))
         return lines
 
     def item_lines(self, base_iri: str) -> list:
@@ -144,9 +147,11 @@ class Summary:
             if it.kind == "changed":
                 old = ", ".join(_shown(v, base_iri) for v in it.old) or "—"
                 new = ", ".join(_shown(v, base_iri) for v in it.new) or "—"
-                out.append(f"changed {who}: {it.property} {old} → {new}{where}")
+                out.append(_("changed {thing}: {property} {old} → {new}").format(thing=who, property=it.property, old=old,
+                                                                               new=new) + where)
             else:
-                out.append(f"{it.kind} {it.cls} {who}{where}")
+                kind = _("added {cls} {thing}") if it.kind == "added" else _("removed {cls} {thing}")
+                out.append(kind.format(cls=it.cls, thing=who) + where)
         return out
 
     def as_json(self, base_iri: str) -> dict:

@@ -18,6 +18,7 @@ from ..errors import NonConformingError, machine_error
 from ..graph import serialize
 from ..graph.build import Built, build
 from ..i18n import N_, Msg
+from ..progress import bar
 from ..sources import boundaries as boundary_files
 from ..sources import release_settings
 from ..sources.boundaries import read_boundaries
@@ -29,7 +30,7 @@ from .lock import output_lock
 from .site import render_site
 from .staging import Staging, folder_size, size_text
 
-Progress = Callable[[str], None]
+Progress = Callable[[str], None]  # a stage's name; a progress.Progress also draws bars
 
 #: The stages a publish times (Outcome.timings), as the summary names them.
 STAGES = (N_("load"), N_("build"), N_("sort"), N_("validate"), N_("render"), N_("write"))
@@ -55,7 +56,7 @@ def _quiet(_: str) -> None:
 def _load_and_build(settings: Settings, progress: Progress, timings: dict):
     start = time.perf_counter()
     progress(N_("load"))
-    sources = load(settings)
+    sources = load(settings, progress)
     timings["load"] = time.perf_counter() - start
     progress(N_("build"))
     start = time.perf_counter()
@@ -78,14 +79,15 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     return sources, built, timings, staging.files["koko.nt"]
 
 
-def _validate(built, nt: bytes, settings: Settings, engine: str):
+def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None):
     """Validation and the graph's counts: the work that can go to another core.
 
     It reads the graph as one buffer of N-Triples, which a forked child shares with its
     parent; touching a million string objects instead would copy their pages.
     """
     counting = catalog.Counting()
-    report = validate(built, nt, settings.base_iri, engine, counting, settings.shapes)
+    each_line = counting if advance is None else _ticking(counting, advance)
+    report = validate(built, nt, settings.base_iri, engine, each_line, settings.shapes)
     return report, counting.stats(settings, nt)
 
 
@@ -99,6 +101,19 @@ def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, stagin
     return report, stats, write_site(nt, settings, staging, 1, 2, templates, boundaries=boundaries)
 
 
+def _ticking(each_line, advance, every: int = 1 << 16):
+    """`each_line` that also moves a bar on, once every `every` lines."""
+    seen = [0]
+
+    def tick(line):
+        each_line(line)
+        seen[0] += 1
+        if seen[0] == every:
+            advance(every)
+            seen[0] = 0
+    return tick
+
+
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
     """Load, build and validate; raise on bad input, return the report either way. The
     ontology is read too: a publish would stop on it, so a check says so first."""
@@ -108,7 +123,8 @@ def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast")
     nt = graph_nt(built, engine)
     progress(N_("validate"))
     start = time.perf_counter()
-    report, stats = _validate(built, nt, settings, engine)
+    with bar(progress, N_("validating the lines"), nt.count(b"\n")) as advance:
+        report, stats = _validate(built, nt, settings, engine, advance)
     timings["validate"] = time.perf_counter() - start
     return Outcome(sources, built, report, nt, stats, timings=timings)
 
@@ -163,22 +179,27 @@ def write_serving(settings: Settings, staging: Staging) -> None:
 
 def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
                templates: Templates | None = None, history: versions.History | None = None,
-               boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False) -> dict:
+               boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False, progress=None) -> dict:
     """The static site under site/ (or share `part` of `parts` of it); returns the (size,
-    SHA-256) of each file written. It ends early, between batches of files, once `stop()`."""
+    SHA-256) of each file written. It ends early, between batches of files, once `stop()`.
+    `progress` gets a bar over the things whose pages it writes, when it draws one."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
                          boundaries=boundaries)
     batch: dict = {}
     downloads = outputs.present(staging.files)
-    for name, data in render_site(pages, downloads, part, parts, history):  # written as it is rendered
-        batch[name] = data
-        if len(batch) >= 600:
-            staging.write_many(batch)
-            batch = {}
-            if stop():
-                return {}
-    staging.write_many(batch)
+    things = len(pages.index.things()[part::parts]) + (len(history.withdrawn) if history is not None and not part else 0)
+    with bar(progress, N_("writing the site"), things) as advance:
+        for name, data in render_site(pages, downloads, part, parts, history):  # written as it is rendered
+            batch[name] = data
+            if len(batch) >= 600:
+                staging.write_many(batch)
+                advance(sum(1 for n in batch if n.endswith(".nt")))  # one N-Triples file a thing
+                batch = {}
+                if stop():
+                    return {}
+        staging.write_many(batch)
+        advance(sum(1 for n in batch if n.endswith(".nt")))
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
 
@@ -238,7 +259,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         try:
             render(outcome, settings, staging, boundaries)
             if site and not refused():
-                write_site(nt, settings, staging, 0, 2, templates, outcome.history, boundaries, stop=refused)
+                write_site(nt, settings, staging, 0, 2, templates, outcome.history, boundaries, stop=refused,
+                           progress=progress)
         finally:
             gc.enable()
         timings["render"] = time.perf_counter() - start

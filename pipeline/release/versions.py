@@ -15,12 +15,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import i18n
 from ..config import Settings
 from ..errors import Code, InputError, Place, Problem, Problems
 from ..graph import releases as archive
 from ..graph.serialize import compact_iri, split_lines
 from ..graph.vocab import prefixes
-from ..i18n import Msg
+from ..i18n import Msg, _
 from ..sources.readers import read_csv
 from .changes import Change, Summary, change_set, diff, main_class, summarize, type_lines
 from .staging import Staging
@@ -182,13 +183,14 @@ def compare(out_dir: Path, base_iri: str, old: str | None, new: str | None, new_
 
 def text(summary: Summary, base_iri: str) -> str:
     """The change as a steward reads it."""
-    head = f"release {summary.old_version} to {summary.new_version}"
+    versions = {"old": summary.old_version, "new": summary.new_version}
     if summary.empty:
-        return f"No changes from {head}.\n"
-    lines = [f"Changes from {head}:"]
+        return _("No changes from release {old} to {new}.").format(**versions) + "\n"
+    lines = [_("Changes from release {old} to {new}:").format(**versions)]
     lines += ["  " + line for line in summary.class_lines()]
     lines += ["  " + line for line in summary.item_lines(base_iri)]
-    lines.append(f"{summary.added_triples} triple(s) added, {summary.removed_triples} removed.")
+    lines.append(_("Triples added: {added}, removed: {removed}.").format(added=i18n.number(summary.added_triples),
+                                                                        removed=i18n.number(summary.removed_triples)))
     return "\n".join(lines) + "\n"
 
 
@@ -196,10 +198,11 @@ def listing(out_dir: Path) -> str:
     """The releases of an output folder, newest first, with their counts and dates."""
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     if current is None:
-        return f"No release in {out_dir} yet.\n"
-    rows = [(current, "current")] + [(r, f"{archive.ARCHIVE}/{r.version}/") for r in archive.archived(out_dir)[::-1]]
-    lines = [f"{'version':<24}{'date':<12}{'triples':>10}  where"]
-    lines += [f"{r.version:<24}{r.date:<12}{r.triples:>10}  {where}" for r, where in rows]
+        return _("No release in {folder} yet.").format(folder=out_dir) + "\n"
+    rows = [(current, _("current"))] + [(r, f"{archive.ARCHIVE}/{r.version}/") for r in archive.archived(out_dir)[::-1]]
+    head = _("version"), _("date"), _("triples"), _("where")
+    lines = [f"{head[0]:<24}{head[1]:<12}{head[2]:>12}  {head[3]}"]
+    lines += [f"{r.version:<24}{i18n.day(r.date):<12}{i18n.number(r.triples):>12}  {where}" for r, where in rows]
     return "\n".join(lines) + "\n"
 
 

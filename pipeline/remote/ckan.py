@@ -20,6 +20,7 @@ from ..config import Settings
 from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..i18n import Msg
+from ..progress import Counted, bar
 from ..release.outputs import DISTRIBUTIONS
 from .http import Retry, UncertainWrite, request, session
 from .published import PARSERS, count_triples
@@ -75,8 +76,9 @@ def resource_fields(settings: Settings, out_dir: Path, name: str) -> dict:
 
 
 class Ckan:
-    def __init__(self, url: str, token: str | None, retry: Retry = Retry()):
+    def __init__(self, url: str, token: str | None, retry: Retry = Retry(), progress=None):
         self.base = url.rstrip("/") + "/api/3/action/"
+        self.progress = progress
         self.session = session(retry)
         if token:
             self.session.headers["Authorization"] = token
@@ -85,10 +87,11 @@ class Ckan:
         """Call an action; return its result, or None for 'Not Found'; raise on other errors."""
         what = f"CKAN {action}"
         if upload is not None:
-            with open(upload, "rb") as fh:
+            size = upload.stat().st_size
+            with open(upload, "rb") as fh, bar(self.progress, Msg("sending {file}", file=upload.name), size, "bytes") as sent:
                 form = {k: (v if isinstance(v, str) else json.dumps(v)) for k, v in (payload or {}).items()}
                 response = request(self.session, "POST", self.base + action, what,
-                                   data=form, files={"upload": (upload.name, fh)})
+                                   data=form, files={"upload": (upload.name, Counted(fh, size, sent))})
         elif action.endswith("_show"):
             response = request(self.session, "GET", self.base + action, what, params=payload)
         else:
@@ -146,7 +149,7 @@ def _norm(value):
 
 
 def push(settings: Settings, out_dir: Path, url: str, name: str, organization: str | None,
-         token: str | None, dry_run: bool = False, retry: Retry = Retry()) -> PushResult:
+         token: str | None, dry_run: bool = False, retry: Retry = Retry(), progress=None) -> PushResult:
     present = [n for n, o in DISTRIBUTIONS.items() if not o.optional or (out_dir / n).is_file()]  # the change set, from B on
     missing = [n for n in present if not (out_dir / n).is_file()]
     if missing:
@@ -169,7 +172,7 @@ def push(settings: Settings, out_dir: Path, url: str, name: str, organization: s
         raise InputError(Msg('set the CKAN API token in the environment variable {variable}', variable=TOKEN_VARIABLE), code=Code.SETTING_MISSING)
     if cat_email_is_placeholder(settings):
         raise InputError(Msg('data/dataset.yaml: catalogue contact email is a placeholder (.invalid); set the real address first'), code=Code.SETTING_MISSING)
-    ckan = Ckan(url, token, retry)
+    ckan = Ckan(url, token, retry, progress)
     current = ckan.call("package_show", {"id": name})
     if current is None:
         current = ckan.create("package_create", wanted, lambda: ckan.call("package_show", {"id": name}))

@@ -25,6 +25,7 @@ from ..errors import Code, InputError, RemoteError
 from ..graph import releases
 from ..graph.vocab import DCAT
 from ..i18n import Msg
+from ..progress import Counted, bar
 from ..release.catalog import dataset_iri
 from .http import Retry, request, session
 from .published import count_triples
@@ -53,7 +54,8 @@ def update_endpoint_of(endpoint: str) -> str | None:
 
 def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint: str | None = None,
                graph: str | None = None, user: str | None = None, password: str | None = None,
-               auth: str = "basic", retry: Retry = Retry(timeout=300), update_endpoint: str | None = None) -> list:
+               auth: str = "basic", retry: Retry = Retry(timeout=300), update_endpoint: str | None = None,
+               progress=None) -> list:
     graph = graph or dataset_iri(settings).value
     uploads = [Upload(graph, "koko.nt", 0), Upload(settings.id_base + "catalog", "catalog.ttl", 0)]
     for up in uploads:
@@ -68,9 +70,10 @@ def push_store(settings: Settings, out_dir: Path, endpoint: str, query_endpoint:
     changed = _send_changes(settings, out_dir, uploads[0], query_endpoint, update_endpoint, writes, reads)
     for up in uploads[1:] if changed else uploads:
         media = "application/n-triples" if up.file.endswith(".nt") else "text/turtle"
-        with open(out_dir / up.file, "rb") as body:
-            response = request(writes, "PUT", endpoint, f"upload of {up.file}",
-                               params={"graph": up.graph}, data=body, headers={"Content-Type": media})
+        size = (out_dir / up.file).stat().st_size
+        with open(out_dir / up.file, "rb") as body, bar(progress, Msg("sending {file}", file=up.file), size, "bytes") as sent:
+            response = request(writes, "PUT", endpoint, f"upload of {up.file}", params={"graph": up.graph},
+                               data=Counted(body, size, sent), headers={"Content-Type": media})
         _check(response, f"upload of {up.file}")
     if query_endpoint:
         for up in uploads:

@@ -14,7 +14,8 @@ from typing import Any
 
 from ..config import Settings
 from ..errors import Code, InputError, Place, Problem, Problems, TooManyProblems, ValueProblem
-from ..i18n import Msg
+from ..i18n import N_, Msg
+from ..progress import bar
 from . import values
 from .readers import Cell, YMap, YSeq, display_path, read_csv, read_yaml
 from .reference import DIGITS, LEVEL_OF, Reference, load_reference
@@ -77,7 +78,9 @@ class Sources:
         return {r.key: r for r in self.records(table)}
 
 
-def load(settings: Settings) -> Sources:
+def load(settings: Settings, progress=None) -> Sources:
+    """The records of every source table, checked and placed; `progress` gets a bar over the
+    sources' bytes when it draws one (pipeline/progress.py)."""
     data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise InputError(Msg('{folder}: source folder not found (give it with --data)', folder=display_path(data_dir)), code=Code.FILE_NOT_FOUND)
@@ -86,6 +89,30 @@ def load(settings: Settings) -> Sources:
     problems = Problems()
     yaml_docs: dict[str, YMap] = {}
     unreadable: set = set()
+    with bar(progress, N_("reading the sources"), _source_bytes(data_dir), "bytes") as advance:
+        _read_tables(data_dir, sources, problems, reference, yaml_docs, unreadable, advance)
+    problems.raise_if_any()
+    _check_keys_and_references(sources, problems)
+    problems.raise_if_any()
+    return sources
+
+
+def _source_file(data_dir: Path, table: Table) -> Path | None:
+    """The file a table is read from, when there is one (the reading says what is wrong otherwise)."""
+    try:
+        path = _table_file(data_dir, table)
+    except InputError:
+        return None
+    return path if path.is_file() else None
+
+
+def _source_bytes(data_dir: Path) -> int:
+    return sum(p.stat().st_size for p in {_source_file(data_dir, t) for t in TABLES} - {None})
+
+
+def _read_tables(data_dir: Path, sources: Sources, problems: Problems, reference: Reference, yaml_docs: dict,
+                 unreadable: set, advance) -> None:
+    read: set = set()
     for table in TABLES:
         path = data_dir / table.file
         if table.file not in sources.files:
@@ -106,10 +133,10 @@ def load(settings: Settings) -> Sources:
             unreadable.add(table.file)
             for problem in exc.problems:
                 problems.add(problem.place, problem.message, problem.hint, code=problem.code)
-    problems.raise_if_any()
-    _check_keys_and_references(sources, problems)
-    problems.raise_if_any()
-    return sources
+        source = _source_file(data_dir, table)
+        if source is not None and source not in read:
+            read.add(source)
+            advance(source.stat().st_size)
 
 
 def _check_top_keys(doc: YMap, file: str, problems: Problems) -> None:

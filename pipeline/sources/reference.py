@@ -49,7 +49,7 @@ class Reference:
         unit = self.units[level].get(code)
         return unit.names.get("fi", "") if unit else ""
 
-    def suggest(self, level: str, code: str) -> str:
+    def suggest(self, level: str, code: str) -> Msg | str:
         """'did you mean 297 Kuopio?' for a code that is not in the classification.
 
         Codes go wrong by two swapped digits or one wrong digit; swaps are offered first, then
@@ -69,7 +69,10 @@ class Reference:
         close += sorted((c for c in known if one_digit(c, code)), key=lambda c: abs(int(c) - int(code)))
         if not close:
             return ""
-        return "did you mean " + " or ".join(f"{c} {self.name(level, c)}" for c in close[:2]) + "?"
+        named = [c + " " + self.name(level, c) for c in close[:2]]
+        if len(named) == 1:
+            return Msg("did you mean {code}?", code=named[0])
+        return Msg("did you mean {code} or {other}?", code=named[0], other=named[1])
 
 
 def reference_folder(data_dir: Path, date: dt.date) -> Path:

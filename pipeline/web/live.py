@@ -27,6 +27,7 @@ from pathlib import Path
 import requests
 from werkzeug.wsgi import ClosingIterator
 
+from ..i18n import _
 from .http_cache import RELEASE_KEY
 from .limits import Limits
 from .served import Served, identity
@@ -146,7 +147,8 @@ class Live:
             try:
                 self.check()
             except Exception:  # the follower never dies: the release being served goes on
-                LOG.exception("following %s failed; still serving release %s", self.out_dir, self.current.version)
+                LOG.exception(_("following {folder} failed; still serving release {version}").format(
+                    folder=self.out_dir, version=self.current.version))
 
     def check(self) -> None:
         """One look: a new release to switch to, or a store to start again."""
@@ -154,10 +156,10 @@ class Live:
         if now is not None and now != self.current.identity and now != self._failed:
             self._switch(now)
         elif not self.current.store.alive:
-            LOG.error("the store of release %s stopped (exit %s); starting it again", self.current.version,
-                      self.current.store.proc.returncode if self.current.store.proc else "?")
+            LOG.error(_("the store of release {version} stopped (exit {code}); starting it again").format(
+                version=self.current.version, code=self.current.store.proc.returncode if self.current.store.proc else "?"))
             self.current.restart_store(self.limits)
-            LOG.info("the store of release %s answers again", self.current.version)
+            LOG.info(_("the store of release {version} answers again").format(version=self.current.version))
 
     def _switch(self, seen: tuple) -> None:
         appeared = time.monotonic()
@@ -165,14 +167,14 @@ class Live:
             new = Served.load(self.out_dir, self.workroot, self.limits, self.templates)
         except Exception as exc:
             self._failed = seen
-            LOG.error("a new release in %s could not be loaded, so it is not served: %s; still serving release %s",
-                      self.out_dir, exc, self.current.version)
+            LOG.error(_("a new release in {folder} could not be loaded, so it is not served: {reason}; still serving release "
+                        "{version}").format(folder=self.out_dir, reason=exc, version=self.current.version))
             return
         with self._lock:
             old, self.current = self.current, new
         self._failed = None
-        LOG.info("switched to release %s (from %s), %.2f s after it was seen", new.version, old.version,
-                 time.monotonic() - appeared)
+        LOG.info(_("switched to release {new} (from {old}), {seconds:.2f} s after it was seen").format(
+            new=new.version, old=old.version, seconds=time.monotonic() - appeared))
         threading.Thread(target=old.close, args=(self.limits.query_timeout + RETIRE_GRACE_S,),
                          name="koko-retire", daemon=True).start()
 

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
+from .. import i18n
 from ..config import LANGS, QUERIES_DIR, Settings
 from ..graph import serialize
 from ..graph.vocab import DCT, OWL, RDF, RDFS, SKOS, XSD, prefixes
@@ -146,7 +147,8 @@ class Site:
         """The query page; `limits` the endpoint's stated limits, (ontology term, value)."""
         start = _query("free", "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
         ns = self.base + "def/koko#"
-        stated = [{"names": self.index.names(ns + term), "value": f"{value:,}".replace(",", "\u202f")} for term, value in limits]
+        stated = [{"names": self.index.names(ns + term), "value": {lang: i18n.number(value, lang=lang) for lang in LANGS}}
+                  for term, value in limits]
         examples = [self.example(path) for path in example_queries()]
         return self.render("query.html", lang, fixed, title=UI["query"], start=start, limits=stated,
                            examples=examples, examples_json={q["name"]: q["text"] for q in examples},

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from ..errors import Code, InputError
 from ..graph.serialize import compact_iri
 from ..graph.vocab import prefixes
+from ..i18n import Msg
 
 
 def open_store(out_dir: Path, files=("koko.nt",)) -> ox.Store:
@@ -20,7 +21,7 @@ def open_store(out_dir: Path, files=("koko.nt",)) -> ox.Store:
     for name in files:
         path = out_dir / name
         if not path.is_file():
-            raise InputError(f"{path}: not found; run `koko publish` first (or give --out)", code=Code.RELEASE_MISSING)
+            raise InputError(Msg('{path}: not found; run `koko publish` first (or give --out)', path=path), code=Code.RELEASE_MISSING)
         store.bulk_load(path=str(path), format=ox.RdfFormat.N_TRIPLES if name.endswith(".nt") else ox.RdfFormat.TURTLE)
     return store
 
@@ -30,7 +31,7 @@ def read_query(text_or_file: str) -> str:
     path = Path(text_or_file)
     if text_or_file.endswith(".rq") or (len(text_or_file) < 4096 and "\n" not in text_or_file and path.is_file()):
         if not path.is_file():
-            raise InputError(f"{text_or_file}: query file not found", code=Code.FILE_NOT_FOUND)
+            raise InputError(Msg('{path}: query file not found', path=text_or_file), code=Code.FILE_NOT_FOUND)
         return path.read_text(encoding="utf-8")
     return text_or_file
 
@@ -48,7 +49,7 @@ def run(store: ox.Store, query: str, base_iri: str):
     try:
         return store.query(query, prefixes=prefixes(base_iri))
     except SyntaxError as exc:
-        raise InputError(f"the query is not valid SPARQL: {exc}", code=Code.QUERY_SYNTAX) from None
+        raise InputError(Msg('the query is not valid SPARQL: {exc}', exc=exc), code=Code.QUERY_SYNTAX) from None
 
 
 def render(result, fmt: str, base_iri: str) -> str:

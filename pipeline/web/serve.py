@@ -21,6 +21,7 @@ from pathlib import Path
 from waitress import wasyncore
 from waitress.server import BaseWSGIServer
 
+from ..i18n import _
 from .limits import Limits
 from .live import ACCESS, LOG, Live
 
@@ -84,7 +85,7 @@ def serve(out_dir: Path, host: str, port: int, ready=None, limits: Limits | None
             if handler is not None:
                 ACCESS.removeHandler(handler)
                 handler.close()
-    LOG.info("stopped")
+    LOG.info(_("stopped"))
 
 
 def _map_of(server) -> dict:
@@ -107,7 +108,8 @@ def _run(server, live: Live) -> None:
         listener.accepting = False
         listener.del_channel()
         listener.socket.close()
-    LOG.info("stopping: no new requests; %d in flight get up to %d s", live.in_flight, DRAIN_S)
+    LOG.info(_("stopping: no new requests; {count} in flight get up to {seconds} s").format(count=live.in_flight,
+                                                                                             seconds=DRAIN_S))
     deadline = time.monotonic() + DRAIN_S
     while time.monotonic() < deadline and (live.in_flight or _sending(socket_map)):
         try:

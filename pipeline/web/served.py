@@ -20,6 +20,7 @@ from ..errors import Code, InputError
 from ..files import count_lines
 from ..graph import releases as archive
 from ..graph.releases import MARKER
+from ..i18n import Msg
 from ..sources.boundaries import read_boundaries
 from ..sources.release_settings import release_settings, serving_dir
 from .app import DOWNLOAD_MEDIA, App
@@ -47,7 +48,7 @@ def snapshot(out_dir: Path, target: Path) -> tuple:
     try:
         fd = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:
-        raise InputError(f"{out_dir}: cannot be read ({exc.strerror})", code=Code.FILE_UNREADABLE) from None
+        raise InputError(Msg('{out_dir}: cannot be read ({strerror})', out_dir=out_dir, strerror=exc.strerror), code=Code.FILE_UNREADABLE) from None
     try:
         st = os.fstat(fd)
         target.mkdir(parents=True)
@@ -59,10 +60,10 @@ def snapshot(out_dir: Path, target: Path) -> tuple:
             for name in files:
                 _take(name, root_fd, into / name)
         if not (target / MARKER).is_file():
-            raise InputError(f"{out_dir}: not a complete release (no {MARKER}); publish it again", code=Code.ARCHIVE_DAMAGED)
+            raise InputError(Msg('{out_dir}: not a complete release (no {marker}); publish it again', out_dir=out_dir, marker=MARKER), code=Code.ARCHIVE_DAMAGED)
         return st.st_dev, st.st_ino
     except FileNotFoundError as exc:
-        raise InputError(f"{out_dir}: the release went away while it was read ({exc.filename})", code=Code.RELEASE_CHANGED) from None
+        raise InputError(Msg('{out_dir}: the release went away while it was read ({filename})', out_dir=out_dir, filename=exc.filename), code=Code.RELEASE_CHANGED) from None
     finally:
         os.close(fd)
 

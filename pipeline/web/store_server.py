@@ -16,6 +16,7 @@ from pathlib import Path
 import requests
 
 from ..errors import Code, InputError, RemoteError
+from ..i18n import Msg
 from ..processes import spawn, stop
 
 #: The store runs at a lower priority than the page server: pages stay quick while it works.
@@ -34,7 +35,7 @@ def oxigraph_binary() -> str:
     candidate = Path(sys.executable).parent / "oxigraph"
     found = str(candidate) if candidate.exists() else shutil.which("oxigraph")
     if not found:
-        raise InputError("the Oxigraph server is not installed (pip install oxigraph)", code=Code.TOOL_MISSING)
+        raise InputError(Msg('the Oxigraph server is not installed (pip install oxigraph)'), code=Code.TOOL_MISSING)
     return found
 
 
@@ -51,7 +52,7 @@ class Store:
             loaded = subprocess.run([self.binary, "load", "--location", str(self.folder), "--file", str(graph)],
                                     capture_output=True, stdin=subprocess.DEVNULL)
             if loaded.returncode != 0:
-                raise RemoteError(f"Oxigraph could not load {graph}: {loaded.stderr.decode(errors='replace')[:500]}")
+                raise RemoteError(Msg('Oxigraph could not load {graph}: {reason}', graph=graph, reason=loaded.stderr.decode(errors='replace')[:500]))
             self._serve()
         except BaseException:
             self.close()
@@ -100,14 +101,14 @@ def wait_until_up(url: str, proc=None, seconds: float = 30, log=None) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise RemoteError(f"the server stopped at start: {_tail(log)}")
+            raise RemoteError(Msg('the server stopped at start: {reason}', reason=_tail(log)))
         try:
             requests.get(url, timeout=1)
             if proc is None or proc.poll() is None:  # the answer came from the server we started
                 return
         except requests.RequestException:
             time.sleep(0.05)
-    raise RemoteError(f"the server did not answer within {seconds:g} s")
+    raise RemoteError(Msg('the server did not answer within {seconds:g} s', seconds=seconds))
 
 
 def _tail(log) -> str:

@@ -3,8 +3,7 @@ funding or the programme, in fi, sv and en, read from the graph (never written p
 
 from __future__ import annotations
 
-from decimal import Decimal
-
+from .. import i18n
 from ..config import LANGS
 from ..graph.vocab import DCAT, DCT, SCHEMA
 from .labels import UI
@@ -13,14 +12,8 @@ ABOUT = {"fi": "noin ", "sv": "cirka ", "en": "about "}
 
 
 def money(value: str, currency: str = "EUR", approximate: bool = False) -> dict:
-    """An amount as each language writes it: 11 000 000 € (fi, sv), €11,000,000 (en)."""
-    number = Decimal(value)
-    whole = f"{number:,.0f}" if number == number.to_integral_value() else f"{number:,.2f}"
-    sign = "€" if currency == "EUR" else currency
-    fi = whole.replace(",", "\u202f").replace(".", ",") + "\u00a0" + sign
-    en = (sign + whole) if sign == "€" else (whole + " " + sign)
-    texts = {"fi": fi, "sv": fi, "en": en}
-    return {lang: (ABOUT[lang] if approximate else "") + texts[lang] for lang in LANGS}
+    """An amount as each language writes it (Babel): 11 000 000 € (fi, sv), €11,000,000 (en)."""
+    return {lang: (ABOUT[lang] if approximate else "") + i18n.money(value, currency, lang) for lang in LANGS}
 
 
 def untranslated(text: str) -> dict:

@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 
 from ..config import LANGS
 from ..errors import Code, InputError, Place, Problem
+from ..i18n import Msg
 from ..sources.readers import display_path
 from .labels import UI
 from .maps import HEIGHT, WIDTH
@@ -56,8 +57,8 @@ def value(v: dict) -> Markup:
 class Templates:
     def __init__(self, folder: Path | None = None):
         if folder is not None and not folder.is_dir():
-            raise InputError([Problem(Place(display_path(folder)), "the templates folder does not exist",
-                                      "give a folder of .html templates (see README.md, Restyling the pages)", code=Code.FILE_NOT_FOUND)])
+            raise InputError([Problem(Place(display_path(folder)), Msg('the templates folder does not exist'),
+                                      Msg('give a folder of .html templates (see README.md, Restyling the pages)'), code=Code.FILE_NOT_FOUND)])
         self.folder = folder
         self._assets: dict = {}
         shipped = jinja2.FileSystemLoader(str(SHIPPED))

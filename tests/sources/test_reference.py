@@ -15,7 +15,7 @@ def test_snapshot_sizes():
     assert (len(ref.units["municipalities"]), len(ref.units["subregions"]), len(ref.units["regions"])) == (320, 70, 19)
     assert ref.units["municipalities"]["778"].parent == "115"
     assert ref.units["subregions"]["115"].names["fi"] == "Sisä-Savo"
-    assert ref.suggest("municipalities", "279").startswith("did you mean")
+    assert str(ref.suggest("municipalities", "279")).startswith("did you mean")
 
 
 def test_snapshot_matches_the_shared_key():

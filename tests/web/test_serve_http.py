@@ -132,7 +132,7 @@ def test_query_page_states_the_limits(koko):
     page = requests.get(koko.url + "/query?lang=en").text
     limits = page.split('class="limits"', 1)[1].split("</table>", 1)[0]
     assert "time limit of a query (s)" in limits and "kyselyn aikaraja (s)" in limits and "tidsgräns för en fråga (s)" in limits
-    assert "<td>20\u202f000</td>" in limits and "<td>3</td>" in limits
+    assert "<td><span class=\"t\" lang=\"fi\">20\u00a0000</span>" in limits and 'lang="en">20,000</span>' in limits and 'lang="fi">3</span>' in limits
 
 
 def test_query_and_answer_sizes(koko):

@@ -38,7 +38,7 @@ def test_an_area_lists_its_municipalities_by_subregion_and_its_funding(site):
     assert 'lang="fi">Koillis-Savo<' in kuopio and 'href="/id/municipality/174"' in kuopio
     assert "Pohjois-Savo" in kuopio and "Olli Kokander" in kuopio
     vaasa = summary((site / "id/area/vaasa.html").read_text())
-    assert "noin 480\u202f000\u00a0€ (2010)" in vaasa and "about €480,000 (2010)" in vaasa
+    assert "noin 480\u00a0000\u00a0€ (2010)" in vaasa and "about €480,000 (2010)" in vaasa
     assert "Vaasanseudun Kehitys Oy" in vaasa
     lansi = summary((site / "id/area/lansi-uusimaa.html").read_text())
     assert "Karjalohja" in lansi and "Nummi-Pusula" in lansi
@@ -46,8 +46,8 @@ def test_an_area_lists_its_municipalities_by_subregion_and_its_funding(site):
 
 def test_a_funding_in_each_languages_number_format(site):
     text = summary((site / "id/funding/tem-annual-budget.html").read_text())
-    assert 'lang="fi">noin 11\u202f000\u202f000\u00a0€<' in text
-    assert 'lang="sv">cirka 11\u202f000\u202f000\u00a0€<' in text
+    assert 'lang="fi">noin 11\u00a0000\u00a0000\u00a0€<' in text
+    assert 'lang="sv">cirka 11\u00a0000\u00a0000\u00a0€<' in text
     assert 'lang="en">about €11,000,000<' in text
 
 
