@@ -24,7 +24,7 @@ CATALOGUES = {lang: i18n.LOCALE_DIR / lang / "LC_MESSAGES" / "koko.po" for lang 
 
 def entries(lang: str) -> dict:
     with open(CATALOGUES[lang], "rb") as f:
-        return {m.id: m.string for m in read_po(f) if m.id}
+        return {(m.context or "", m.id): m.string for m in read_po(f) if m.id}
 
 
 def forms(text) -> tuple:
@@ -37,7 +37,7 @@ def test_every_text_has_a_translation_with_the_same_places(lang):
     catalogue with a translation whose {places} are the English ones; nothing else is there."""
     catalogue = entries(lang)
     assert set(catalogue) == set(extracted()), "run python -m pipeline.i18n.catalogues"
-    for msgid, string in catalogue.items():
+    for (_context, msgid), string in catalogue.items():
         assert all(forms(string)), f"{lang}: no translation of {msgid!r}"
         for english, said in zip(forms(msgid), forms(string)):
             assert places(said) == places(english), f"{lang}: {english!r} -> {said!r}"

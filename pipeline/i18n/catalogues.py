@@ -44,8 +44,11 @@ def places(text: str) -> list:
 
 
 def extracted() -> dict:
-    """Each text the package marks for people -> where it is (first place found)."""
+    """Each text for people -> where it is: (context, id) keys, the context "" but for the
+    pages' own texts ("page"); an id is a text, or (singular, plural) for Click's plurals."""
     from babel.messages.extract import extract_from_dir
+
+    from .pages import CONTEXT, TEXTS
 
     found: dict = {}
     for filename, line, message, _comments, _context in extract_from_dir(
@@ -53,11 +56,13 @@ def extracted() -> dict:
         if isinstance(message, tuple):
             message = message[0]
         if message:
-            found.setdefault(message, f"pipeline/{filename}:{line}")
+            found.setdefault(("", message), f"pipeline/{filename}:{line}")
     for text in shape_messages():
-        found.setdefault(text, "shapes")
+        found.setdefault(("", text), "shapes")
     for text in CLICK_TEXTS:
-        found.setdefault(text, "click")
+        found.setdefault(("", text), "click")
+    for text in TEXTS.values():
+        found.setdefault((CONTEXT, text), "pipeline/i18n/pages.py")
     return found
 
 
@@ -72,8 +77,9 @@ def shape_messages() -> list:
     return out
 
 
-def _key(text) -> str:
-    return (text[0] if isinstance(text, tuple) else text).casefold()
+def _key(key) -> tuple:
+    context, text = key
+    return context, (text[0] if isinstance(text, tuple) else text).casefold()
 
 
 def update(root: Path = LOCALE_DIR) -> dict:
@@ -91,13 +97,13 @@ def update(root: Path = LOCALE_DIR) -> dict:
                       revision_date=FIXED, header_comment=f"# koko's texts for people, in {NAMES[lang]}. Ids not used any more are removed\n"
                       "# and new ones added by `python -m pipeline.i18n.catalogues`.", msgid_bugs_address="",
                       last_translator="koko", language_team=NAMES[lang])
-        for text in sorted(ids, key=_key):
-            before = old.get(text[0] if isinstance(text, tuple) else text)
+        for context, text in sorted(ids, key=_key):
+            before = old.get(text[0] if isinstance(text, tuple) else text, context=context or None)
             empty = ("", "") if isinstance(text, tuple) else ""
             kept = before is not None and isinstance(before.string, tuple) == isinstance(text, tuple) and any(
                 before.string if isinstance(text, tuple) else [before.string])
             string = before.string if kept else (text if lang == "en" else empty)
-            new.add(text, string)
+            new.add(text, string, context=context or None)
         with open(po, "wb") as f:
             write_po(f, new, width=100, omit_header=False, sort_output=False, include_previous=False,
                      no_location=True)

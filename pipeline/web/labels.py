@@ -1,105 +1,14 @@
-"""The texts of the pages themselves (headings, links, notes) in Finnish, Swedish and English.
+"""The texts of the pages themselves (headings, links, notes) in Finnish, Swedish and English:
+their English is in pipeline/i18n/pages.py, their other languages in koko's catalogues.
 
 The names of terms come from the model (graph/model.py), not from here.
 """
 
 from __future__ import annotations
 
-#: The order of the texts in each entry of _UI (named here, not taken from config.LANGS).
-_ORDER = ("fi", "sv", "en")
+from .. import i18n
+from ..config import LANGS
+from ..i18n.pages import CONTEXT, TEXTS
 
-_UI = {
-    "referenced": ("Viittaukset tähän", "Hänvisningar hit", "Referenced by"),
-    "download": ("Lataa", "Ladda ner", "Download"),
-    "query": ("SPARQL-kyselyt", "SPARQL-frågor", "SPARQL queries"),
-    "limits": ("Rajat", "Gränser", "Limits"),
-    "home": ("Etusivu", "Startsida", "Home"),
-    "ontology": ("Sanasto", "Vokabulär", "Vocabulary"),
-    "licence": ("Lisenssi", "Licens", "Licence"),
-    "examples": ("Esimerkkikyselyt", "Exempelfrågor", "Example queries"),
-    "run": ("Suorita", "Kör", "Run"),
-    "classes": ("Luokat", "Klasser", "Classes"),
-    "properties": ("Ominaisuudet", "Egenskaper", "Properties"),
-    "property": ("Ominaisuus", "Egenskap", "Property"),
-    "value": ("Arvo", "Värde", "Value"),
-    "from": ("Mistä", "Från", "From"),
-    "changes": ("Muutokset", "Ändringar", "Changes"),
-    "release": ("Julkaisu", "Utgåva", "Release"),
-    "triples": ("kolmikkoa", "tripler", "triples"),
-    "current": ("nykyinen", "nuvarande", "current"),
-    "since": ("edellisestä julkaisusta", "sedan föregående utgåva", "since the release before"),
-    "added": ("lisätty", "tillagda", "added"),
-    "removed": ("poistettu", "borttagna", "removed"),
-    "first_release": ("ensimmäinen julkaisu", "första utgåvan", "the first release"),
-    "changeset": ("Muutosjoukko (TriG)", "Ändringsmängd (TriG)", "Change set (TriG)"),
-    "gone": ("Poistettu tunniste", "Borttagen identifierare", "Withdrawn identifier"),
-    "gone_text": ("Tätä tunnistetta ei enää julkaista.", "Denna identifierare publiceras inte längre.",
-                  "This identifier is no longer published."),
-    "withdrawn_in": ("Poistettu julkaisussa", "Borttagen i utgåvan", "Withdrawn in release"),
-    "last_in": ("Viimeksi julkaisussa", "Senast i utgåvan", "Last in release"),
-    "replaced_by": ("Korvaaja", "Ersatt av", "Replaced by"),
-    "reason": ("Syy", "Orsak", "Reason"),
-    "summary": ("Tiivistelmä", "Sammanfattning", "Summary"),
-    "s_subregion": ("Seutukunta", "Ekonomisk region", "Sub-region"),
-    "s_region": ("Maakunta", "Landskap", "Region"),
-    "s_area": ("KOKO-alue", "KOKO-område", "KOKO area"),
-    "s_contact": ("Yhteyshenkilö", "Kontaktperson", "Contact"),
-    "s_merged_into": ("Liitetty kuntaan", "Sammanslagen med", "Merged into"),
-    "s_merged_from": ("Siihen liitetyt", "Sammanslagna med den", "Merged into it"),
-    "s_municipalities": ("Kunnat", "Kommuner", "Municipalities"),
-    "s_named_members": ("Nimetyt jäsenet ilman kuntanumeroa", "Namngivna medlemmar utan kommunnummer", "Members named without a code"),
-    "s_end": ("Päättyi", "Avslutades", "Ended"),
-    "s_organisation": ("Hallinnoija", "Förvaltare", "Run by"),
-    "s_funding": ("Rahoitus", "Finansiering", "Funding"),
-    "s_amount": ("Summa", "Belopp", "Amount"),
-    "s_funded": ("Rahoituksen kohde", "Finansieringen gäller", "Funds"),
-    "s_period": ("Ohjelmakausi", "Programperiod", "Programme period"),
-    "s_areas": ("KOKO-alueet", "KOKO-områden", "KOKO areas"),
-    "s_networks": ("Kansalliset verkostot", "Nationella nätverk", "National networks"),
-    "s_replaces": ("Edeltäjät", "Föregångare", "Predecessors"),
-    "s_in_year": ("luokitus", "indelning", "division of"),
-    "map": ("Kartta", "Karta", "Map"),
-    "map_legend": ("KOKO-alueet kartalla", "KOKO-områden på kartan", "KOKO areas on the map"),
-    "map_note": ("Kuntarajat 2013, yksinkertaistettu, mapcolorizer-projektista (MIT-lisenssi); entiset kunnat piirretään kuntaan, johon ne liitettiin.",
-                 "Kommungränser 2013, förenklade, från projektet mapcolorizer (MIT-licens); tidigare kommuner ritas med den kommun de gick upp i.",
-                 "Municipal boundaries 2013, simplified, from the mapcolorizer project (MIT licence); former municipalities are drawn with the one they merged into."),
-    "bulk": ("Näillä on sivut vain palvelimella (koko serve), SPARQL-kyselyinä ja latauksissa:",
-             "Dessa har sidor bara på servern (koko serve), via SPARQL och i nedladdningarna:",
-             "These have pages only on the server (koko serve), through SPARQL and in the downloads:"),
-    "search": ("Haku", "Sök", "Search"),
-    "search_label": ("Hae nimellä", "Sök med namn", "Search by name"),
-    "search_none": ("Ei osumia.", "Inga träffar.", "Nothing found."),
-    "search_bulk": ("Suuria joukkoja ei haeta nimellä; suodata niiden luetteloa tunnuksella:",
-                    "Stora mängder söks inte med namn; filtrera deras förteckning med nyckel:",
-                    "Large kinds are not searched by name; filter their list by key:"),
-    "search_script": ("Haku toimii selaimessa JavaScriptillä.", "Sökningen körs i webbläsaren med JavaScript.",
-                      "The search runs in the browser with JavaScript."),
-    "search_more": ("Näytetään parhaat osumat; tarkenna hakua.", "De bästa träffarna visas; förfina sökningen.",
-                    "The best hits are shown; narrow the search."),
-    "kind": ("Laji", "Slag", "Kind"),
-    "e404": ("Sivua ei löydy", "Sidan finns inte", "Page not found"),
-    "e404_text": ("Tällä osoitteella ei julkaista mitään.", "Ingenting publiceras på den här adressen.",
-                  "Nothing is published at this address."),
-    "e429": ("Liian monta pyyntöä", "För många förfrågningar", "Too many requests"),
-    "e503": ("Palvelu on kiireinen", "Tjänsten är upptagen", "The service is busy"),
-    "busy_text": ("Yritä hetken kuluttua uudelleen.", "Försök igen om en stund.", "Try again in a moment."),
-    "e500": ("Palvelimella tapahtui virhe", "Ett fel uppstod på servern", "The server failed"),
-    "e500_text": ("Virhe on kirjattu palvelimen lokiin.", "Felet har loggats på servern.",
-                  "The error is in the server's log."),
-    "filter": ("Rajaa", "Filtrera", "Filter"),
-    "sort": ("Järjestys", "Ordning", "Sort"),
-    "sort_name": ("nimen mukaan", "efter namn", "by name"),
-    "sort_key": ("tunnuksen mukaan", "efter nyckel", "by key"),
-    "prev": ("Edellinen", "Föregående", "Previous"),
-    "next": ("Seuraava", "Nästa", "Next"),
-    "pages": ("Sivut", "Sidor", "Pages"),
-    "browse": ("Selaa", "Bläddra", "Browse"),
-    "permalink": ("Pysyvä linkki tähän kyselyyn", "Permanent länk till frågan", "Permalink to this query"),
-    "no_endpoint": ("Tällä sivustolla ei ole SPARQL-palvelua: kyselyt voi kopioida ja suorittaa koko serve -palvelimella.",
-                    "Den här webbplatsen har ingen SPARQL-tjänst: frågorna kan kopieras och köras mot koko serve.",
-                    "This site has no SPARQL endpoint: copy the queries and run them against koko serve."),
-    "back_home": ("Takaisin etusivulle", "Tillbaka till startsidan", "Back to the home page"),
-}
-
-#: The pages' own words: key -> {language: text}.
-UI = {key: dict(zip(_ORDER, texts, strict=True)) for key, texts in _UI.items()}
+#: The pages' own words: key -> {language: text}, from the catalogues (context "page").
+UI = {key: {lang: i18n.catalogue(lang).pgettext(CONTEXT, text) for lang in LANGS} for key, text in TEXTS.items()}
