@@ -55,7 +55,8 @@ def installed(tmp_path_factory) -> Installed:
     for name in PROJECT_FILES:
         path = ROOT / name
         if path.is_dir():  # links kept as links: pipeline/resources/ points at the top-level folders
-            shutil.copytree(path, source / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+            # compiled catalogues are never committed: the wheel's build makes its own
+            shutil.copytree(path, source / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
         else:
             shutil.copyfile(path, source / name)
     wheels = root / "wheels"
@@ -93,6 +94,19 @@ def test_the_wheel_carries_the_resources(installed):
     assert (resources / "ontology" / "koko.ttl").read_bytes() == (ROOT / "ontology" / "koko.ttl").read_bytes()
     assert sorted(p.name for p in (resources / "queries").iterdir()) == sorted(p.name for p in (ROOT / "queries").glob("*.rq"))
     assert not any(p.is_symlink() for p in resources.rglob("*")), "the wheel holds files, not links into a checkout"
+
+
+def test_the_wheel_carries_compiled_catalogues_and_speaks_finnish(installed, tmp_path):
+    """The build compiled each .po into a .mo inside the wheel; the installed koko reads them
+    (nothing compiled into its cache) and says its help in Finnish."""
+    for lang in ("fi", "sv", "en"):
+        assert (installed.package / "i18n" / "locale" / lang / "LC_MESSAGES" / "koko.mo").stat().st_size > 1000
+    cache = tmp_path / "cache"
+    environ = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    run = subprocess.run([str(installed.koko), "--lang", "fi", "publish", "--help"], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path, env={**environ, "KOKO_CACHE": str(cache)})
+    assert run.returncode == 0 and run.stdout.startswith("Käyttö:") and "Lähdetiedostojen kansio." in run.stdout, run.stderr
+    assert not (cache / "locale").exists()
 
 
 def test_an_installed_koko_publishes_the_checkouts_bytes(installed, published, tmp_path):

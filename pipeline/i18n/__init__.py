@@ -14,6 +14,7 @@ gettext domain that `use()` sets up. See README.md, "Language".
 from __future__ import annotations
 
 import contextlib
+import functools
 import gettext
 import os
 import re
@@ -24,6 +25,8 @@ from ..config import LANGS
 DOMAIN = "koko"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DEFAULT = "en"
+#: The id under which a compiled catalogue keeps the SHA-256 of the .po it was compiled from.
+SOURCE_ID = "koko: compiled from"
 
 _lang = DEFAULT
 _loaded: dict = {}
@@ -50,14 +53,23 @@ def choose(option: str | None = None, environ=os.environ) -> str:
 
 
 def _fresh(root: Path, lang: str) -> Path | None:
-    """The compiled catalogue of a language under root, if it is there and not older than its .po."""
-    folder = root / lang / "LC_MESSAGES"
-    mo, po = folder / f"{DOMAIN}.mo", LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
-        return mo
-    return None
+    """The compiled catalogue of a language under root, if it was compiled from the .po as it
+    is now (the digest it keeps under SOURCE_ID; mtimes say nothing once a wheel is unpacked)."""
+    mo, po = root / lang / "LC_MESSAGES" / f"{DOMAIN}.mo", LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    try:
+        with open(mo, "rb") as f:
+            compiled = gettext.GNUTranslations(f)
+    except (OSError, ValueError):
+        return None
+    if po.is_file():
+        from .compile import source_digest
+
+        if compiled.gettext(SOURCE_ID) != source_digest(po):
+            return None
+    return mo
 
 
+@functools.lru_cache(maxsize=1)
 def compiled_root() -> Path:
     """The folder of compiled catalogues: the package's own (the wheel's build and make write
     them); in a checkout whose .po files are newer, ones compiled from them into koko's cache."""

@@ -7,16 +7,22 @@ committed.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import sys
 from pathlib import Path
 
-from . import DOMAIN, LOCALE_DIR
+from . import DOMAIN, LOCALE_DIR, SOURCE_ID
 
 
 def catalogues(root: Path = LOCALE_DIR) -> list[Path]:
     return sorted(root.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+
+
+def source_digest(po: Path) -> str:
+    """What a compiled catalogue records of the .po it came from (the text of SOURCE_ID)."""
+    return hashlib.sha256(po.read_bytes()).hexdigest()
 
 
 def mo_bytes(po: Path) -> bytes:
@@ -25,6 +31,7 @@ def mo_bytes(po: Path) -> bytes:
 
     with open(po, "rb") as f:
         catalog = read_po(f, abort_invalid=True)
+    catalog.add(SOURCE_ID, source_digest(po))
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()
