@@ -83,6 +83,12 @@ class Counted:
     def __len__(self) -> int:
         return self.size
 
+    def tell(self) -> int:  # with seek: a resend (after a digest challenge, or a retry) starts again at the first byte
+        return self.file.tell()
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.file.seek(offset, whence)
+
     def __iter__(self):  # requests iterates a body that has no fileno
         while chunk := self.read(1 << 16):
             yield chunk

@@ -72,8 +72,10 @@ def session(retry: Retry = Retry(), safe_posts: bool = False) -> requests.Sessio
     return http
 
 
-def request(http: requests.Session, method: str, url: str, what: str, **kwargs) -> requests.Response:
-    """Send a request; return the response of any status below 500 (the caller reads 4xx)."""
+def request(http: requests.Session, method: str, url: str, what: str, any_status: bool = False,
+            **kwargs) -> requests.Response:
+    """Send a request; return the response of any status below 500 (the caller reads 4xx),
+    or of any status at all with `any_status` (a probe that only wants the server's headers)."""
     retry: Retry = getattr(http, "koko_retry", Retry())
     repeatable = method.upper() in IDEMPOTENT or getattr(http, "koko_safe_posts", False)
     where = safe_url(url)
@@ -88,7 +90,7 @@ def request(http: requests.Session, method: str, url: str, what: str, **kwargs) 
         if repeatable:
             raise RemoteError(Msg("{message}{tries}", message=message, tries=_tries(retry))) from None
         raise UncertainWrite(Msg("{message}; it may have been carried out", message=message)) from None
-    if response.status_code >= 500 or response.status_code == 429:
+    if not any_status and (response.status_code >= 500 or response.status_code == 429):
         sent = 1 + len(getattr(getattr(response.raw, "retries", None), "history", ()) or ())
         message = Msg("{what}: server error {status} at {where}{tries}", what=what, status=response.status_code, where=where,
                       tries=Msg(" (tried {count} times)", count=sent) if sent > 1 else "")
