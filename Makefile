@@ -36,8 +36,9 @@ test: $(STAMP) $(MO) ## Run the test suite (as root with apt-get, first installs
 test-fast: $(STAMP) $(MO) ## A quick loop: the tests not marked slow (no real servers, browsers, reference engine or large data), on every core
 	$(BIN)/python -m pytest -m "not slow" -n auto
 
-bench: $(STAMP) ## Run the benchmark (benchmarks/run.py)
-	$(BIN)/python benchmarks/run.py
+bench: $(STAMP) $(MO) ## Run the benchmark (benchmarks/run.py) against the peer and the baseline, with a profile
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python benchmarks/run.py --profile
 
 clean: ## Remove the virtual environment, caches, test artifacts and benchmark data (output/ stays)
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info test-artifacts benchmarks/work

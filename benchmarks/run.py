@@ -1,12 +1,16 @@
-"""Measure `koko publish` on generated sources against a naive rdflib + pySHACL baseline.
+"""Measure `koko publish` on generated sources against the hand-assembled peer and a naive baseline.
 
 For each size it generates a source folder (benchmarks/generate.py), then, each as its own
 process: `koko publish` as a steward runs it (no flags: the static site included) and
 `koko publish --no-site` (wall time, triples, triples per second, peak memory of the whole
-process tree, sampled from /proc), and the baseline on the same graph (benchmarks/baseline.py:
-an rdflib Graph, rdflib's own Turtle, JSON-LD and N-Triples writers, pySHACL with default
-options). A baseline size whose estimate passes 10 minutes is skipped and said so. Prints a
-table with the ratio to the baseline and writes benchmarks/results.json.
+process tree, sampled from /proc); the hand-assembled peer on the same sources
+(benchmarks/peer.py: morph-kgc with an RML mapping, pyoxigraph to sort and write Turtle, the
+Rust `shacl` engine with koko's Core shapes; its time is the sum of its three steps, its
+memory the largest step's); and the naive baseline (benchmarks/baseline.py: an rdflib Graph,
+rdflib's own Turtle, JSON-LD and N-Triples writers, pySHACL with default options). A baseline
+size whose estimate passes 10 minutes is skipped and said so. Prints a table with koko's time
+as a ratio of the peer's (below 1: koko is faster) and the baseline's over koko's, and writes
+benchmarks/results.json. The peer's first run makes its own virtual environment (PyPI).
 
     python benchmarks/run.py --rows 1000,10000,100000
 """
@@ -17,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import threading
@@ -27,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
+from peer import commands as peer_commands, ensure_venv as peer_venv  # noqa: E402
 
 BASELINE_LIMIT_S = 600
 
@@ -84,10 +90,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1000,10000,100000", help="comma-separated sizes")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where the generated sources and outputs go")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the default publish of the largest size with py-spy (make bench installs it); "
+                             "writes benchmarks/profile.txt")
     args = parser.parse_args()
     sizes = [int(x) for x in args.rows.split(",")]
     koko = [sys.executable, "-m", "pipeline"]
     results = []
+    peer_python = peer_venv(args.work)
     baseline_rate = None  # seconds per triple of the last baseline run, for the estimate
     for rows in sizes:
         data = generate(rows, args.work / f"data-{rows}")
@@ -99,6 +109,13 @@ def main() -> None:
         row = {"rows": rows, "triples": triples, "koko_s": run["seconds"], "koko_triples_per_s": round(triples / run["seconds"]),
                "koko_peak_memory_mb": run["peak_rss_mb"], "site_files": sum(1 for p in (out / "site").rglob("*") if p.is_file()),
                "no_site_s": bare["seconds"], "no_site_peak_memory_mb": bare["peak_rss_mb"]}
+        steps = {name: measure(cmd) for name, cmd in peer_commands(peer_python, data, args.work / f"peer-{rows}")}
+        row.update({"peer_s": round(sum(m["seconds"] for m in steps.values()), 2),
+                    "peer_steps_s": {name: m["seconds"] for name, m in steps.items()},
+                    "peer_peak_memory_mb": max(m["peak_rss_mb"] for m in steps.values()),
+                    "peer_triples": int(steps["write"]["stdout"].split()[0])})
+        row["koko_over_peer"] = round(row["koko_s"] / row["peer_s"], 2)
+        row["no_site_over_peer"] = round(row["no_site_s"] / row["peer_s"], 2)
         estimate = baseline_rate * triples * 1.3 if baseline_rate else None
         if estimate and estimate > BASELINE_LIMIT_S:
             row.update({"baseline_s": None, "baseline_skipped": f"estimated {estimate:.0f} s, over {BASELINE_LIMIT_S} s"})
@@ -116,18 +133,67 @@ def main() -> None:
     machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
                "system": platform.platform()}
     (HERE / "results.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2) + "\n")
+    write_readme_table(ROOT / "README.md", results)
+    if args.profile:
+        from profile_publish import record, summarise
+
+        rows = max(sizes)
+        out = args.work / f"profile-{rows}"
+        shutil.rmtree(out, ignore_errors=True)
+        record(koko + ["publish", "--data", str(args.work / f"data-{rows}"), "--out", str(out), "--release-date", "2026-11-28"],
+               args.work / f"profile-{rows}.raw")
+        text = f"`koko publish` of {rows:,} generated rows, sampled by py-spy at 200 Hz (benchmarks/profile_publish.py)\n\n"
+        (HERE / "profile.txt").write_text(text + summarise(args.work / f"profile-{rows}.raw"), encoding="utf-8")
+        print(f"wrote {HERE / 'profile.txt'}")
     print(f"\nwrote {HERE / 'results.json'} ({machine['cpus']} CPUs, Python {machine['python']}, {machine['machine']})")
+
+
+TABLE_START = "<!-- benchmark table: written by benchmarks/run.py from its run; do not edit by hand -->\n"
+TABLE_END = "<!-- end of benchmark table -->"
+
+
+def readme_table(results: list) -> str:
+    """The README's table of a run, in Markdown."""
+    def n(x) -> str:
+        return f"{x:,}"
+
+    def s(x) -> str:
+        return "-" if x is None else f"{x:.2f} s" if x < 10 else f"{x:.1f} s"
+
+    lines = ["| rows | triples | `koko publish` | peak memory | site files | `--no-site` | peak memory | peer | peer's peak memory "
+             "| koko / peer | `--no-site` / peer | baseline | baseline / koko |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for r in results:
+        base = s(r.get("baseline_s")) if r.get("baseline_s") else f"skipped ({r.get('baseline_skipped', '')})"
+        lines.append(f"| {n(r['rows'])} | {n(r['triples'])} | {s(r['koko_s'])} | {n(r['koko_peak_memory_mb'])} MB | "
+                     f"{n(r['site_files'])} | {s(r['no_site_s'])} | {n(r['no_site_peak_memory_mb'])} MB | {s(r['peer_s'])} | "
+                     f"{n(r['peer_peak_memory_mb'])} MB | {r['koko_over_peer']:.2f} | {r['no_site_over_peer']:.2f} | {base} | "
+                     f"{str(r['speedup']) + 'x' if r.get('speedup') else '-'} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_readme_table(readme: Path, results: list) -> None:
+    """Put the run's table between the README's markers (the README says how it was made)."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(TABLE_START), text.find(TABLE_END)
+    if start < 0 or end < start:
+        print(f"{readme}: no benchmark table markers; the table is not written there")
+        return
+    readme.write_text(text[: start + len(TABLE_START)] + readme_table(results) + text[end:], encoding="utf-8")
+    print(f"wrote the table into {readme}")
 
 
 def print_table(results: list) -> None:
     head = (f"{'rows':>8} {'triples':>10} {'koko s':>8} {'triples/s':>10} {'peak MB':>8} {'site files':>10} "
-            f"{'no-site s':>9} {'peak MB':>8} {'baseline s':>11} {'ratio':>7}")
+            f"{'no-site s':>9} {'peak MB':>8} {'peer s':>7} {'peak MB':>8} {'koko/peer':>9} {'no-site/peer':>12} "
+            f"{'baseline s':>11} {'baseline/koko':>13}")
     print("\n" + head + "\n" + "-" * len(head))
     for r in results:
         base = f"{r['baseline_s']:.2f}" if r.get("baseline_s") else "skipped"
         ratio = f"{r['speedup']}x" if r.get("speedup") else "-"
         print(f"{r['rows']:>8} {r['triples']:>10} {r['koko_s']:>8.2f} {r['koko_triples_per_s']:>10} {r['koko_peak_memory_mb']:>8} "
-              f"{r['site_files']:>10} {r['no_site_s']:>9.2f} {r['no_site_peak_memory_mb']:>8} {base:>11} {ratio:>7}")
+              f"{r['site_files']:>10} {r['no_site_s']:>9.2f} {r['no_site_peak_memory_mb']:>8} {r['peer_s']:>7.2f} "
+              f"{r['peer_peak_memory_mb']:>8} {r['koko_over_peer']:>9.2f} {r['no_site_over_peer']:>12.2f} {base:>11} {ratio:>13}")
         if r.get("baseline_skipped"):
             print(f"{'':>8} baseline skipped: {r['baseline_skipped']}")
 
