@@ -450,18 +450,40 @@ def input_files(data_dir) -> dict:
             for p in sorted(root.rglob("*")) if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
 
 
-_COVERAGE_PREDICATES = tuple(f"> <{p}> ".encode() for p in (
-    RDF + "type", SCHEMA + "containedInPlace", SCHEMA + "containsPlace", SKOS + "prefLabel"))
-_COVERAGE_PREDICATES += (b"#memberPlace> ", b"#parentPlace> ")  # koko's own, under any base IRI
-
-
 def coverage(settings: Settings, nt: bytes) -> tuple:
     """The regions the published KOKO areas lie in, with their names: a region an area states,
     and the regions its sub-regions and municipalities belong to by the classifications the
-    graph holds. Read from the graph, so that the catalogue says what the data covers."""
-    lines = b"\n".join(line for line in nt.split(b"\n") if any(p in line for p in _COVERAGE_PREDICATES))
+    graph holds. Read from the graph, so that the catalogue says what the data covers.
+
+    The query reads only the lines `coverage_lines` picks, which answer it as the whole graph
+    does (tests/release/test_coverage.py holds the two to the same answer)."""
     store = ox.Store()
-    store.bulk_load(lines + b"\n", format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(coverage_lines(settings, nt), format=ox.RdfFormat.N_TRIPLES)
+    return coverage_in(settings, store)
+
+
+def coverage_lines(settings: Settings, nt: bytes) -> bytes:
+    """Every line of the N-Triples `nt` that the coverage query can match: a line with one of
+    its predicates, or typing a thing as a KOKO area or a region. Found by the C search of
+    bytes rather than a Python loop over the lines (at 1.6 million lines, 0.3 s against 5 s).
+    A needle inside a literal picks a whole line the query does not read, never a wrong one;
+    a line picked twice is one triple."""
+    kk = settings.vocab
+    needles = [f" <{p}> ".encode() for p in (SCHEMA + "containedInPlace", SCHEMA + "containsPlace",
+                                             SKOS + "prefLabel", kk + "memberPlace", kk + "parentPlace")]
+    needles += [f" <{RDF}type> <{kk}{cls}> .\n".encode() for cls in ("KokoArea", "Region")]
+    picked = []
+    for needle in needles:
+        at = nt.find(needle)
+        while at >= 0:
+            end = nt.find(b"\n", at + 1) + 1 or len(nt)
+            picked.append(nt[nt.rfind(b"\n", 0, at) + 1:end].rstrip(b"\n") + b"\n")
+            at = nt.find(needle, end)
+    return b"".join(picked)
+
+
+def coverage_in(settings: Settings, store: ox.Store) -> tuple:
+    """The coverage query over a store: ((region IRI, {language: name}), ...) by IRI."""
     kk = settings.vocab
     query = f"""SELECT ?r ?name WHERE {{
         {{ SELECT DISTINCT ?r WHERE {{ ?a a <{kk}KokoArea> .
