@@ -156,32 +156,31 @@ def named_iris(constraints) -> frozenset:
 SUBCLASS = ("<" + RDFS + "subClassOf>").encode()
 
 
-def relevant_lines(lines, named: frozenset, each_line=None, subclasses: bool = True) -> list:
-    """The N-Triples lines (bytes, with their line ends) the rules can match: a named
-    predicate, or rdf:type with a named class or a subclass of one (`subclasses`: whether the
-    graph has any rdfs:subClassOf line at all). `each_line` sees every line on the way."""
-    named_bytes = {iri.encode() for iri in named}
-    type_predicate = RDF_TYPE.encode()
+def relevant_lines(nt: bytes, named: frozenset, each_triple=None, subclasses: bool = True) -> bytes:
+    """The N-Triples lines of `nt` the rules can match, as N-Triples: a named predicate, or
+    rdf:type with a named class or a subclass of one (`subclasses`: whether the graph has any
+    rdfs:subClassOf line at all). `each_triple(subject, predicate, object)` sees every line on
+    the way, split once for both (the terms as `split_nt` gives them)."""
+    named_terms = {f"<{iri}>".encode() for iri in named}
+    type_predicate = f"<{RDF_TYPE}>".encode()
     out, other_types, edges = [], [], []
-    for line in lines:
+    for line in nt.split(b"\n"):
         if len(line) < 2:
             continue
-        bare = line.rstrip(b"\n")
-        if each_line is not None:
-            each_line(bare)
-        subject, predicate, obj = split_nt(bare)
-        predicate = predicate[1:-1]
+        subject, predicate, obj = split_nt(line)
+        if each_triple is not None:
+            each_triple(subject, predicate, obj)
         if predicate == type_predicate:
-            if obj[1:-1] in named_bytes:
+            if obj in named_terms:
                 out.append(line)
             elif subclasses:
-                other_types.append((obj[1:-1], line))
-        elif predicate in named_bytes:
+                other_types.append((obj, line))
+        elif predicate in named_terms:
             out.append(line)
-            if predicate == SUBCLASS[1:-1]:
-                edges.append((subject[1:-1], obj[1:-1]))
+            if predicate == SUBCLASS:
+                edges.append((subject, obj))
     if edges and other_types:  # instances of subclasses of a named class count as its instances
-        reach = set(named_bytes)
+        reach = set(named_terms)
         grew = True
         while grew:
             grew = False
@@ -190,7 +189,7 @@ def relevant_lines(lines, named: frozenset, each_line=None, subclasses: bool = T
                     reach.add(child)
                     grew = True
         out.extend(line for cls, line in other_types if cls in reach)
-    return out
+    return b"\n".join(out) + b"\n" if out else b""
 
 
 def _fill(message: str, solution, names) -> str:

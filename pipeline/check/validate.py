@@ -17,7 +17,6 @@ from the constraint component, so the text a steward reads does not depend on th
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ import pyoxigraph as ox
 from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import Code, InputError, Place, Problem
 from ..graph.build import Built, literal
+from ..graph.serialize import split_nt
 from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
@@ -156,39 +156,43 @@ def declared_messages(shapes: ShapesGraph) -> frozenset:
     return frozenset(q.object.value for q in shapes.store.quads_for_pattern(None, ox.NamedNode(SH + "message"), None))
 
 
-def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", each_line=None,
-             extra_shapes: Path | None = None) -> Report:
+def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", each_triple=None,
+             extra_shapes: Path | None = None, nt_file: Path | None = None) -> Report:
     """Results of the project's shapes (and a steward's, `extra_shapes`) on the graph `nt`.
 
-    `each_line(line)`, when given, is called with every line of `nt` on the fast engine's one
-    pass over them, so that counting the graph costs no second pass.
+    `each_triple(subject, predicate, object)`, when given, is called with the terms of every
+    line of `nt` (as `split_nt` gives them) on the fast engine's one pass over them, so that
+    counting the graph costs no second pass. `nt_file`, when given, holds exactly `nt` (the
+    staged koko.nt): the Rust engine reads it instead of a copy.
     """
     shapes = project_shapes(base_iri, extra_shapes)
-    raw, notes = raw_results(nt, shapes, engine, each_line)
+    raw, notes = raw_results(nt, shapes, engine, each_triple, nt_file)
     messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes)
 
 
-def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", each_line=None) -> tuple:
+def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", each_triple=None,
+                nt_file: Path | None = None) -> tuple:
     """(results, notes) of `shapes` on the N-Triples `nt`: the validation entry point that the
     project's validation and the W3C suite test share."""
     if engine != "fast":
         raw = _pyshacl(nt, shapes.text, "turtle")
-        if each_line is not None:
-            for line in io.BytesIO(nt):
-                each_line(line.rstrip(b"\n"))
+        if each_triple is not None:
+            for line in nt.split(b"\n"):
+                if len(line) > 1:
+                    each_triple(*split_nt(line))
         return raw, []
     plan = shapes.plan()
     odd = unguarded(plan, nt) if plan.guards else {}
     if odd:  # values the two engines would compare differently: those shapes go to pySHACL
         plan = shapes.plan({root: f"a value of <{p}> that is not a valid literal of its range's type"
                             for root, p in odd.items()})
-    raw = _rust(nt, plan.core) if plan.core is not None else []
+    raw = _rust(nt, plan.core, nt_file) if plan.core is not None else []
     subset = [c for c in plan.constraints if c.scope == "subset"]
-    lines = relevant_lines(io.BytesIO(nt), named_iris(subset), each_line, subclasses=SUBCLASS in nt)
+    lines = relevant_lines(nt, named_iris(subset), each_triple, subclasses=SUBCLASS in nt)
     if subset:
-        raw += evaluate(store_of(b"".join(lines)), subset)
+        raw += evaluate(store_of(lines), subset)
     del lines
     whole = [c for c in plan.constraints if c.scope == "whole"]
     if whole:
@@ -205,12 +209,16 @@ def _compiled(shapes_nt: bytes):
     return shacl.Shapes.from_text(shapes_nt.decode("utf-8"), format="ntriples")
 
 
-def _rust(nt: bytes, shapes_nt: bytes) -> list:
-    """SHACL Core in the Rust engine, over the whole graph."""
-    with tempfile.NamedTemporaryFile(suffix=".nt") as data:  # read by the engine itself, not as a Python str
-        data.write(nt)
-        data.flush()
-        report = _compiled(shapes_nt).validate_file(data.name)
+def _rust(nt: bytes, shapes_nt: bytes, nt_file: Path | None = None) -> list:
+    """SHACL Core in the Rust engine, over the whole graph: read by the engine itself from
+    `nt_file` (which holds `nt`), or else from a copy, never as a Python str."""
+    if nt_file is not None:
+        report = _compiled(shapes_nt).validate_file(str(nt_file))
+    else:
+        with tempfile.NamedTemporaryFile(suffix=".nt") as data:
+            data.write(nt)
+            data.flush()
+            report = _compiled(shapes_nt).validate_file(data.name)
     return [RawResult(r.focus_node, _bare(r.path), r.value, r.severity_iri, r.component_iri,
                       min(r.messages) if r.messages else "") for r in report.results]
 

@@ -17,7 +17,6 @@ import pyoxigraph as ox
 from .. import __version__
 from ..config import Settings
 from ..graph.releases import ARCHIVE
-from ..graph.serialize import split_nt
 from ..graph.vocab import (
     ADMS,
     ADMS_LICENCE_TYPE,
@@ -304,8 +303,9 @@ class Stats:
 
 
 class Counting:
-    """Counts a graph line by line: canonical N-Triples lines (bytes, without line ends) in
-    their sorted order, so that one subject's lines come together and no set is needed."""
+    """Counts a graph triple by triple: the terms of canonical N-Triples lines (bytes, as
+    `split_nt` gives them) in their sorted order, so that one subject's lines come together
+    and no set is needed."""
 
     def __init__(self):
         self.subjects = 0
@@ -315,8 +315,7 @@ class Counting:
         self.classes: Counter = Counter()
         self.type_predicate = f"<{RDF}type>".encode()
 
-    def __call__(self, line: bytes) -> None:
-        subject, predicate, obj = split_nt(line)
+    def __call__(self, subject: bytes, predicate: bytes, obj: bytes) -> None:
         if subject != self.last_subject:
             self.subjects += 1
             self.last_subject = subject

@@ -79,34 +79,35 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     return sources, built, timings, staging.files["koko.nt"]
 
 
-def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None):
+def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None):
     """Validation and the graph's counts: the work that can go to another core.
 
     It reads the graph as one buffer of N-Triples, which a forked child shares with its
-    parent; touching a million string objects instead would copy their pages.
+    parent; touching a million string objects instead would copy their pages. `nt_file` is
+    the staged koko.nt, which holds the same bytes.
     """
     counting = catalog.Counting()
-    each_line = counting if advance is None else _ticking(counting, advance)
-    report = validate(built, nt, settings.base_iri, engine, each_line, settings.shapes)
+    each_triple = counting if advance is None else _ticking(counting, advance)
+    report = validate(built, nt, settings.base_iri, engine, each_triple, settings.shapes, nt_file)
     return report, counting.stats(settings, nt)
 
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
-                       templates: Templates | None = None, boundaries: dict | None = None):
+                       templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None):
     """The second worker's share: validation, the counts, and half of the static site."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
-    report, stats = _validate(built, nt, settings, engine)
+    report, stats = _validate(built, nt, settings, engine, nt_file=nt_file)
     if staging is None or not report.conforms:  # nothing will be published: answer at once
         return report, stats, {}
     return report, stats, write_site(nt, settings, staging, 1, 2, templates, boundaries=boundaries)
 
 
-def _ticking(each_line, advance, every: int = 1 << 16):
-    """`each_line` that also moves a bar on, once every `every` lines."""
+def _ticking(each_triple, advance, every: int = 1 << 16):
+    """`each_triple` that also moves a bar on, once every `every` lines."""
     seen = [0]
 
-    def tick(line):
-        each_line(line)
+    def tick(subject, predicate, obj):
+        each_triple(subject, predicate, obj)
         seen[0] += 1
         if seen[0] == every:
             advance(every)
@@ -246,7 +247,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates,
-                                                    boundaries))
+                                                    boundaries, staging.tmp / "koko.nt"))
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)

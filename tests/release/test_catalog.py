@@ -100,3 +100,27 @@ def test_finnish_profile_only_documented_conflicts(catalog):
     found = {(str(report.value(r, SH.resultPath)), str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[1])
              for r in report.subjects(SH.resultSeverity, SH.Violation)}
     assert found == FI_CONFLICTS, text  # exactly the two the README documents, no fewer
+
+
+def test_void_counts_are_the_graphs(published):
+    """Every count in void.ttl equals the same count taken by pyoxigraph from koko.nt: the
+    triples, the distinct subjects, and each class's and each property's partition."""
+    from collections import Counter
+
+    void = ox.Store()
+    void.load(path=str(published / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    graph = [t for t in ox.parse(path=str(published / "koko.nt"), format=ox.RdfFormat.N_TRIPLES)]
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    classes = Counter(t.object.value for t in graph if t.predicate.value == rdf_type)
+    properties = Counter(t.predicate.value for t in graph)
+
+    def one(query):
+        return [{k: row[k].value for k in ("n", "x") if row[k] is not None} for row in void.query(
+            "PREFIX void: <http://rdfs.org/ns/void#> " + query)]
+
+    top = one("SELECT ?n ?x WHERE { ?d void:triples ?n ; void:distinctSubjects ?x }")
+    assert top == [{"n": str(len(graph)), "x": str(len({t.subject for t in graph}))}]
+    assert {r["x"]: int(r["n"]) for r in one("SELECT ?x ?n WHERE { ?d void:classPartition [ void:class ?x ; void:entities ?n ] }")} \
+        == dict(classes)
+    assert {r["x"]: int(r["n"]) for r in one("SELECT ?x ?n WHERE { ?d void:propertyPartition [ void:property ?x ; void:triples ?n ] }")} \
+        == dict(properties)
