@@ -470,7 +470,7 @@ def coverage_lines(settings: Settings, nt: bytes) -> bytes:
     kk = settings.vocab
     needles = [f" <{p}> ".encode() for p in (SCHEMA + "containedInPlace", SCHEMA + "containsPlace",
                                              SKOS + "prefLabel", kk + "memberPlace", kk + "parentPlace")]
-    needles += [f" <{RDF}type> <{kk}{cls}> .\n".encode() for cls in ("KokoArea", "Region")]
+    needles += [f" <{RDF}type> <{kk}{cls}> .".encode() for cls in ("KokoArea", "Region")]
     picked = []
     for needle in needles:
         at = nt.find(needle)
@@ -493,6 +493,8 @@ def coverage_in(settings: Settings, store: ox.Store) -> tuple:
             ?r a <{kk}Region> }} }}
         ?r <{SKOS}prefLabel> ?name }}"""
     names: dict = {}
-    for row in store.query(query):
-        names.setdefault(row["r"].value, {})[row["name"].language] = row["name"].value
+    for row in store.query(query):  # a name a language: the first by code point where a region has more
+        held = names.setdefault(row["r"].value, {})
+        lang, name = row["name"].language, row["name"].value
+        held[lang] = min(held.get(lang, name), name)
     return tuple(sorted(names.items()))

@@ -61,7 +61,7 @@ def test_an_area_that_is_a_blank_node():
 
 
 @pytest.mark.parametrize("base", ["https://w3id.org/koko-lod/", "https://example.org/other/"])
-@hsettings(max_examples=150, deadline=None)
+@hsettings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_random_graphs_cover_what_the_whole_graph_says(base, data):
     triples = data.draw(graphs(base))
