@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..graph.serialize import split_nt
+from ..graph.serialize import nt_lines, split_nt
 from ..graph.vocab import RDF_TYPE, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
@@ -164,9 +164,7 @@ def relevant_lines(nt: bytes, named: frozenset, each_triple=None, subclasses: bo
     named_terms = {f"<{iri}>".encode() for iri in named}
     type_predicate = f"<{RDF_TYPE}>".encode()
     out, other_types, edges = [], [], []
-    for line in nt.split(b"\n"):
-        if len(line) < 2:
-            continue
+    for line in nt_lines(nt):
         subject, predicate, obj = split_nt(line)
         if each_triple is not None:
             each_triple(subject, predicate, obj)

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import Code, InputError, Place, Problem
 from ..graph.build import Built, literal
-from ..graph.serialize import split_nt
+from ..graph.serialize import nt_lines, split_nt
 from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
@@ -179,9 +179,8 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", each_tripl
     if engine != "fast":
         raw = _pyshacl(nt, shapes.text, "turtle")
         if each_triple is not None:
-            for line in nt.split(b"\n"):
-                if len(line) > 1:
-                    each_triple(*split_nt(line))
+            for line in nt_lines(nt):
+                each_triple(*split_nt(line))
         return raw, []
     plan = shapes.plan()
     odd = unguarded(plan, nt) if plan.guards else {}

@@ -66,6 +66,15 @@ def split_nt(line: bytes) -> tuple:
     return line[:s_end], line[s_end + 1:p_end], line[p_end + 1:-2]
 
 
+def nt_lines(nt: bytes):
+    """Each line of the N-Triples `nt` (bytes, without its line end), blank lines left out:
+    one at a time, as a buffer of a million lines split at once would double the memory."""
+    for raw in io.BytesIO(nt):
+        line = raw.rstrip(b"\n")
+        if line:
+            yield line
+
+
 def split_lines(nt: bytes):
     """(subject IRI, predicate IRI, object term in N-Triples form) for each line."""
     for line in nt.decode("utf-8").splitlines():
@@ -160,10 +169,8 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
     dumps = json.dumps
     out = io.BytesIO()
     current, node = None, None
-    for raw in io.BytesIO(nt):  # line by line: a million lines at once would double the memory
-        line = raw.decode("utf-8").rstrip("\n")
-        if not line:
-            continue
+    for raw in nt_lines(nt):
+        line = raw.decode("utf-8")
         s_end = line.index("> ")
         p_end = line.index("> ", s_end + 2)
         s = line[1:s_end]

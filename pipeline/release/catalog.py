@@ -464,7 +464,8 @@ def coverage(settings: Settings, nt: bytes) -> tuple:
 def coverage_lines(settings: Settings, nt: bytes) -> bytes:
     """Every line of the N-Triples `nt` that the coverage query can match: a line with one of
     its predicates, or typing a thing as a KOKO area or a region. Found by the C search of
-    bytes rather than a Python loop over the lines (at 1.6 million lines, 0.3 s against 5 s).
+    bytes rather than a Python loop over the lines: at 100,000 generated rows (1.6 million
+    lines) the whole coverage took 0.96 s this way against 6.0 s by the loop.
     A needle inside a literal picks a whole line the query does not read, never a wrong one;
     a line picked twice is one triple."""
     kk = settings.vocab
@@ -475,10 +476,11 @@ def coverage_lines(settings: Settings, nt: bytes) -> bytes:
     for needle in needles:
         at = nt.find(needle)
         while at >= 0:
-            end = nt.find(b"\n", at + 1) + 1 or len(nt)
-            picked.append(nt[nt.rfind(b"\n", 0, at) + 1:end].rstrip(b"\n") + b"\n")
+            end = nt.find(b"\n", at)
+            end = len(nt) if end < 0 else end
+            picked.append(nt[nt.rfind(b"\n", 0, at) + 1:end])
             at = nt.find(needle, end)
-    return b"".join(picked)
+    return b"\n".join(picked) + b"\n"
 
 
 def coverage_in(settings: Settings, store: ox.Store) -> tuple:
