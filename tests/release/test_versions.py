@@ -274,3 +274,40 @@ def test_diff_gives_the_set_difference(a, b):
     old, new = b"".join(x + b"\n" for x in sorted(a)), b"".join(x + b"\n" for x in sorted(b))
     change = diff(old, new)
     assert change.added == sorted(set(b) - set(a)) and change.removed == sorted(set(a) - set(b))
+
+
+def test_type_lines_by_search_are_the_patterns_on_the_real_graph(published):
+    from pipeline.release.changes import type_lines, type_lines_by_pattern
+
+    nt = (published / "koko.nt").read_bytes()
+    assert type_lines(nt) == type_lines_by_pattern(nt) and len(type_lines(nt)) > 500
+
+
+def _type_graphs():
+    """Random N-Triples (as koko writes them) where typing lines sit among lines that hold the
+    type predicate's bytes inside literals (typed ones end their line in `> .` as a typing
+    line does), blank-node subjects and objects, and `>` or ` .` in text."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    iris = st.sampled_from([ox.NamedNode(f"https://w3id.org/koko-lod/id/thing/{n}") for n in range(3)]
+                           + [ox.NamedNode("https://w3id.org/koko-lod/def/koko#Region")])
+    blanks = st.sampled_from([ox.BlankNode("b0"), ox.BlankNode("b1")])
+    texts = st.sampled_from(["> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <x",
+                             "> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <x> .", "a > b .", "plain"])
+    literals = st.builds(ox.Literal, texts, datatype=st.sampled_from([None, ox.NamedNode("urn:koko:test")]))
+    predicates = st.sampled_from([rdf_type, ox.NamedNode("https://schema.org/name")])
+    return st.lists(st.builds(ox.Triple, st.one_of(iris, blanks), predicates, st.one_of(iris, blanks, literals)),
+                    max_size=30)
+
+
+def test_type_lines_by_search_are_the_patterns_on_random_graphs():
+    from pipeline.release.changes import type_lines, type_lines_by_pattern
+
+    @settings(max_examples=300, deadline=None)
+    @given(_type_graphs(), st.booleans())
+    def check(triples, last_line_end):
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        if not last_line_end:
+            nt = nt.rstrip(b"\n")
+        assert type_lines(nt) == type_lines_by_pattern(nt)
+
+    check()
