@@ -25,7 +25,7 @@ from .errors import (
     machine_error,
 )
 from .i18n import N_, Msg, _
-from .processes import stop_on_signals
+from .processes import stop_asked, stop_on_signals
 from .progress import Progress
 from .sources.release_settings import release_settings
 from .sources.settings import load_settings
@@ -110,6 +110,8 @@ def run(ctx: click.Context, action, as_json: bool = False):
             click.echo(_("error: {problem}").format(problem=exc), err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:  # a bug, not bad input: say so plainly
+        if stop_asked():  # the Ctrl-C itself, come through wrapped in another exception
+            raise KeyboardInterrupt from exc
         if debug:
             raise
         message = _("internal error: {error}: {reason} (run with --debug for the traceback)").format(

@@ -34,14 +34,27 @@ _TRAMPOLINE = ("import ctypes, os, sys\n"
                "os.execv(sys.argv[3], sys.argv[3:])\n")
 
 
+_stop_asked = False
+
+
 def stop_on_signals() -> None:
-    """Ctrl-C and SIGTERM both raise KeyboardInterrupt, so every run ends through its clean-up."""
+    """Ctrl-C and SIGTERM both raise KeyboardInterrupt, so every run ends through its clean-up,
+    and are remembered (`stop_asked`): Python may hand the KeyboardInterrupt on wrapped in
+    another exception (3.11 wraps one raised while a class is made, as a lazily imported
+    module does), which is still the stop the user asked for."""
 
     def stop(signum, frame):
+        global _stop_asked
+        _stop_asked = True
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
+
+
+def stop_asked() -> bool:
+    """Whether Ctrl-C or SIGTERM came since `stop_on_signals`."""
+    return _stop_asked
 
 
 @contextmanager

@@ -128,3 +128,46 @@ def test_ctrl_c_while_starting_is_quiet(tmp_path, delay):
     assert proc.returncode in (130, -signal.SIGINT), err
     assert b"Traceback" not in err
     assert not list(tmp_path.glob(".out.*"))
+
+
+SIGNAL_WHILE_A_CLASS_IS_MADE = """
+import os, signal
+class Catch:
+    def __set_name__(self, owner, name):
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(100000):  # the handler runs between these steps, inside __set_name__
+            pass
+class Made:
+    field = Catch()
+"""
+
+
+def test_ctrl_c_while_a_module_makes_a_class_is_quiet():
+    """The start-up handler ends koko at once wherever the signal lands; raised as an exception
+    inside __set_name__, Python 3.11 wrapped it in a RuntimeError with a traceback (exit 1)."""
+    code = ("import signal\nfrom pipeline.__main__ import _stop_quietly\nsignal.signal(signal.SIGINT, _stop_quietly)\n"
+            + SIGNAL_WHILE_A_CLASS_IS_MADE + "print('went on')\n")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, cwd=ROOT)
+    assert run.returncode == 130, run.stderr
+    assert b"Traceback" not in run.stderr and b"went on" not in run.stdout
+
+
+def test_ctrl_c_wrapped_in_another_exception_is_still_an_interrupt():
+    """Once a command runs, a Ctrl-C that Python hands on wrapped (a module loaded lazily makes
+    a class) is the interrupt the user asked for, not an internal error."""
+    import click
+
+    from pipeline import cli, processes
+
+    def action():
+        exec(SIGNAL_WHILE_A_CLASS_IS_MADE, {})
+
+    held = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        processes.stop_on_signals()
+        with click.Context(cli.main, obj=cli.Context(False)) as ctx, pytest.raises(KeyboardInterrupt):
+            cli.run(ctx, action)
+    finally:
+        for s, handler in held.items():
+            signal.signal(s, handler)
+        processes._stop_asked = False
