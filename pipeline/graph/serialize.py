@@ -6,6 +6,7 @@ order, and the JSON-LD writer below compacts the same list with the published co
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import re
@@ -155,8 +156,7 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
 
     One node a line, keys sorted, values sorted: the same bytes for the same graph.
     """
-    pfx = {**vocabulary_prefixes(base_iri), "@base": base_iri + "id/"}
-    by_iri = {iri: (name, coercion) for name, (iri, coercion) in json_terms(base_iri).items()}
+    pfx, by_iri = _jsonld_terms(base_iri)
     compact_cache: dict = {}
 
     def compact(iri: str) -> str:
@@ -196,8 +196,21 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
     if current is not None:
         out.write(b",\n" if out.tell() else b"")
         out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+    return _jsonld_head(base_iri, context_url) + out.getvalue() + b"\n]}\n"
+
+
+@functools.lru_cache(maxsize=8)
+def _jsonld_terms(base_iri: str) -> tuple:
+    """(prefixes with @base, predicate IRI -> (term name, coercion)): the same for every
+    document under one base IRI (the site writes one for each thing). Not to be changed."""
+    pfx = {**vocabulary_prefixes(base_iri), "@base": base_iri + "id/"}
+    return pfx, {iri: (name, coercion) for name, (iri, coercion) in json_terms(base_iri).items()}
+
+
+@functools.lru_cache(maxsize=8)
+def _jsonld_head(base_iri: str, context_url: str | None) -> bytes:
     head = json.dumps(context_url or context(base_iri), ensure_ascii=False, indent=1)
-    return b'{"@context": ' + head.encode("utf-8") + b',\n "@graph": [\n' + out.getvalue() + b"\n]}\n"
+    return b'{"@context": ' + head.encode("utf-8") + b',\n "@graph": [\n'
 
 
 def _node(subject: str, node: dict, compact) -> dict:
