@@ -21,28 +21,16 @@ def canonical_nt(lines) -> bytes:
     """N-Triples lines (bytes), distinct and sorted: the published order.
 
     The build writes terms exactly as pyoxigraph does (tests/graph/test_build.py checks it), so
-    sorting the lines is all that canonical N-Triples needs. They are sorted by subject
-    first: "<subject>" ends at the first "> " and no IRI holds ">", so one subject's
-    "<subject>" is never the start of another's, and sorting the subjects and then each
-    subject's few lines gives exactly the order of sorting all lines, with far shorter sorts.
+    sorting the lines is all that canonical N-Triples needs. The duplicates go first with a
+    dict, which keeps the build's order: one subject's lines together, the subjects mostly in
+    order, long runs that the sort merges in a fraction of the time it takes for the same
+    lines in a set's scattered order (0.1 s against 3.3 s at 1.6 million lines).
     """
-    groups: dict = {}
-    for line in set(lines):
-        key = line[: line.index(b"> ") + 1]
-        group = groups.get(key)
-        if group is None:
-            groups[key] = [line]
-        else:
-            group.append(line)
-    out = io.BytesIO()
-    for key in sorted(groups):
-        group = groups[key]
-        if len(group) > 1:
-            group.sort()
-        for line in group:
-            out.write(line)
-            out.write(b"\n")
-    return out.getvalue()
+    distinct = list(dict.fromkeys(lines))
+    if not distinct:
+        return b""
+    distinct.sort()
+    return b"\n".join(distinct) + b"\n"
 
 
 def parse_nt(nt: bytes) -> list:
