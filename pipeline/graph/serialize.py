@@ -104,6 +104,8 @@ def to_turtle(nt: bytes, base_iri: str, only_used: bool = False) -> bytes:
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
+KNOWN_LINKS = 100_000  # the links (predicate and object IRI) whose JSON-LD form to_jsonld keeps
+
 def context(base_iri: str) -> dict:
     """The JSON-LD context published as output/context.jsonld and embedded in koko.jsonld."""
     pfx = vocabulary_prefixes(base_iri)
@@ -154,28 +156,38 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
         return found
 
     type_iri = RDF + "type"
-    dumps = json.dumps
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
+    known: dict = {}  # "<predicate> <object IRI>" -> (name, value): links repeat across subjects
     out = io.BytesIO()
     current, node = None, None
     for raw in nt_lines(nt):
         line = raw.decode("utf-8")
         s_end = line.index("> ")
-        p_end = line.index("> ", s_end + 2)
         s = line[1:s_end]
         if s != current:
             if current is not None:
                 out.write(b",\n" if out.tell() else b"")
-                out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+                out.write(encode(_node(current, node, compact)).encode("utf-8"))
             current, node = s, {}
-        p = line[s_end + 3:p_end]
-        o = line[p_end + 2:-2]
-        if p == type_iri:
-            node.setdefault("type", []).append(compact(o[1:-1]))
-            continue
-        name, coercion = by_iri.get(p, (None, None))
-        value = _fit(o, coercion, pfx, compact) if name else None
-        if value is None:
-            name, value = compact(p), _value_object(o, pfx, compact)
+        tail = line[s_end + 2:-2]
+        found = known.get(tail)
+        if found is None:
+            p_end = tail.index("> ")
+            p = tail[1:p_end]
+            o = tail[p_end + 2:]
+            if p == type_iri:
+                found = ("type", compact(o[1:-1]))
+            else:
+                name, coercion = by_iri.get(p, (None, None))
+                value = _fit(o, coercion, pfx, compact) if name else None
+                if value is None:
+                    name, value = compact(p), _value_object(o, pfx, compact)
+                found = (name, value)
+            if o.startswith("<"):
+                if len(known) >= KNOWN_LINKS:  # bounded: a graph of unique links does not fill memory
+                    known.clear()
+                known[tail] = found
+        name, value = found
         values = node.get(name)
         if values is None:
             node[name] = [value]
@@ -183,7 +195,7 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
             values.append(value)
     if current is not None:
         out.write(b",\n" if out.tell() else b"")
-        out.write(dumps(_node(current, node, compact), ensure_ascii=False).encode("utf-8"))
+        out.write(encode(_node(current, node, compact)).encode("utf-8"))
     return _jsonld_head(base_iri, context_url) + out.getvalue() + b"\n]}\n"
 
 
@@ -208,7 +220,8 @@ def _node(subject: str, node: dict, compact) -> dict:
         types.sort()
         out["type"] = types[0] if len(types) == 1 else types
     for key in sorted(node):
-        out[key] = _collect(node[key])
+        items = node[key]
+        out[key] = items[0] if len(items) == 1 and not isinstance(items[0], tuple) else _collect(items)
     return out
 
 
@@ -223,10 +236,13 @@ def _collect(items: list):
     return sorted(items, key=_order)
 
 
+_SORTED_KEYS = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode
+
+
 def _order(value) -> tuple:
     if isinstance(value, str):
         return (0, value)
-    return (1, json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return (1, _SORTED_KEYS(value))
 
 
 def _fit(term: str, coercion, pfx, compact):

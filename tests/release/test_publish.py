@@ -45,6 +45,16 @@ def test_jsonld_expands_to_the_same_graph_with_pyld(published):
     assert from_pyld == triples(published / "koko.nt", ox.RdfFormat.N_TRIPLES)
 
 
+def test_jsonld_link_memo_gives_the_same_bytes_when_it_overflows(published, monkeypatch):
+    """to_jsonld keeps the form of each link it has met, in a bounded memo emptied when full:
+    emptied at every link, it must write the published bytes."""
+    from pipeline.graph import serialize
+
+    nt = (published / "koko.nt").read_bytes()
+    monkeypatch.setattr(serialize, "KNOWN_LINKS", 1)
+    assert serialize.to_jsonld(nt, "https://w3id.org/koko-lod/") == (published / "koko.jsonld").read_bytes()
+
+
 def test_rdflib_reads_them_isomorphic(published):
     ttl = Graph().parse(published / "koko.ttl")
     assert isomorphic(ttl, Graph().parse(published / "koko.nt"))
