@@ -114,8 +114,13 @@ def _carry_archive(out_dir: Path, current, version: str, staging: Staging) -> No
 
 
 def _classes(classes: dict, base_iri: str) -> dict:
+    """compact class name -> things whose main class it is; counted by class IRI first, as
+    a few classes name a million things."""
     pfx = prefixes(base_iri)
-    return dict(sorted(Counter(compact_iri(main_class(c), pfx) for c in classes.values()).items()))
+    counted: Counter = Counter()
+    for iri, n in Counter(main_class(c) for c in classes.values()).items():
+        counted[compact_iri(iri, pfx)] += n
+    return dict(sorted(counted.items()))
 
 
 def _withdrawn(settings: Settings, nt: bytes, change: Change, base_version: str, version: str, before: dict) -> dict:
