@@ -72,9 +72,11 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
     sources, built = _load_and_build(settings, progress, timings)
+    sources.tables.clear()  # the records are in the graph now: their memory serves the sort
     start = time.perf_counter()
-    staging.write("koko.nt", graph_nt(built, engine))
-    sources.tables.clear()  # the records are in the graph now
+    lines = graph_lines(built, engine)
+    staging.write_chunks("koko.nt", serialize.nt_chunks(lines))
+    del lines
     timings["sort"] = time.perf_counter() - start
     return sources, built, timings, staging.files["koko.nt"]
 
@@ -131,15 +133,20 @@ def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast")
 
 
 def graph_nt(built, engine: str) -> bytes:
-    """The published N-Triples. The reference engine takes them back out of an rdflib graph."""
+    """The published N-Triples as one text."""
+    return b"".join(serialize.nt_chunks(graph_lines(built, engine)))
+
+
+def graph_lines(built, engine: str) -> list:
+    """The published N-Triples lines, distinct and sorted. The reference engine takes them
+    back out of an rdflib graph."""
     lines = built.lines
     if engine == "pyshacl":
         from ..check.validate import rdflib_round_trip
 
         lines = rdflib_round_trip(lines)
-    nt = serialize.canonical_nt(lines)
-    built.lines = []  # from here on the graph is held once, as these bytes
-    return nt
+    built.lines = []  # from here on the graph is held once, as these lines, then as their text
+    return serialize.canonical_lines(lines)
 
 
 def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: dict) -> None:

@@ -5,6 +5,7 @@ A run that fails, or is interrupted, leaves the previous output folder exactly a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -48,6 +49,17 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _holds(path: Path, data: bytes, block: int = 1 << 20) -> bool:
+    """Whether the file holds exactly `data`, read a block at a time (a large file is never
+    held twice)."""
+    view = memoryview(data)
+    with open(path, "rb") as fh:
+        for start in range(0, len(data), block):
+            if fh.read(block) != view[start:start + block]:
+                return False
+        return not fh.read(1)
 
 
 def folder_size(folder: Path) -> int:
@@ -127,27 +139,46 @@ class Staging:
 
     def write(self, name: str, data: bytes) -> None:
         self.attempted += len(data)
+        path = self._path(name)
+        if not self._keep(name, path, data):
+            with self._naming(name):
+                with open(path, "wb") as fh:
+                    fh.write(data)
+        self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
+
+    def write_chunks(self, name: str, chunks) -> None:
+        """Write a large file from its pieces (bytes), never holding it whole."""
+        path, digest, size = self._path(name), hashlib.sha256(), 0
+        with self._naming(name):
+            with open(path, "wb") as fh:
+                for chunk in chunks:
+                    self.attempted += len(chunk)
+                    fh.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
+        self.files[name] = (size, digest.hexdigest())
+
+    def _path(self, name: str) -> Path:
         path = self.tmp / name
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)
-        if not self._keep(name, path, data):
-            try:
-                with open(path, "wb") as fh:
-                    fh.write(data)
-            except OSError as exc:  # a failed write names no file: name the output file it was to be
-                if exc.filename is not None:
-                    raise
-                raise OSError(exc.errno, exc.strerror, str(self.out_dir / name)) from None
-        self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
+        return path
+
+    @contextlib.contextmanager
+    def _naming(self, name: str):
+        """A failed write names no file: name the output file it was to be."""
+        try:
+            yield
+        except OSError as exc:
+            if exc.filename is not None:
+                raise
+            raise OSError(exc.errno, exc.strerror, str(self.out_dir / name)) from None
 
     def link(self, name: str, source: Path) -> None:
         """Carry a file over unchanged (the archive of earlier releases): a hard link where
         the file system allows, a copy elsewhere."""
-        path = self.tmp / name
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
+        path = self._path(name)
         try:
             os.link(source, path)
         except OSError:
@@ -160,7 +191,7 @@ class Staging:
         link costs a small fraction of writing a file on a slow disk."""
         previous = self.out_dir / name
         try:
-            if previous.stat().st_size != len(data) or previous.read_bytes() != data:
+            if previous.stat().st_size != len(data) or not _holds(previous, data):
                 return False
             os.link(previous, path)
             return True

@@ -209,3 +209,20 @@ def test_every_term_of_the_graph_is_in_the_model_and_the_outputs_follow_it(publi
     page = (published / "site/id/area/kuopio.html").read_text(encoding="utf-8")
     assert model.terms()["http://purl.org/dc/terms/source"].labels["fi"] in page
 
+
+
+def test_a_kept_file_is_compared_block_by_block_to_its_end(tmp_path):
+    """The previous release's file is linked only when every byte is the same: the blocks of
+    the comparison, a difference in the last one, and a file longer or shorter than the text."""
+    from pipeline.release.staging import _holds
+
+    path = tmp_path / "previous"
+    data = bytes(range(256)) * 10
+    path.write_bytes(data)
+    assert _holds(path, data, block=100)
+    assert not _holds(path, data[:-1] + b"x", block=100)
+    assert not _holds(path, data[:-1], block=100)
+    assert not _holds(path, data + b"x", block=100)
+    path.write_bytes(data + b"x")
+    assert not _holds(path, data, block=100)
+    assert not _holds(path, data, block=256)  # the text ends at a block's end, the file goes on
