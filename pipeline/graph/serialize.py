@@ -297,12 +297,30 @@ def context_bytes(base_iri: str) -> bytes:
 
 def stretch(nt: bytes, prefix: bytes) -> bytes:
     """The lines of canonical (sorted) N-Triples whose subject starts with `prefix` (an IRI's
-    beginning): one stretch of the bytes, found without reading the lines between."""
+    beginning): one stretch of the bytes, found by two binary searches over the lines."""
     head = b"<" + prefix
-    start = 0 if nt.startswith(head) else nt.find(b"\n" + head) + 1
-    if not start and not nt.startswith(head):
-        return b""
-    last = nt.rfind(b"\n" + head)
-    last = start if last < start else last + 1
-    end = nt.find(b"\n", last)
-    return nt[start: len(nt) if end < 0 else end + 1]
+    start = first_line(nt, lambda line: line >= head)
+    return nt[start:stretch_end(nt, head, start)]
+
+
+def stretch_end(nt: bytes, head: bytes, start: int) -> int:
+    """The offset just after the last of the lines of canonical N-Triples that begin with
+    `head`, from the line at `start` on (which is one of them, or the place they would be)."""
+    return first_line(nt, lambda line: not line.startswith(head), start)
+
+
+def first_line(nt: bytes, after, lo: int = 0) -> int:
+    """The offset of the first line from offset `lo` (a line's start) on for which
+    `after(line)` holds (the line with its line end), where it is false up to some line and
+    true from there on, as a prefix's place is in sorted lines: a binary search, a few dozen
+    reads of one line instead of a scan of the bytes. len(nt) when it holds for none."""
+    hi = len(nt)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        begin = nt.rfind(b"\n", lo, mid) + 1 or lo
+        end = nt.find(b"\n", begin) + 1 or len(nt)
+        if after(nt[begin:end]):
+            hi = begin
+        else:
+            lo = end
+    return lo

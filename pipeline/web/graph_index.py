@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from ..config import LANGS, Settings
 from ..graph import model
+from ..graph.serialize import stretch_end
 from ..graph.vocab import DCT, RDF, RDFS, SCHEMA, SKOS, VCARD
 
 LABEL_PROPERTIES = (SKOS + "prefLabel", VCARD + "fn", DCT + "title", RDFS + "label", SCHEMA + "text")
@@ -44,14 +45,13 @@ class GraphIndex:
         typed = b"> <" + RDF.encode() + b"type> "
         kinds, big, kept, pos, start = {}, set(), [], 0, 0
         head = re.compile(rb"<" + re.escape(id_base) + rb"([^/>]+)/")
-        while pos < len(nt):  # one kind's stretch at a time: a find for its last line, no line loop
+        while pos < len(nt):  # one kind's stretch at a time: a binary search for its end, no line loop
             match = head.match(nt, pos)
             if match is None:
                 pos = nt.find(b"\n", pos) + 1 or len(nt)
                 continue
             kind = match.group(1)
-            last = nt.rfind(b"\n<" + id_base + kind + b"/")
-            end = nt.find(b"\n", max(last + 1, pos)) + 1 or len(nt)
+            end = stretch_end(nt, b"<" + id_base + kind + b"/", pos)
             kinds[kind] = nt.count(typed, pos, end)  # things, near enough: a thing has one type or two
             if kinds[kind] > limit:
                 big.add(kind)

@@ -79,3 +79,28 @@ def test_build_writes_terms_as_pyoxigraph_does():
         assert mine == theirs
 
     check()
+
+
+def test_a_stretch_is_the_lines_that_begin_with_the_prefix():
+    """The binary search for a prefix's lines in sorted N-Triples gives every line that begins
+    with it, and only those: prefixes that are another's beginning, that come before or after
+    every line, or that no line has; with and without the last line end."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from pipeline.graph.serialize import stretch
+
+    names = st.text(alphabet="ab-/", min_size=0, max_size=4)
+    line = names.map(lambda n: f"<http://x/id/{n}> <http://x/p> \"o\" .".encode())
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(line, max_size=30), names, st.booleans())
+    def check(lines, prefix, last_line_end):
+        nt = canonical_nt(lines)
+        if not last_line_end:
+            nt = nt.rstrip(b"\n")
+        wanted = f"http://x/id/{prefix}".encode()
+        expected = b"".join(x for x in nt.splitlines(keepends=True) if x.startswith(b"<" + wanted))
+        assert stretch(nt, wanted) == expected
+
+    check()
