@@ -57,7 +57,8 @@ def _holds(path: Path, data: bytes, block: int = 1 << 20) -> bool:
     view = memoryview(data)
     with open(path, "rb") as fh:
         for start in range(0, len(data), block):
-            if fh.read(block) != view[start:start + block]:
+            piece = view[start:start + block]
+            if fh.read(len(piece)) != piece:  # never more than the piece: a small file's read stays small
                 return False
         return not fh.read(1)
 
