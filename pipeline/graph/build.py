@@ -87,6 +87,7 @@ class GraphBuilder:
         self.lines: list = []
         self.built = Built(self.lines)
         self.columns: dict = {}  # (file, predicate term) -> CSV column; IRIs in Built.columns at the end
+        self.organisations = sources.index("organisations")  # key -> record, made once: every contact names one
         self.source_iris = {}
         for rec in sources.records("sources"):
             self.source_iris[rec.key] = N(rec.get("url") or f"{self.id}source/{rec.key}")
@@ -250,7 +251,7 @@ class GraphBuilder:
         self.subject(s, [N(VCARD + ("Individual" if personal else "Organization"))], rec)
         self.add(s, self.kk("personalDataPublished"), self.lit(bool(personal)), rec.facts["publish_personal"].place)
         self.value(s, N(ORG + "memberOf"), rec, "organisation", lambda v: org)
-        org_names = self.sources.index("organisations")[rec.get("organisation")]
+        org_names = self.organisations[rec.get("organisation")]
         if personal:
             self.value(s, N(VCARD + "fn"), rec, "name")
             self.value(s, N(VCARD + "title"), rec, "title_fi", lambda v: self.lit(v, "fi"))
