@@ -8,11 +8,11 @@ the store. A page has at most MAX_PAGE_SIZE things.
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 
 from ..config import LANGS
 from .graph_index import GraphIndex
+from .lazy import Lazy
 from .search import fold
 
 PAGE_SIZE = 100
@@ -45,18 +45,17 @@ class KindLists:
 
     def __init__(self, index: GraphIndex):
         self.index = index
-        self._kinds: dict | None = None
-        self._lock = threading.Lock()
+        self._kinds = Lazy(self._grouped)
 
     def kinds(self) -> dict:
         """kind -> its IRIs (sorted), for the kinds the index holds."""
-        with self._lock:
-            if self._kinds is None:
-                grouped = defaultdict(list)
-                for iri in self.index.things():
-                    grouped[self.index.kind(iri)].append(iri)
-                self._kinds = dict(sorted(grouped.items()))
-        return self._kinds
+        return self._kinds.get()
+
+    def _grouped(self) -> dict:
+        grouped = defaultdict(list)
+        for iri in self.index.things():
+            grouped[self.index.kind(iri)].append(iri)
+        return dict(sorted(grouped.items()))
 
     def counts(self) -> dict:
         """kind -> number of things, the large kinds included (near enough: as the index counted them)."""

@@ -10,7 +10,6 @@ The index is built once per release; a query is bounded in length and in hits.
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ import pyoxigraph as ox
 
 from ..config import LANGS
 from .graph_index import LABEL_PROPERTIES, GraphIndex
+from .lazy import Lazy
 
 MAX_QUERY = 200  # characters of a query; a longer one is refused (400)
 MAX_HITS = 50  # hits of one answer
@@ -45,14 +45,10 @@ class SearchIndex:
 
     def __init__(self, index: GraphIndex):
         self.index = index
-        self._terms: list | None = None
-        self._lock = threading.Lock()
+        self._terms = Lazy(self._build)
 
     def terms(self) -> list:
-        with self._lock:
-            if self._terms is None:
-                self._terms = self._build()
-        return self._terms
+        return self._terms.get()
 
     def _build(self) -> list:
         out = []
