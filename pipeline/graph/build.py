@@ -469,7 +469,8 @@ class GraphBuilder:
         self.value(a, _CURRENCY, rec, "currency")
 
     def build_decisions(self) -> None:
-        """Project-level funding decisions: the table that grows, so written out plainly."""
+        """Project-level funding decisions: the table that grows, so written out plainly. It
+        uses the records up: the table's list holds None after it."""
         node, fact, lit, year = self.node, self.fact, self.lit, self.year
         types = [self.kk("FundingDecision"), N(SCHEMA + "MonetaryGrant")]
         project_types = [self.kk("Project"), N(SCHEMA + "Project")]
@@ -478,7 +479,9 @@ class GraphBuilder:
                  (self.kk("fundingSource"), "funding_source", "funding-source")]
         year_predicate = self.kk("year")
         projects = set()
-        for rec in self.sources.records("decisions"):
+        records = self.sources.records("decisions")
+        for i, rec in enumerate(records):
+            records[i] = None  # let go once built: the records and the lines are never both whole in memory
             facts, source = rec.facts, rec.source
             s = node("decision", facts["key"].value)
             self.subject(s, types, rec)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import json
+import operator
 import re
 
 import pyoxigraph as ox
@@ -17,18 +19,21 @@ from .model import json_terms
 from .vocab import RDF, XSD, prefixes, vocabulary_prefixes
 
 
-def canonical_lines(lines) -> list:
-    """N-Triples lines (bytes), distinct and sorted: the published order.
+def canonical_lines(lines: list) -> list:
+    """N-Triples lines (bytes), distinct and sorted: the published order. Sorts `lines` itself,
+    which the caller gives up: a copy would double the graph's largest part in memory.
 
     The build writes terms exactly as pyoxigraph does (tests/graph/test_build.py checks it), so
-    sorting the lines is all that canonical N-Triples needs. The duplicates go first with a
-    dict, which keeps the build's order: one subject's lines together, the subjects mostly in
-    order, long runs that the sort merges in a fraction of the time it takes for the same
-    lines in a set's scattered order (0.1 s against 3.3 s at 1.6 million lines).
+    sorting the lines is all that canonical N-Triples needs. In the build's order (one
+    subject's lines together, the subjects mostly in order) the sort merges long runs: 0.1 s
+    at 1.6 million lines, against 3.3 s for the same lines in a set's scattered order. A
+    duplicate then sits beside its twin; the build makes none, so they are looked for at C
+    speed and removed only when there are any.
     """
-    distinct = list(dict.fromkeys(lines))
-    distinct.sort()
-    return distinct
+    lines.sort()
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        lines = list(dict.fromkeys(lines))  # keeps the sorted order
+    return lines
 
 
 def nt_chunks(lines: list, size: int = 1 << 16):
@@ -39,8 +44,8 @@ def nt_chunks(lines: list, size: int = 1 << 16):
 
 
 def canonical_nt(lines) -> bytes:
-    """The canonical N-Triples text of `lines` (see canonical_lines)."""
-    return b"".join(nt_chunks(canonical_lines(lines)))
+    """The canonical N-Triples text of `lines`, any iterable of lines (see canonical_lines)."""
+    return b"".join(nt_chunks(canonical_lines(list(lines))))
 
 
 def parse_nt(nt: bytes) -> list:
@@ -100,8 +105,9 @@ def literal_parts(term: str) -> tuple:
     return value, "", rest[3:-1] if rest else XSD + "string"
 
 
-def to_turtle(nt: bytes, base_iri: str, only_used: bool = False) -> bytes:
-    """Turtle of canonical N-Triples, read as a stream; `only_used` declares just the prefixes used."""
+def to_turtle(nt: bytes, base_iri: str, only_used: bool = False, output=None) -> bytes | None:
+    """Turtle of canonical N-Triples, read as a stream; `only_used` declares just the prefixes
+    used. Returned, or written into `output` (an object with `.write(bytes)`) as it is made."""
     pfx = prefixes(base_iri)
     if only_used:  # every prefix's namespace ends at a "/" or "#": cut each IRI there and look it up
         used = set()
@@ -109,12 +115,12 @@ def to_turtle(nt: bytes, base_iri: str, only_used: bool = False) -> bytes:
             for iri in (s, p, o[1:-1] if o.startswith("<") else literal_parts(o)[2]):
                 used.add(iri[: max(iri.rfind("/"), iri.rfind("#")) + 1])
         pfx = {k: ns for k, ns in pfx.items() if ns in used}
-    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.TURTLE, prefixes=pfx)
+    return ox.serialize(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), output, format=ox.RdfFormat.TURTLE, prefixes=pfx)
 
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
-KNOWN_LINKS = 100_000  # the links (predicate and object IRI) whose JSON-LD form to_jsonld keeps
+KNOWN_LINKS = 100_000  # the links (predicate and object IRI), and the IRIs, whose JSON-LD form to_jsonld keeps
 
 def context(base_iri: str) -> dict:
     """The JSON-LD context published as output/context.jsonld and embedded in koko.jsonld."""
@@ -156,28 +162,41 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
 
     One node a line, keys sorted, values sorted: the same bytes for the same graph.
     """
+    return b"".join(jsonld_chunks(nt, base_iri, context_url))
+
+
+def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size: int = 1 << 20):
+    """The text of to_jsonld in pieces of about `size` bytes, made as they are written: a large
+    graph's JSON-LD is never whole in memory."""
     pfx, by_iri = _jsonld_terms(base_iri)
     compact_cache: dict = {}
 
     def compact(iri: str) -> str:
         found = compact_cache.get(iri)
         if found is None:
+            if len(compact_cache) >= KNOWN_LINKS:  # bounded, as `known` is
+                compact_cache.clear()
             found = compact_cache[iri] = compact_iri(iri, pfx)
         return found
 
     type_iri = RDF + "type"
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
     known: dict = {}  # "<predicate> <object IRI>" -> (name, value): links repeat across subjects
+    yield _jsonld_head(base_iri, context_url)
     out = io.BytesIO()
-    current, node = None, None
+    current, node, separator = None, None, b""
     for raw in nt_lines(nt):
         line = raw.decode("utf-8")
         s_end = line.index("> ")
         s = line[1:s_end]
         if s != current:
             if current is not None:
-                out.write(b",\n" if out.tell() else b"")
-                out.write(encode(_node(current, node, compact)).encode("utf-8"))
+                out.write(separator)
+                out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
+                separator = b",\n"
+                if out.tell() >= size:
+                    yield out.getvalue()
+                    out = io.BytesIO()
             current, node = s, {}
         tail = line[s_end + 2:-2]
         found = known.get(tail)
@@ -204,9 +223,10 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
         else:
             values.append(value)
     if current is not None:
-        out.write(b",\n" if out.tell() else b"")
-        out.write(encode(_node(current, node, compact)).encode("utf-8"))
-    return _jsonld_head(base_iri, context_url) + out.getvalue() + b"\n]}\n"
+        out.write(separator)
+        out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
+    out.write(b"\n]}\n")
+    yield out.getvalue()
 
 
 @functools.lru_cache(maxsize=8)
@@ -223,8 +243,9 @@ def _jsonld_head(base_iri: str, context_url: str | None) -> bytes:
     return b'{"@context": ' + head.encode("utf-8") + b',\n "@graph": [\n'
 
 
-def _node(subject: str, node: dict, compact) -> dict:
-    out = {"id": compact(subject)}
+def _node(subject_id: str, node: dict, compact) -> dict:
+    """The JSON-LD node of a subject (its compact IRI) from its gathered values."""
+    out = {"id": subject_id}
     types = node.pop("type", None)
     if types:
         types.sort()

@@ -155,8 +155,9 @@ def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: d
     base = settings.base_iri
     nt = outcome.nt
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
-    staging.write("koko.ttl", serialize.to_turtle(nt, base))
-    staging.write("koko.jsonld", serialize.to_jsonld(nt, base))
+    with staging.writing("koko.ttl") as out:  # the two large ones as they are made, never whole
+        serialize.to_turtle(nt, base, output=out)
+    staging.write_chunks("koko.jsonld", serialize.jsonld_chunks(nt, base))
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))

@@ -109,6 +109,24 @@ def recover(out_dir: Path) -> list:
     return removed
 
 
+class _Hashing:
+    """A file being written, with the size and SHA-256 of what went in so far."""
+
+    def __init__(self, fh, staging: "Staging"):
+        self.fh, self.staging = fh, staging
+        self.digest, self.size = hashlib.sha256(), 0
+
+    def write(self, data) -> int:
+        self.staging.attempted += len(data)
+        self.fh.write(data)
+        self.digest.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+
 class Staging:
     """A new output folder, written file by file beside the old one and swapped in whole.
 
@@ -149,15 +167,20 @@ class Staging:
 
     def write_chunks(self, name: str, chunks) -> None:
         """Write a large file from its pieces (bytes), never holding it whole."""
-        path, digest, size = self._path(name), hashlib.sha256(), 0
+        with self.writing(name) as out:
+            for chunk in chunks:
+                out.write(chunk)
+
+    @contextlib.contextmanager
+    def writing(self, name: str):
+        """A file to write a large output into piece by piece (`.write(bytes)`, as a writer
+        that takes a file object calls it); its size and SHA-256 are kept as it goes."""
+        path = self._path(name)
         with self._naming(name):
             with open(path, "wb") as fh:
-                for chunk in chunks:
-                    self.attempted += len(chunk)
-                    fh.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
-        self.files[name] = (size, digest.hexdigest())
+                out = _Hashing(fh, self)
+                yield out
+        self.files[name] = (out.size, out.digest.hexdigest())
 
     def _path(self, name: str) -> Path:
         path = self.tmp / name
