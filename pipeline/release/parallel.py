@@ -94,3 +94,27 @@ def start(work, parallel: bool = True):
     gc.unfreeze()
     send.close()
     return _Running(process, receive)
+
+
+class Claims:
+    """Batches of positions (0-49, 50-99, ...) handed out in turn to whichever process asks
+    next: a counter in shared memory that a forked child shares with its parent, so that two
+    processes split a list of work by how fast each gets through it, not half and half."""
+
+    WAIT = 30.0  # seconds: the other process holds the counter only for an increment
+
+    def __init__(self, batch: int = 50):
+        self.batch = batch
+        self._next = multiprocessing.get_context("fork").Value("q", 0)
+
+    def __call__(self) -> tuple:
+        """(start, stop) of the next batch; unbounded: the caller stops at its list's end."""
+        lock = self._next.get_lock()
+        if not lock.acquire(timeout=self.WAIT):  # its holder was killed holding it
+            raise RuntimeError("the other process sharing the work stopped while claiming a batch")
+        try:
+            start = self._next.value
+            self._next.value = start + self.batch
+        finally:
+            lock.release()
+        return start, start + self.batch

@@ -95,13 +95,15 @@ def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, n
 
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
-                       templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None):
-    """The second worker's share: validation, the counts, and half of the static site."""
+                       templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None,
+                       claim=None):
+    """The second worker's share: validation, the counts, and the things of the static site
+    it claims (see write_site)."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine, nt_file=nt_file)
     if staging is None or not report.conforms:  # nothing will be published: answer at once
         return report, stats, {}
-    return report, stats, write_site(nt, settings, staging, 1, 2, templates, boundaries=boundaries)
+    return report, stats, write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries)
 
 
 def _ticking(each_triple, advance, every: int = 1 << 16):
@@ -186,29 +188,33 @@ def write_serving(settings: Settings, staging: Staging) -> None:
         staging.write(f"{folder}/{release_settings.TEMPLATES}/{name}", data)
 
 
-def write_site(nt: bytes, settings: Settings, staging: Staging, part: int = 0, parts: int = 1,
+def write_site(nt: bytes, settings: Settings, staging: Staging, claim=None, first: bool = True,
                templates: Templates | None = None, history: versions.History | None = None,
                boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False, progress=None) -> dict:
-    """The static site under site/ (or share `part` of `parts` of it); returns the (size,
-    SHA-256) of each file written. It ends early, between batches of files, once `stop()`.
-    `progress` gets a bar over the things whose pages it writes, when it draws one."""
+    """The static site under site/ (or the share of it that `claim` hands out, and with
+    `first` the pages not about one thing: see render_site); returns the (size, SHA-256) of
+    each file written. It ends early, between batches of files, once `stop()`. `progress`
+    gets a bar over the things, when it draws one; the bar counts the things either process
+    has taken."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
                          boundaries=boundaries)
     batch: dict = {}
     downloads = outputs.present(staging.files)
-    things = len(pages.index.things()[part::parts]) + (len(history.withdrawn) if history is not None and not part else 0)
+    things = len(pages.index.things()) + (len(history.withdrawn) if history is not None and first else 0)
     with bar(progress, N_("writing the site"), things) as advance:
-        for name, data in render_site(pages, downloads, part, parts, history):  # written as it is rendered
+        for name, data in render_site(pages, downloads, claim, first, history):  # written as it is rendered
             batch[name] = data
             if len(batch) >= 600:
                 staging.write_many(batch)
-                advance(sum(1 for n in batch if n.endswith(".nt")))  # one N-Triples file a thing
+                written = sum(1 for n in batch if n.endswith(".nt"))  # one N-Triples file a thing
+                advance(written)
+                things -= written
                 batch = {}
                 if stop():
                     return {}
         staging.write_many(batch)
-        advance(sum(1 for n in batch if n.endswith(".nt")))
+        advance(things)  # this batch's, and those the other process has taken
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
 
@@ -254,8 +260,9 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     nt = (staging.tmp / "koko.nt").read_bytes()
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
+    claim = parallel.Claims()  # the site's things, to whichever process is free first
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates,
-                                                    boundaries, staging.tmp / "koko.nt"))
+                                                    boundaries, staging.tmp / "koko.nt", claim))
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
@@ -268,7 +275,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         try:
             render(outcome, settings, staging, boundaries)
             if site and not refused():
-                write_site(nt, settings, staging, 0, 2, templates, outcome.history, boundaries, stop=refused,
+                write_site(nt, settings, staging, claim, True, templates, outcome.history, boundaries, stop=refused,
                            progress=progress)
         finally:
             gc.enable()

@@ -52,11 +52,12 @@ server {
 """
 
 
-def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, history=None):
+def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, history=None):
     """(relative path, bytes) of the static site's files, one at a time, so that a large
-    site is never held whole; with `parts`, only share `part` of them (the IRIs are dealt
-    out in turn), so that two processes can each write half."""
-    if not part:
+    site is never held whole. `claim()` gives the (start, stop) of the next batch of things
+    to write the files of (two processes share a parallel.Claims); none: every thing. `first`:
+    also the pages that are not about one thing."""
+    if first:
         yield "site/index.html", site.landing("fi", downloads=downloads).encode("utf-8")
         yield "site/query.html", site.query_page("fi").encode("utf-8")
         yield "site/search.html", site.static_search_page("fi").encode("utf-8")
@@ -79,9 +80,15 @@ def render_site(site: Site, downloads: tuple, part: int = 0, parts: int = 1, his
                 yield local + ".html", site.gone_page(iri, info, "fi").encode("utf-8")
                 for ext in ("ttl", "jsonld", "nt"):
                     yield f"{local}.{ext}", site.gone_rdf(iri, info, ext)
-    for iri in site.index.things()[part::parts]:
-        local = "site" + site.index.href(iri)
-        yield local + ".html", site.page(iri, "fi").encode("utf-8")
-        yield local + ".ttl", site.rdf(iri, "ttl")
-        yield local + ".jsonld", site.rdf(iri, "jsonld")
-        yield local + ".nt", site.rdf(iri, "nt")
+    things = site.index.things()
+    start, stop = claim() if claim is not None else (0, len(things))
+    while start < len(things):
+        for iri in things[start:stop]:
+            local = "site" + site.index.href(iri)
+            yield local + ".html", site.page(iri, "fi").encode("utf-8")
+            yield local + ".ttl", site.rdf(iri, "ttl")
+            yield local + ".jsonld", site.rdf(iri, "jsonld")
+            yield local + ".nt", site.rdf(iri, "nt")
+        if claim is None:
+            break
+        start, stop = claim()

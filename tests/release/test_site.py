@@ -64,3 +64,53 @@ def test_every_link_of_every_page_resolves(published):
                 broken.append((page.relative_to(site).as_posix(), link))
     assert len(checked) > 900
     assert broken == [], broken[:20]
+
+
+def test_the_site_shared_by_two_processes_is_the_site_one_writes(published, tmp_path):
+    """The publish splits the site's things between its two processes by who is free first;
+    one process writing it all (no claims) writes the same files, byte for byte."""
+    import datetime as dt
+
+    from helpers import DATA, RELEASE
+
+    from pipeline.release.publish import write_site
+    from pipeline.release.staging import Staging
+    from pipeline.sources.boundaries import read_boundaries
+    from pipeline.sources.settings import load_settings
+
+    settings = load_settings(DATA).with_release_date(dt.date.fromisoformat(RELEASE))
+    nt = (published / "koko.nt").read_bytes()
+    with Staging(tmp_path / "alone") as staging:
+        written = write_site(nt, settings, staging, boundaries=read_boundaries(settings.reference_dir))
+        files = {name: (staging.tmp / name).read_bytes() for name in written}
+    shared = {p.relative_to(published).as_posix(): p.read_bytes()
+              for p in (published / "site").rglob("*") if p.is_file()}
+    shared.pop("site/changes.html")  # the release's history: the publish passes it, this call does not
+    for landing in (files, shared):  # it lists the downloads written so far, which differ
+        landing.pop("site/index.html")
+    assert files.keys() == shared.keys() and len(files) > 3000
+    assert [n for n in files if files[n] != shared[n]] == []
+
+
+def test_claims_hand_each_batch_to_one_process():
+    import os
+
+    from pipeline.release.parallel import Claims
+
+    claim = Claims(batch=7)
+    read, write = os.pipe()
+    child = os.fork()
+    if not child:  # the child claims as fast as it can and reports its batches
+        os.close(read)
+        mine = []
+        while (batch := claim())[0] < 5000:
+            mine.append(batch[0])
+        os.write(write, (" ".join(map(str, mine)) + "\n").encode())
+        os._exit(0)
+    os.close(write)
+    mine = []
+    while (batch := claim())[0] < 5000:
+        mine.append(batch[0])
+    os.waitpid(child, 0)
+    theirs = [int(x) for x in os.read(read, 1 << 20).split()]
+    assert sorted(mine + theirs) == list(range(0, 5000, 7))
