@@ -39,7 +39,9 @@ def ensure_venv(work: Path) -> Path:
     stamp = folder / f".installed-{MORPH_KGC}"
     if not stamp.is_file():
         venv.create(folder, with_pip=True, clear=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", MORPH_KGC], check=True)
+        done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", MORPH_KGC], capture_output=True, text=True)
+        if done.returncode:  # pip's notices (a package index it skips, ...) only when the install fails
+            sys.exit(f"installing {MORPH_KGC} for the peer failed:\n{done.stdout}{done.stderr}")
         stamp.touch()
     return python
 
