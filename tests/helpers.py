@@ -46,3 +46,17 @@ def as_it_stands(folder: Path) -> dict:
             st = path.stat()
             out[path.relative_to(folder).as_posix()] = (st.st_ino, st.st_size, st.st_mtime_ns)
     return out
+
+
+def nt_texts(graphs):
+    """A hypothesis strategy: the N-Triples text, as pyoxigraph writes it, of each graph that
+    `graphs` draws (lists of pyoxigraph triples), with its last line end and without it (as a
+    hand-edited file may end). The random tests that hold a byte search to its reference read
+    these."""
+    from hypothesis import strategies as st
+
+    def text(triples, last_line_end: bool) -> bytes:
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        return nt if last_line_end else nt.rstrip(b"\n")
+
+    return st.builds(text, graphs, st.booleans())

@@ -1,6 +1,7 @@
 """The range guard: the search for values outside their family gives the pattern's answer."""
 
 import pyoxigraph as ox
+from helpers import nt_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,11 +37,8 @@ def _graphs():
 
 def test_the_search_is_the_pattern_on_random_graphs():
     @settings(max_examples=400, deadline=None)
-    @given(_graphs(), st.booleans())
-    def check(triples, last_line_end):
-        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        if not last_line_end:
-            nt = nt.rstrip(b"\n")
+    @given(nt_texts(_graphs()))
+    def check(nt):
         assert unguarded(PLAN, nt) == unguarded_by_pattern(PLAN, nt)
 
     check()

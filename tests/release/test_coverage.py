@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from helpers import nt_texts
 from hypothesis import given, settings as hsettings
 from hypothesis import strategies as st
 
@@ -64,10 +65,7 @@ def test_an_area_that_is_a_blank_node():
 @hsettings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_random_graphs_cover_what_the_whole_graph_says(base, data):
-    triples = data.draw(graphs(base))
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    if data.draw(st.booleans()):
-        nt = nt.rstrip(b"\n")  # a last line without its line end
+    nt = data.draw(nt_texts(graphs(base)))
     settings = Settings(data_dir=None, base_iri=base)
     assert unlabelled(coverage(settings, nt)) == unlabelled(whole_graph(settings, nt))
 

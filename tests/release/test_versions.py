@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 from click.testing import CliRunner
-from helpers import DATA, RELEASE, as_it_stands, shared_path
+from helpers import DATA, RELEASE, as_it_stands, nt_texts, shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -303,11 +303,8 @@ def test_type_lines_by_search_are_the_patterns_on_random_graphs():
     from pipeline.release.changes import type_lines, type_lines_by_pattern
 
     @settings(max_examples=300, deadline=None)
-    @given(_type_graphs(), st.booleans())
-    def check(triples, last_line_end):
-        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        if not last_line_end:
-            nt = nt.rstrip(b"\n")
+    @given(nt_texts(_type_graphs()))
+    def check(nt):
         assert type_lines(nt) == type_lines_by_pattern(nt)
 
     check()
