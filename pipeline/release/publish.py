@@ -193,28 +193,23 @@ def write_site(nt: bytes, settings: Settings, staging: Staging, claim=None, firs
                boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False, progress=None) -> dict:
     """The static site under site/ (or the share of it that `claim` hands out, and with
     `first` the pages not about one thing: see render_site); returns the (size, SHA-256) of
-    each file written. It ends early, between batches of files, once `stop()`. `progress`
-    gets a bar over the things, when it draws one; the bar counts the things either process
-    has taken."""
+    each file written. It ends early, between things, once `stop()`. `progress` gets a bar
+    over the things, when it draws one: the ones this process writes, then at its end those
+    the other one has taken."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
                          boundaries=boundaries)
-    batch: dict = {}
     downloads = outputs.present(staging.files)
     things = len(pages.index.things()) + (len(history.withdrawn) if history is not None and first else 0)
     with bar(progress, N_("writing the site"), things) as advance:
         for name, data in render_site(pages, downloads, claim, first, history):  # written as it is rendered
-            batch[name] = data
-            if len(batch) >= 600:
-                staging.write_many(batch)
-                written = sum(1 for n in batch if n.endswith(".nt"))  # one N-Triples file a thing
-                advance(written)
-                things -= written
-                batch = {}
+            staging.write(name, data)
+            if name.endswith(".nt"):  # a thing's last file
+                advance(1)
+                things -= 1
                 if stop():
                     return {}
-        staging.write_many(batch)
-        advance(things)  # this batch's, and those the other process has taken
+        advance(things)  # those the other process has taken
     return {name: entry for name, entry in staging.files.items() if name.startswith("site/")}
 
 
@@ -260,7 +255,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     nt = (staging.tmp / "koko.nt").read_bytes()
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
-    claim = parallel.Claims()  # the site's things, to whichever process is free first
+    claim = parallel.Claims() if site else None  # the site's things, to whichever process is free first
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates,
                                                     boundaries, staging.tmp / "koko.nt", claim))
     try:

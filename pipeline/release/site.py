@@ -81,14 +81,20 @@ def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, hi
                 for ext in ("ttl", "jsonld", "nt"):
                     yield f"{local}.{ext}", site.gone_rdf(iri, info, ext)
     things = site.index.things()
-    start, stop = claim() if claim is not None else (0, len(things))
-    while start < len(things):
+    for start, stop in _batches(claim, len(things)):
         for iri in things[start:stop]:
             local = "site" + site.index.href(iri)
             yield local + ".html", site.page(iri, "fi").encode("utf-8")
             yield local + ".ttl", site.rdf(iri, "ttl")
             yield local + ".jsonld", site.rdf(iri, "jsonld")
-            yield local + ".nt", site.rdf(iri, "nt")
-        if claim is None:
-            break
-        start, stop = claim()
+            yield local + ".nt", site.rdf(iri, "nt")  # a thing's last file
+
+
+def _batches(claim, total: int):
+    """(start, stop) of each batch of things to write: all at once without `claim`, else
+    the batches it hands this process until the list ends."""
+    if claim is None:
+        yield 0, total
+        return
+    while (batch := claim())[0] < total:
+        yield batch

@@ -222,12 +222,6 @@ class Staging:
         except OSError:  # no previous file, another file system, no hard links here
             return False
 
-    def write_many(self, files: dict) -> None:
-        """Write many small files, one after the other: a pool of threads measured twice as
-        slow here (the GIL is passed back and forth around each short write)."""
-        for name, data in files.items():
-            self.write(name, data)
-
     def commit(self) -> None:
         (self.tmp / MARKER).write_text("written by koko publish; the folder is replaced as a whole on each run\n")
         os.chmod(self.tmp, 0o755)
