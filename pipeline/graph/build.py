@@ -88,7 +88,9 @@ class GraphBuilder:
         self.built = Built(self.lines)
         self.columns: dict = {}  # (file, predicate term) -> CSV column; IRIs in Built.columns at the end
         self.organisations = sources.index("organisations")  # key -> record, made once: every contact names one
+        self.projects: dict = {}  # project term -> (start, stop) in lines of what declared it (its first decision)
         self.source_iris = {}
+        self._source_iri_of: dict = {}  # source term -> its IRI (see _source_iri)
         for rec in sources.records("sources"):
             self.source_iris[rec.key] = N(rec.get("url") or f"{self.id}source/{rec.key}")
 
@@ -139,7 +141,14 @@ class GraphBuilder:
         if source is not None:
             fact = record.facts.get("source")
             self.add(s, _SOURCE, source, fact.place if fact is not None else record.place)
-            self.built.derived_from.setdefault(iri, iri_of(source))
+            self.built.derived_from.setdefault(iri, self._source_iri(source))
+
+    def _source_iri(self, source: str) -> str:
+        """A source's IRI, one string for all the subjects derived from it."""
+        iri = self._source_iri_of.get(source)
+        if iri is None:
+            iri = self._source_iri_of[source] = iri_of(source)
+        return iri
 
     def fact(self, s: str, p: str, o: str, fact: Fact, record_source: str) -> None:
         """Add a fact; when it has its own source, say so with a reified statement."""
@@ -166,6 +175,9 @@ class GraphBuilder:
     # -- the graph -----------------------------------------------------------------------
     def build(self) -> Built:
         self._build()
+        return self.finish()
+
+    def finish(self) -> Built:
         self.built.columns = {(file, iri_of(p)): column for (file, p), column in self.columns.items()}
         return self.built
 
@@ -478,7 +490,7 @@ class GraphBuilder:
                  (self.kk("targetPlace"), "subregion", "subregion"), (_FUNDER, "funder", "organisation"),
                  (self.kk("fundingSource"), "funding_source", "funding-source")]
         year_predicate = self.kk("year")
-        projects = set()
+        projects, lines = self.projects, self.lines
         records = self.sources.records("decisions")
         for i, rec in enumerate(records):
             records[i] = None  # let go once built: the records and the lines are never both whole in memory
@@ -489,10 +501,11 @@ class GraphBuilder:
             project = node("project", project_fact.value)
             self.add(s, _FUNDED_ITEM, project, project_fact.place)
             if project not in projects:
-                projects.add(project)
+                start = len(lines)
                 self.subject(project, project_types, rec)
                 name = facts["project_name"]
                 fact(project, _PREF_LABEL, lit(name.value, "fi"), name, source)
+                projects[project] = (start, len(lines))
             for predicate, field_name, kind in links:
                 value = facts.get(field_name)
                 if value is not None:

@@ -25,7 +25,7 @@ from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, geometry, outputs, parallel, tables, versions
+from . import catalog, geometry, outputs, parallel, shares, tables, versions
 from .lock import output_lock
 from .site import render_site
 from .staging import Staging, folder_size, size_text
@@ -65,13 +65,18 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
     return sources, built
 
 
-def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging):
+def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, helper: tuple | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
-    back to the sources returns; the graph itself is read back from the file it wrote."""
+    back to the sources returns; the graph itself is read back from the file it wrote.
+    With `helper` (the ends of shares.channel()), half of the growing table comes from the
+    helper process (release/shares.py)."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
-    sources, built = _load_and_build(settings, progress, timings)
+    if helper is None:
+        sources, built = _load_and_build(settings, progress, timings)
+    else:
+        sources, built = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
     sources.tables.clear()  # the records are in the graph now: their memory serves the sort
     start = time.perf_counter()
     lines = graph_lines(built, engine)
@@ -248,10 +253,24 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
                                          folder=staging.parent)) from exc
 
 
+def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging):
+    """_graph in a child process; with a large growing table, beside a helper that loads and
+    builds half of it (release/shares.py)."""
+    if shares.parts(settings) == 1:
+        return parallel.start(lambda: _graph(settings, progress, engine, staging)).result()
+    ends = shares.channel()
+    helper = parallel.start(lambda: shares.help_build(settings, ends))
+    try:
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, ends))
+        shares.close(ends)
+        return graph.result()
+    finally:
+        helper.cancel()
+
+
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
-    sources, built, timings, staging.files["koko.nt"] = parallel.start(
-        lambda: _graph(settings, progress, engine, staging)).result()
+    sources, built, timings, staging.files["koko.nt"] = _graph_stage(settings, progress, engine, staging)
     nt = (staging.tmp / "koko.nt").read_bytes()
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them

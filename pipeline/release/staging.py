@@ -10,6 +10,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import Code, InputError
@@ -166,10 +167,17 @@ class Staging:
         self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
 
     def write_chunks(self, name: str, chunks) -> None:
-        """Write a large file from its pieces (bytes), never holding it whole."""
-        with self.writing(name) as out:
+        """Write a large file from its pieces (bytes), never holding it whole. A thread writes
+        and hashes each piece (both let go of the interpreter) while the next one is made;
+        one piece at a time is in its hands."""
+        with self.writing(name) as out, ThreadPoolExecutor(1, thread_name_prefix="koko-write") as writer:
+            pending = None
             for chunk in chunks:
-                out.write(chunk)
+                if pending is not None:
+                    pending.result()
+                pending = writer.submit(out.write, chunk)
+            if pending is not None:
+                pending.result()
 
     @contextlib.contextmanager
     def writing(self, name: str):

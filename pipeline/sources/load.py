@@ -78,9 +78,26 @@ class Sources:
         return {r.key: r for r in self.records(table)}
 
 
-def load(settings: Settings, progress=None) -> Sources:
+#: The table that grows with a programme's size: the one a publish may split between two
+#: processes (see release/shares.py), by its rows.
+GROWING = "decisions"
+
+
+def share_of(rows: list, share: tuple | None) -> list:
+    """The rows of part `index` of `parts` (share = (index, parts)): contiguous, in order,
+    together all of them."""
+    if share is None:
+        return rows
+    index, parts = share
+    size = -(-len(rows) // parts)
+    return rows[index * size:(index + 1) * size]
+
+
+def load(settings: Settings, progress=None, share: tuple | None = None) -> Sources:
     """The records of every source table, checked and placed; `progress` gets a bar over the
-    sources' bytes when it draws one (pipeline/progress.py)."""
+    sources' bytes when it draws one (pipeline/progress.py). With `share` (index, parts),
+    only that part of the rows of the GROWING table are typed and checked: the rest of it
+    is another process's (release/shares.py)."""
     data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise InputError(Msg('{folder}: source folder not found (give it with --data)', folder=display_path(data_dir)), code=Code.FILE_NOT_FOUND)
@@ -90,7 +107,7 @@ def load(settings: Settings, progress=None) -> Sources:
     yaml_docs: dict[str, YMap] = {}
     unreadable: set = set()
     with bar(progress, N_("reading the sources"), _source_bytes(data_dir), "bytes") as advance:
-        _read_tables(data_dir, sources, problems, reference, yaml_docs, unreadable, advance)
+        _read_tables(data_dir, sources, problems, reference, yaml_docs, unreadable, advance, share)
     problems.raise_if_any()
     _check_keys_and_references(sources, problems)
     problems.raise_if_any()
@@ -111,7 +128,7 @@ def _source_bytes(data_dir: Path) -> int:
 
 
 def _read_tables(data_dir: Path, sources: Sources, problems: Problems, reference: Reference, yaml_docs: dict,
-                 unreadable: set, advance) -> None:
+                 unreadable: set, advance, share: tuple | None = None) -> None:
     read: set = set()
     for table in TABLES:
         path = data_dir / table.file
@@ -126,7 +143,8 @@ def _read_tables(data_dir: Path, sources: Sources, problems: Problems, reference
                     _check_top_keys(yaml_docs[table.file], table.file, problems)
                 sources.tables[table.name] = _from_yaml(table, yaml_docs[table.file], problems, reference)
             else:
-                sources.tables[table.name] = _from_csv(table, path, problems, reference)
+                sources.tables[table.name] = _from_csv(table, path, problems, reference,
+                                                       share if table.name == GROWING else None)
         except TooManyProblems:
             raise
         except InputError as exc:  # this file cannot be read at all: say so, and read the others
@@ -162,7 +180,7 @@ def _table_file(data_dir: Path, table: Table) -> Path:
     return books[0] if books else csv_path
 
 
-def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> list[Record]:
+def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, share: tuple | None = None) -> list[Record]:
     path = _table_file(path.parent, table)
     csv_table = read_workbook(path) if path.suffix in EXTENSIONS else read_csv(path, problems)
     sheet = csv_table.sheet
@@ -195,7 +213,7 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference) -> l
                if f.name in csv_table.header]
     name, table_name = csv_table.name, table.name
     records = []
-    for line, row in csv_table.rows:
+    for line, row in share_of(csv_table.rows, share):
         record = Record(table_name, where(line))
         facts = record.facts
         for index, f, convert in columns:

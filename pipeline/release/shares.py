@@ -1,0 +1,168 @@
+"""The graph stage on two cores: the rows of the table that grows (decisions) are typed and
+built half in the graph child, half in a helper process beside it, and put together as the
+serial load and build would have made them.
+
+The serial path (sources/load.py's `load`, graph/build.py's `build`) is the reference, and
+it stays the only path for anything this one is not sure of: whenever either half finds a
+problem in the sources, when the two halves share a key, when the helper fails, dies or
+takes far longer than the graph child's own half, the graph child loads and builds it all
+again on its own, which gives the exact messages and the exact graph.
+
+Putting the halves together:
+- the lines: the graph is sorted and made distinct afterwards, so their order is free;
+- a project is declared by its first decision: the helper sends each project it declared
+  apart, and only those the first half did not declare are kept;
+- where each subject and fact came from (Built's maps): the first half's first, then the
+  helper's in its order, each kept only where the first half had none, which is the order
+  and the choice of the serial build.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import time
+
+from ..config import Settings
+from ..errors import InputError
+from ..graph.build import Built, GraphBuilder
+from ..i18n import N_
+from ..sources.load import GROWING, Sources, load
+from ..sources.schema import BY_NAME
+from ..sources.workbooks import EXTENSIONS
+
+SPLIT_BYTES = 4 << 20  # below this the growing table is loaded in one process: a helper costs more than it saves
+WAIT = 60.0  # seconds the graph child waits for the helper at least; at most 4 times its own half's time beyond
+MAPS = ("subject_places", "fact_places", "value_places", "derived_from")
+
+
+def parts(settings: Settings) -> int:
+    """2 when the growing table is a CSV large enough to split and there are two cores to
+    split it on; otherwise 1."""
+    path = settings.data_dir / BY_NAME[GROWING].file
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 1
+    if size < SPLIT_BYTES or _cores() < 2 or any(path.with_suffix(ext).exists() for ext in EXTENSIONS):
+        return 1
+    return 2
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def channel() -> tuple:
+    """The one-way pipe from the helper to the graph child; make it before forking both, and
+    `close` the parent's ends after."""
+    return multiprocessing.get_context("fork").Pipe(duplex=False)
+
+
+def close(ends: tuple) -> None:
+    for end in ends:
+        end.close()
+
+
+# --- the helper -------------------------------------------------------------------------
+
+def help_build(settings: Settings, ends: tuple) -> None:
+    """In the helper: type and build the second half of the growing table and send it to the
+    graph child; whatever goes wrong, tell it that instead."""
+    receive, send = ends
+    receive.close()
+    gc.disable()  # as in the graph child: millions of objects that live until this process ends
+    try:
+        sources = load(settings, None, (1, 2))
+        keys = [record.key for record in sources.records(GROWING)]
+        builder = GraphBuilder(sources)
+        builder.build_decisions()
+        answer = ("ok", _part(builder, keys))
+    except BaseException as exc:  # noqa: BLE001 - the graph child does it all itself then
+        answer = ("failed", f"{type(exc).__name__}: {exc}")
+    try:
+        send.send(answer)  # waits for the graph child to read it; fails once that has gone
+    except OSError:
+        pass
+    finally:
+        send.close()
+
+
+def _part(builder: GraphBuilder, keys: list) -> dict:
+    """The helper's half: its lines as one text, each project it declared apart."""
+    lines, declared, pieces, after = builder.lines, {}, [], 0
+    for project, (start, stop) in builder.projects.items():
+        pieces.extend(lines[after:start])
+        declared[project] = b"\n".join(lines[start:stop])
+        after = stop
+    pieces.extend(lines[after:])
+    built = builder.built
+    return {"keys": keys, "lines": b"\n".join(pieces), "projects": declared, "columns": builder.columns,
+            "notes": built.notes, **{name: getattr(built, name) for name in MAPS}}
+
+
+# --- the graph child ----------------------------------------------------------------------
+
+def load_and_build(settings: Settings, progress, timings: dict, ends: tuple, serial) -> tuple[Sources, Built]:
+    """In the graph child: the first half here, the second from the helper, put together;
+    `serial(settings, progress, timings)` (the reference) whenever that is not sure."""
+    receive, send = ends
+    send.close()
+    began = time.perf_counter()
+    try:
+        progress(N_("load"))
+        sources = load(settings, progress, (0, 2))
+        timings["load"] = time.perf_counter() - began
+        progress(N_("build"))
+        start = time.perf_counter()
+        keys = {record.key for record in sources.records(GROWING)}
+        builder = GraphBuilder(sources)
+        builder._build()
+        part = _receive(receive, max(WAIT, 4 * (time.perf_counter() - began)))
+        if part is None or not keys.isdisjoint(part["keys"]):
+            raise _Serial
+        _merge(builder, part)
+        built = builder.finish()
+        timings["build"] = time.perf_counter() - start
+        return sources, built
+    except (InputError, _Serial):
+        timings.clear()
+        return serial(settings, progress, timings)
+    finally:
+        receive.close()
+
+
+class _Serial(Exception):
+    """The halves cannot be put together with certainty: do it all in one process."""
+
+
+def _receive(receive, wait: float) -> dict | None:
+    """The helper's half, or None when it failed, died or did not answer within `wait` s."""
+    try:
+        if not receive.poll(wait):
+            return None
+        kind, value = receive.recv()
+    except (EOFError, OSError):
+        return None
+    return value if kind == "ok" else None
+
+
+def _merge(builder: GraphBuilder, part: dict) -> None:
+    lines = builder.lines
+    for project, text in part["projects"].items():
+        if project not in builder.projects:
+            lines.extend(text.split(b"\n"))
+    if part["lines"]:
+        lines.extend(part["lines"].split(b"\n"))
+    built = builder.built
+    for name in MAPS:
+        mine = getattr(built, name)
+        for key, value in part[name].items():
+            mine.setdefault(key, value)
+    for key, value in part["columns"].items():
+        builder.columns.setdefault(key, value)
+    built.notes.extend(part["notes"])

@@ -1,0 +1,158 @@
+"""The graph stage on two cores (release/shares.py) against the serial load and build: the
+same graph and the same map back to the sources, and the serial path itself whenever the
+halves cannot be put together with certainty."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import pytest
+from helpers import ROOT, contents
+
+from pipeline.errors import InputError
+from pipeline.release import parallel, shares
+from pipeline.release import publish as publishing
+from pipeline.sources.settings import load_settings
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
+
+ROWS = 801  # odd: the project of rows 400 and 401 has one decision in each half
+
+
+def quiet(*_):
+    pass
+
+
+class FellBack(Exception):
+    pass
+
+
+def refuse(settings, progress, timings):
+    raise FellBack
+
+
+def serial(settings):
+    built_sources, built = publishing._load_and_build(settings, quiet, {})
+    return built_sources, built
+
+
+def split(settings, fallback=refuse):
+    """The graph child's side, run here, with a real helper process beside it."""
+    ends = shares.channel()
+    helper = parallel.start(lambda: shares.help_build(settings, ends))
+    try:
+        return shares.load_and_build(settings, quiet, {}, ends, fallback)
+    finally:
+        helper.cancel()
+
+
+def with_rows(data, rows: list[str]):
+    with (data / "decisions.csv").open("a", encoding="utf-8") as fh:
+        fh.writelines(row + "\n" for row in rows)
+    return load_settings(data)
+
+
+def a_row(key: str, project: str, name: str, amount: str = "1000.00") -> str:
+    return f"{key},{project},{name},,091,,2011,{amount},EUR,,maakunnan-kehittamisraha,programme-page"
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return generate(ROWS, tmp_path_factory.mktemp("shares") / "data")
+
+
+@pytest.fixture
+def copy(data, tmp_path):
+    import shutil
+
+    return shutil.copytree(data, tmp_path / "data")
+
+
+def assert_same(a, b):
+    (sources_a, built_a), (sources_b, built_b) = a, b
+    assert publishing.graph_nt(built_a, "fast") == publishing.graph_nt(built_b, "fast")
+    for name in (*shares.MAPS, "columns"):  # the same entries in the same order: the serial build's choice
+        assert list(getattr(built_a, name).items()) == list(getattr(built_b, name).items()), name
+    assert built_a.notes == built_b.notes
+    assert sources_a.files == sources_b.files
+
+
+def test_the_halves_together_are_the_serial_graph(copy):
+    """Projects across the halves, one named differently by a later decision (the first name
+    stands), one first named in the second half and again after it."""
+    settings = with_rows(copy, [a_row("late-1", "bench-project-0000001", "Toinen nimi"),
+                                a_row("late-2", "new-project", "Uusi hanke"),
+                                a_row("late-3", "new-project", "Uusi hanke toisin")])
+    assert_same(split(settings), serial(settings))
+
+
+def test_a_publish_split_in_two_writes_the_serial_bytes(data, tmp_path, monkeypatch):
+    settings = load_settings(data)
+    monkeypatch.setattr(shares, "parts", lambda _: 1)
+    publishing.publish(settings, tmp_path / "serial", site=False)
+    monkeypatch.setattr(shares, "parts", lambda _: 2)
+    publishing.publish(settings, tmp_path / "split", site=False)
+    assert contents(tmp_path / "split") == contents(tmp_path / "serial")
+
+
+@pytest.mark.parametrize("row", [
+    a_row("bench-0000003", "p", "Kahdesti käytetty avain"),  # a key of the first half, again in the second
+    a_row("late-1", "p", "Summa ei ole luku", amount="paljon"),  # a problem in the helper's half
+])
+def test_a_problem_goes_to_the_serial_path_and_its_messages(copy, row):
+    settings = with_rows(copy, [row])
+    with pytest.raises(FellBack):
+        split(settings)
+    with pytest.raises(InputError) as serial_error:
+        serial(settings)
+    with pytest.raises(InputError) as split_error:
+        split(settings, publishing._load_and_build)
+    assert [str(p) for p in split_error.value.problems] == [str(p) for p in serial_error.value.problems]
+
+
+def test_a_problem_in_the_first_half_goes_to_the_serial_path(copy):
+    text = (copy / "decisions.csv").read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(",EUR,", ",SEK,")
+    (copy / "decisions.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(FellBack):
+        split(load_settings(copy))
+
+
+@pytest.mark.parametrize("how", ["raises", "dies", "hangs"])
+def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, monkeypatch, how):
+    real_load = shares.load
+
+    def load(settings, progress=None, share=None):
+        if share == (1, 2):
+            if how == "raises":
+                raise MemoryError
+            if how == "dies":
+                os._exit(9)
+            time.sleep(30)
+        return real_load(settings, progress, share)
+
+    monkeypatch.setattr(shares, "load", load)
+    monkeypatch.setattr(shares, "WAIT", 0.5)
+    settings = load_settings(data)
+    with pytest.raises(FellBack):
+        split(settings)
+    assert_same(split(settings, publishing._load_and_build), serial(settings))
+
+
+def test_only_a_large_csv_on_two_cores_is_split(data, tmp_path, monkeypatch):
+    settings = load_settings(data)
+    assert shares.parts(settings) == 1  # 801 rows: under SPLIT_BYTES
+    monkeypatch.setattr(shares, "SPLIT_BYTES", 1)
+    monkeypatch.setattr(shares, "_cores", lambda: 2)
+    assert shares.parts(settings) == 2
+    monkeypatch.setattr(shares, "_cores", lambda: 1)
+    assert shares.parts(settings) == 1
+    monkeypatch.setattr(shares, "_cores", lambda: 2)
+    (data / "decisions.xlsx").write_bytes(b"")  # a workbook beside it: the load says which to keep
+    try:
+        assert shares.parts(settings) == 1
+    finally:
+        (data / "decisions.xlsx").unlink()
