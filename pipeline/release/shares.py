@@ -33,19 +33,23 @@ from ..sources.schema import BY_NAME
 from ..sources.workbooks import EXTENSIONS
 
 SPLIT_BYTES = 4 << 20  # below this the growing table is loaded in one process: a helper costs more than it saves
+# Above this (about 450,000 rows) it is too: with both halves and the helper's text in memory
+# at once, a 1,000,000-row publish peaked at 8.7 GB against 8.0-8.2 GB in one process, and at
+# that size memory, not time, is what limits a publish (README, "What still grows with the graph").
+SPLIT_MAX_BYTES = 64 << 20
 WAIT = 60.0  # seconds the graph child waits for the helper at least; at most 4 times its own half's time beyond
 MAPS = ("subject_places", "fact_places", "value_places", "derived_from")
 
 
 def parts(settings: Settings) -> int:
-    """2 when the growing table is a CSV large enough to split and there are two cores to
-    split it on; otherwise 1."""
+    """2 when the growing table is a CSV large enough to split, not so large that memory
+    matters more, and there are two cores to split it on; otherwise 1."""
     path = settings.data_dir / BY_NAME[GROWING].file
     try:
         size = path.stat().st_size
     except OSError:
         return 1
-    if size < SPLIT_BYTES or _cores() < 2 or any(path.with_suffix(ext).exists() for ext in EXTENSIONS):
+    if not SPLIT_BYTES <= size <= SPLIT_MAX_BYTES or _cores() < 2 or any(path.with_suffix(ext).exists() for ext in EXTENSIONS):
         return 1
     return 2
 
@@ -81,11 +85,17 @@ def help_build(settings: Settings, ends: tuple) -> None:
         keys = [record.key for record in sources.records(GROWING)]
         builder = GraphBuilder(sources)
         builder.build_decisions()
-        answer = ("ok", _part(builder, keys))
+        part = _part(builder, keys)
     except BaseException as exc:  # noqa: BLE001 - the graph child does it all itself then
+        part = None
         answer = ("failed", f"{type(exc).__name__}: {exc}")
-    try:
-        send.send(answer)  # waits for the graph child to read it; fails once that has gone
+    try:  # each send waits for the graph child to read it, and fails once that has gone
+        if part is None:
+            send.send(answer)
+        else:  # the lines' text as it is: pickling would copy it once more
+            text = part.pop("lines")
+            send.send(("ok", part))
+            send.send_bytes(text)
     except OSError:
         pass
     finally:
@@ -100,9 +110,11 @@ def _part(builder: GraphBuilder, keys: list) -> dict:
         declared[project] = b"\n".join(lines[start:stop])
         after = stop
     pieces.extend(lines[after:])
-    built = builder.built
-    return {"keys": keys, "lines": b"\n".join(pieces), "projects": declared, "columns": builder.columns,
-            "notes": built.notes, **{name: getattr(built, name) for name in MAPS}}
+    text = b"\n".join(pieces)
+    del pieces
+    lines.clear()  # they go as one text, and the lines' own memory goes before it is sent
+    builder.built.lines = []  # Built carries the maps
+    return {"keys": keys, "lines": text, "projects": declared, "columns": builder.columns, "built": builder.built}
 
 
 # --- the graph child ----------------------------------------------------------------------
@@ -146,9 +158,12 @@ def _receive(receive, wait: float) -> dict | None:
         if not receive.poll(wait):
             return None
         kind, value = receive.recv()
+        if kind != "ok":
+            return None
+        value["lines"] = receive.recv_bytes()
     except (EOFError, OSError):
         return None
-    return value if kind == "ok" else None
+    return value
 
 
 def _merge(builder: GraphBuilder, part: dict) -> None:
@@ -156,13 +171,15 @@ def _merge(builder: GraphBuilder, part: dict) -> None:
     for project, text in part["projects"].items():
         if project not in builder.projects:
             lines.extend(text.split(b"\n"))
-    if part["lines"]:
-        lines.extend(part["lines"].split(b"\n"))
-    built = builder.built
+    text = part.pop("lines")  # let go of the text once it is lines
+    if text:
+        lines.extend(text.split(b"\n"))
+    del text
+    built, theirs = builder.built, part["built"]
     for name in MAPS:
         mine = getattr(built, name)
-        for key, value in part[name].items():
+        for key, value in getattr(theirs, name).items():
             mine.setdefault(key, value)
     for key, value in part["columns"].items():
         builder.columns.setdefault(key, value)
-    built.notes.extend(part["notes"])
+    built.notes.extend(theirs.notes)

@@ -142,12 +142,15 @@ def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, monkeypa
     assert_same(split(settings, publishing._load_and_build), serial(settings))
 
 
-def test_only_a_large_csv_on_two_cores_is_split(data, tmp_path, monkeypatch):
+def test_only_a_large_but_not_huge_csv_on_two_cores_is_split(data, tmp_path, monkeypatch):
     settings = load_settings(data)
     assert shares.parts(settings) == 1  # 801 rows: under SPLIT_BYTES
     monkeypatch.setattr(shares, "SPLIT_BYTES", 1)
     monkeypatch.setattr(shares, "_cores", lambda: 2)
     assert shares.parts(settings) == 2
+    monkeypatch.setattr(shares, "SPLIT_MAX_BYTES", 2)  # over it: memory matters more than time
+    assert shares.parts(settings) == 1
+    monkeypatch.setattr(shares, "SPLIT_MAX_BYTES", 1 << 40)
     monkeypatch.setattr(shares, "_cores", lambda: 1)
     assert shares.parts(settings) == 1
     monkeypatch.setattr(shares, "_cores", lambda: 2)
