@@ -174,14 +174,14 @@ class GraphBuilder:
 
     # -- the graph -----------------------------------------------------------------------
     def build(self) -> Built:
-        self._build()
+        self.build_tables()
         return self.finish()
 
     def finish(self) -> Built:
         self.built.columns = {(file, iri_of(p)): column for (file, p), column in self.columns.items()}
         return self.built
 
-    def _build(self) -> None:
+    def build_tables(self) -> None:
         self.build_sources()
         self.build_reference()
         self.build_organisations()

@@ -28,9 +28,8 @@ from ..config import Settings
 from ..errors import InputError
 from ..graph.build import Built, GraphBuilder
 from ..i18n import N_
-from ..sources.load import GROWING, Sources, load
+from ..sources.load import GROWING, Sources, load, source_file
 from ..sources.schema import BY_NAME
-from ..sources.workbooks import EXTENSIONS
 
 SPLIT_BYTES = 4 << 20  # below this the growing table is loaded in one process: a helper costs more than it saves
 # Above this (about 450,000 rows) it is too: with both halves and the helper's text in memory
@@ -44,14 +43,10 @@ MAPS = ("subject_places", "fact_places", "value_places", "derived_from")
 def parts(settings: Settings) -> int:
     """2 when the growing table is a CSV large enough to split, not so large that memory
     matters more, and there are two cores to split it on; otherwise 1."""
-    path = settings.data_dir / BY_NAME[GROWING].file
-    try:
-        size = path.stat().st_size
-    except OSError:
+    path = source_file(settings.data_dir, BY_NAME[GROWING])  # None when missing or a workbook stands beside it
+    if path is None or path.suffix != ".csv" or _cores() < 2:
         return 1
-    if not SPLIT_BYTES <= size <= SPLIT_MAX_BYTES or _cores() < 2 or any(path.with_suffix(ext).exists() for ext in EXTENSIONS):
-        return 1
-    return 2
+    return 2 if SPLIT_BYTES <= path.stat().st_size <= SPLIT_MAX_BYTES else 1
 
 
 def _cores() -> int:
@@ -133,7 +128,7 @@ def load_and_build(settings: Settings, progress, timings: dict, ends: tuple, ser
         start = time.perf_counter()
         keys = {record.key for record in sources.records(GROWING)}
         builder = GraphBuilder(sources)
-        builder._build()
+        builder.build_tables()
         part = _receive(receive, max(WAIT, 4 * (time.perf_counter() - began)))
         if part is None or not keys.isdisjoint(part["keys"]):
             raise _Serial

@@ -114,7 +114,7 @@ def load(settings: Settings, progress=None, share: tuple | None = None) -> Sourc
     return sources
 
 
-def _source_file(data_dir: Path, table: Table) -> Path | None:
+def source_file(data_dir: Path, table: Table) -> Path | None:
     """The file a table is read from, when there is one (the reading says what is wrong otherwise)."""
     try:
         path = _table_file(data_dir, table)
@@ -124,7 +124,7 @@ def _source_file(data_dir: Path, table: Table) -> Path | None:
 
 
 def _source_bytes(data_dir: Path) -> int:
-    return sum(p.stat().st_size for p in {_source_file(data_dir, t) for t in TABLES} - {None})
+    return sum(p.stat().st_size for p in {source_file(data_dir, t) for t in TABLES} - {None})
 
 
 def _read_tables(data_dir: Path, sources: Sources, problems: Problems, reference: Reference, yaml_docs: dict,
@@ -151,7 +151,7 @@ def _read_tables(data_dir: Path, sources: Sources, problems: Problems, reference
             unreadable.add(table.file)
             for problem in exc.problems:
                 problems.add(problem.place, problem.message, problem.hint, code=problem.code)
-        source = _source_file(data_dir, table)
+        source = source_file(data_dir, table)
         if source is not None and source not in read:
             read.add(source)
             advance(source.stat().st_size)

@@ -82,8 +82,10 @@ def assert_same(a, b):
 
 def test_the_halves_together_are_the_serial_graph(copy):
     """Projects across the halves, one named differently by a later decision (the first name
-    stands), one first named in the second half and again after it."""
+    stands), one first named in the second half and again after it, and a quoted name with a
+    comma and a line break in it, as Excel writes one."""
     settings = with_rows(copy, [a_row("late-1", "bench-project-0000001", "Toinen nimi"),
+                                a_row("late-0", "quoted-project", '"Hanke, jonka nimi\njatkuu seuraavalle riville"'),
                                 a_row("late-2", "new-project", "Uusi hanke"),
                                 a_row("late-3", "new-project", "Uusi hanke toisin")])
     assert_same(split(settings), serial(settings))
