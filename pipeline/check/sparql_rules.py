@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from ..graph.serialize import nt_lines, split_nt
 from ..graph.vocab import RDF_TYPE, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
@@ -156,27 +155,53 @@ def named_iris(constraints) -> frozenset:
 SUBCLASS = ("<" + RDFS + "subClassOf>").encode()
 
 
-def relevant_lines(nt: bytes, named: frozenset, each_triple=None, subclasses: bool = True) -> bytes:
+def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool = True, advance=None,
+                   piece: int = 1 << 22) -> bytes:
     """The N-Triples lines of `nt` the rules can match, as N-Triples: a named predicate, or
     rdf:type with a named class or a subclass of one (`subclasses`: whether the graph has any
-    rdfs:subClassOf line at all). `each_triple(subject, predicate, object)` sees every line on
-    the way, split once for both (the terms as `split_nt` gives them)."""
+    rdfs:subClassOf line at all).
+
+    The one pass over every line of the graph: `counting` (a catalog.Counting), when given,
+    counts the lines on the way, and `advance(n)` hears how many lines are done, a piece of
+    `piece` bytes at a time. A piece is split at once and each line into its three parts by
+    one C call; the predicates and classes are counted by Counter.update on a piece's list.
+    tests/check/test_relevant_lines.py holds it to the plain loop of split_nt on random graphs."""
     named_terms = {f"<{iri}>".encode() for iri in named}
     type_predicate = f"<{RDF_TYPE}>".encode()
     out, other_types, edges = [], [], []
-    for line in nt_lines(nt):
-        subject, predicate, obj = split_nt(line)
-        if each_triple is not None:
-            each_triple(subject, predicate, obj)
-        if predicate == type_predicate:
-            if obj in named_terms:
-                out.append(line)
-            elif subclasses:
-                other_types.append((obj, line))
-        elif predicate in named_terms:
-            out.append(line)
-            if predicate == SUBCLASS:
-                edges.append((subject, obj))
+    keep = out.append
+    last = counting.last_subject if counting is not None else b""
+    start, size = 0, len(nt)
+    while start < size:
+        end = nt.find(b"\n", start + piece)
+        end = size if end < 0 else end + 1
+        lines = nt[start:end].split(b"\n")
+        start = end
+        predicates, classes, subjects = [], [], 0
+        predicate_seen = predicates.append
+        for line in lines:
+            if not line:
+                continue
+            subject, predicate, rest = line.split(b" ", 2)
+            predicate_seen(predicate)
+            if subject != last:
+                subjects += 1
+                last = subject
+            if predicate == type_predicate:
+                obj = rest[:-2]
+                classes.append(obj)
+                if obj in named_terms:
+                    keep(line)
+                elif subclasses:
+                    other_types.append((obj, line))
+            elif predicate in named_terms:
+                keep(line)
+                if predicate == SUBCLASS:
+                    edges.append((subject, rest[:-2]))
+        if counting is not None:
+            counting.add(predicates, classes, subjects, last)
+        if advance is not None:
+            advance(len(predicates))
     if edges and other_types:  # instances of subclasses of a named class count as its instances
         reach = set(named_terms)
         grew = True

@@ -28,7 +28,6 @@ import pyoxigraph as ox
 from ..config import DEFAULT_BASE_IRI, ONTOLOGY_DIR, SHAPES_DIR
 from ..errors import Code, InputError, Place, Problem
 from ..graph.build import Built, literal
-from ..graph.serialize import nt_lines, split_nt
 from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
@@ -156,31 +155,30 @@ def declared_messages(shapes: ShapesGraph) -> frozenset:
     return frozenset(q.object.value for q in shapes.store.quads_for_pattern(None, ox.NamedNode(SH + "message"), None))
 
 
-def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", each_triple=None,
-             extra_shapes: Path | None = None, nt_file: Path | None = None) -> Report:
+def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", counting=None,
+             extra_shapes: Path | None = None, nt_file: Path | None = None, advance=None) -> Report:
     """Results of the project's shapes (and a steward's, `extra_shapes`) on the graph `nt`.
 
-    `each_triple(subject, predicate, object)`, when given, is called with the terms of every
-    line of `nt` (as `split_nt` gives them) on the fast engine's one pass over them, so that
-    counting the graph costs no second pass. `nt_file`, when given, holds exactly `nt` (the
+    `counting` (a catalog.Counting), when given, counts every line of `nt` on the one pass
+    over them that picks the lines the SPARQL rules need, so that counting the graph costs no
+    second pass; `advance(n)` hears the lines done on that pass. `nt_file`, when given, holds exactly `nt` (the
     staged koko.nt): the Rust engine reads it instead of a copy.
     """
     shapes = project_shapes(base_iri, extra_shapes)
-    raw, notes = raw_results(nt, shapes, engine, each_triple, nt_file)
+    raw, notes = raw_results(nt, shapes, engine, counting, nt_file, advance)
     messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes)
 
 
-def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", each_triple=None,
-                nt_file: Path | None = None) -> tuple:
+def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=None,
+                nt_file: Path | None = None, advance=None) -> tuple:
     """(results, notes) of `shapes` on the N-Triples `nt`: the validation entry point that the
     project's validation and the W3C suite test share."""
     if engine != "fast":
         raw = _pyshacl(nt, shapes.text, "turtle")
-        if each_triple is not None:
-            for line in nt_lines(nt):
-                each_triple(*split_nt(line))
+        if counting is not None or advance is not None:  # the same pass, picking nothing
+            relevant_lines(nt, frozenset(), counting, subclasses=False, advance=advance)
         return raw, []
     plan = shapes.plan()
     odd = unguarded(plan, nt) if plan.guards else {}
@@ -189,7 +187,7 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", each_tripl
                             for root, p in odd.items()})
     raw = _rust(nt, plan.core, nt_file) if plan.core is not None else []
     subset = [c for c in plan.constraints if c.scope == "subset"]
-    lines = relevant_lines(nt, named_iris(subset), each_triple, subclasses=SUBCLASS in nt)
+    lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance)
     if subset:
         raw += evaluate(store_of(lines), subset)
     del lines

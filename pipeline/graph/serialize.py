@@ -59,17 +59,6 @@ def nt_of(triples) -> bytes:
     return b"\n".join(sorted(set(written.splitlines()))) + b"\n"
 
 
-def split_nt(line: bytes) -> tuple:
-    """(subject, predicate, object) of one N-Triples line (bytes, without its line end), each
-    as written: `<iri>` or `_:b`, `<iri>`, and the object term without the closing " .". The
-    subject and the predicate hold no space, so two finds split a line. The one splitter of
-    the hot loops (counting, picking the lines the rules need): as fast as the inline finds it
-    replaced (benchmarks/nt_split.py)."""
-    s_end = line.index(b" ")
-    p_end = line.index(b" ", s_end + 1)
-    return line[:s_end], line[s_end + 1:p_end], line[p_end + 1:-2]
-
-
 def nt_lines(nt: bytes):
     """Each line of the N-Triples `nt` (bytes, without its line end), blank lines left out:
     one at a time, as a buffer of a million lines split at once would double the memory."""

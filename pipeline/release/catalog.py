@@ -303,9 +303,9 @@ class Stats:
 
 
 class Counting:
-    """Counts a graph triple by triple: the terms of canonical N-Triples lines (bytes, as
-    `split_nt` gives them) in their sorted order, so that one subject's lines come together
-    and no set is needed."""
+    """Counts a graph from the parts of its lines, as sparql_rules.relevant_lines reads them
+    a piece at a time: canonical N-Triples in their sorted order, so that one subject's lines
+    come together and a subject is counted where it differs from the line before."""
 
     def __init__(self):
         self.subjects = 0
@@ -313,15 +313,14 @@ class Counting:
         self.examples: list = []
         self.properties: Counter = Counter()
         self.classes: Counter = Counter()
-        self.type_predicate = f"<{RDF}type>".encode()
 
-    def __call__(self, subject: bytes, predicate: bytes, obj: bytes) -> None:
-        if subject != self.last_subject:
-            self.subjects += 1
-            self.last_subject = subject
-        self.properties[predicate] += 1
-        if predicate == self.type_predicate:
-            self.classes[obj] += 1
+    def add(self, predicates: list, classes: list, subjects: int, last_subject: bytes) -> None:
+        """A piece's predicates (one a line), the objects of its rdf:type lines, how many
+        times the subject changed in it, and its last line's subject."""
+        self.properties.update(predicates)
+        self.classes.update(classes)
+        self.subjects += subjects
+        self.last_subject = last_subject
 
     def stats(self, settings: Settings, nt: bytes) -> "Stats":
         stats = Stats()

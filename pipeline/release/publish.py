@@ -94,8 +94,7 @@ def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, n
     the staged koko.nt, which holds the same bytes.
     """
     counting = catalog.Counting()
-    each_triple = counting if advance is None else _ticking(counting, advance)
-    report = validate(built, nt, settings.base_iri, engine, each_triple, settings.shapes, nt_file)
+    report = validate(built, nt, settings.base_iri, engine, counting, settings.shapes, nt_file, advance)
     return report, counting.stats(settings, nt)
 
 
@@ -109,19 +108,6 @@ def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, stagin
     if staging is None or not report.conforms:  # nothing will be published: answer at once
         return report, stats, {}
     return report, stats, write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries)
-
-
-def _ticking(each_triple, advance, every: int = 1 << 16):
-    """`each_triple` that also moves a bar on, once every `every` lines."""
-    seen = [0]
-
-    def tick(subject, predicate, obj):
-        each_triple(subject, predicate, obj)
-        seen[0] += 1
-        if seen[0] == every:
-            advance(every)
-            seen[0] = 0
-    return tick
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
