@@ -165,7 +165,7 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
     counts the lines on the way, and `advance(n)` hears how many lines are done, a piece of
     `piece` bytes at a time. A piece is split at once and each line into its three parts by
     one C call; the predicates and classes are counted by Counter.update on a piece's list.
-    tests/check/test_relevant_lines.py holds it to the plain loop of split_nt on random graphs."""
+    tests/check/test_relevant_lines.py holds it to the plain per-line loop on random graphs."""
     named_terms = {f"<{iri}>".encode() for iri in named}
     type_predicate = f"<{RDF_TYPE}>".encode()
     out, other_types, edges = [], [], []

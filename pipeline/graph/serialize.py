@@ -59,15 +59,6 @@ def nt_of(triples) -> bytes:
     return b"\n".join(sorted(set(written.splitlines()))) + b"\n"
 
 
-def nt_lines(nt: bytes):
-    """Each line of the N-Triples `nt` (bytes, without its line end), blank lines left out:
-    one at a time, as a buffer of a million lines split at once would double the memory."""
-    for raw in io.BytesIO(nt):
-        line = raw.rstrip(b"\n")
-        if line:
-            yield line
-
-
 def split_lines(nt: bytes):
     """(subject IRI, predicate IRI, object term in N-Triples form) for each line."""
     for line in nt.decode("utf-8").splitlines():
@@ -109,7 +100,7 @@ def to_turtle(nt: bytes, base_iri: str, only_used: bool = False, output=None) ->
 
 # --- JSON-LD ------------------------------------------------------------------------------
 
-KNOWN_LINKS = 100_000  # the links (predicate and object IRI), and the IRIs, whose JSON-LD form to_jsonld keeps
+KNOWN_LINKS = 100_000  # how many predicate-and-object pairs, and IRIs, whose JSON-LD form to_jsonld keeps
 
 def context(base_iri: str) -> dict:
     """The JSON-LD context published as output/context.jsonld and embedded in koko.jsonld."""
@@ -154,9 +145,12 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
     return b"".join(jsonld_chunks(nt, base_iri, context_url))
 
 
-def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size: int = 1 << 20):
+def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size: int = 1 << 20,
+                  piece: int = 1 << 22):
     """The text of to_jsonld in pieces of about `size` bytes, made as they are written: a large
-    graph's JSON-LD is never whole in memory."""
+    graph's JSON-LD is never whole in memory. The N-Triples are read `piece` bytes at a time,
+    decoded and split at once; each distinct predicate and object met (a link, a year, a name)
+    keeps its JSON-LD form in a bounded memo, as most repeat across subjects."""
     pfx, by_iri = _jsonld_terms(base_iri)
     compact_cache: dict = {}
 
@@ -170,47 +164,53 @@ def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size
 
     type_iri = RDF + "type"
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
-    known: dict = {}  # "<predicate> <object IRI>" -> (name, value): links repeat across subjects
+    known: dict = {}  # "<predicate> object" -> (name, value)
     yield _jsonld_head(base_iri, context_url)
     out = io.BytesIO()
     current, node, separator = None, None, b""
-    for raw in nt_lines(nt):
-        line = raw.decode("utf-8")
-        s_end = line.index("> ")
-        s = line[1:s_end]
-        if s != current:
-            if current is not None:
-                out.write(separator)
-                out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
-                separator = b",\n"
-                if out.tell() >= size:
-                    yield out.getvalue()
-                    out = io.BytesIO()
-            current, node = s, {}
-        tail = line[s_end + 2:-2]
-        found = known.get(tail)
-        if found is None:
-            p_end = tail.index("> ")
-            p = tail[1:p_end]
-            o = tail[p_end + 2:]
-            if p == type_iri:
-                found = ("type", compact(o[1:-1]))
-            else:
-                name, coercion = by_iri.get(p, (None, None))
-                value = _fit(o, coercion, pfx, compact) if name else None
-                if value is None:
-                    name, value = compact(p), _value_object(o, pfx, compact)
-                found = (name, value)
-            if o.startswith("<"):
-                if len(known) >= KNOWN_LINKS:  # bounded: a graph of unique links does not fill memory
+    start, total = 0, len(nt)
+    while start < total:
+        end = nt.find(b"\n", start + piece)
+        end = total if end < 0 else end + 1
+        lines = nt[start:end].decode("utf-8").split("\n")  # a line end is never inside a UTF-8 character
+        start = end
+        for line in lines:
+            if not line:
+                continue
+            s_end = line.index("> ")
+            s = line[1:s_end]
+            if s != current:
+                if current is not None:
+                    out.write(separator)
+                    out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
+                    separator = b",\n"
+                    if out.tell() >= size:
+                        yield out.getvalue()
+                        out = io.BytesIO()
+                current, node = s, {}
+            tail = line[s_end + 2:-2]
+            found = known.get(tail)
+            if found is None:
+                p_end = tail.index("> ")
+                p = tail[1:p_end]
+                o = tail[p_end + 2:]
+                if p == type_iri:
+                    found = ("type", compact(o[1:-1]))
+                else:
+                    name, coercion = by_iri.get(p, (None, None))
+                    value = _fit(o, coercion, pfx, compact) if name else None
+                    if value is None:
+                        name, value = compact(p), _value_object(o, pfx, compact)
+                    found = (name, value)
+                if len(known) >= KNOWN_LINKS:  # bounded: a graph of unique values does not fill memory
                     known.clear()
                 known[tail] = found
-        name, value = found
-        values = node.get(name)
-        if values is None:
-            node[name] = [value]
-        else:
-            values.append(value)
+            name, value = found
+            values = node.get(name)
+            if values is None:
+                node[name] = [value]
+            else:
+                values.append(value)
     if current is not None:
         out.write(separator)
         out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
