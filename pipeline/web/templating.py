@@ -9,6 +9,8 @@ a `style.css` the shipped style. A steward's template can extend a shipped one b
 
 from __future__ import annotations
 
+import hashlib
+import io
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -16,8 +18,9 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup, escape
 
-from ..config import LANGS
+from ..config import LANGS, cache_dir
 from ..errors import Code, InputError, Place, Problem
+from ..files import write_atomic
 from ..i18n import Msg
 from ..sources.readers import display_path
 from .labels import UI
@@ -54,6 +57,32 @@ def value(v: dict) -> Markup:
     return Markup(f"{escape(v['text'])}{lang}")
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept in the cache folder, so that a run does not compile them again.
+    Jinja2 keys an entry by the template's name and file, and uses it only while the source's
+    checksum and the Python version match; the folder's name adds this module's code and
+    Jinja2's version, which set how a template compiles. An entry that cannot be read or
+    written is compiled again."""
+
+    def __init__(self):
+        key = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+        self.folder = cache_dir("templates") / key
+
+    def load_bytecode(self, bucket) -> None:
+        try:
+            bucket.load_bytecode(io.BytesIO((self.folder / bucket.key).read_bytes()))
+        except (OSError, EOFError, ValueError, TypeError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket) -> None:
+        out = io.BytesIO()
+        bucket.write_bytecode(out)
+        try:
+            write_atomic(self.folder / bucket.key, out.getvalue())
+        except OSError:
+            pass  # no cache where the home folder is read-only: compiled again next time
+
+
 class Templates:
     def __init__(self, folder: Path | None = None):
         if folder is not None and not folder.is_dir():
@@ -66,7 +95,7 @@ class Templates:
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader(own + [shipped, jinja2.PrefixLoader({"koko": shipped})]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            auto_reload=False, keep_trailing_newline=True)
+            auto_reload=False, keep_trailing_newline=True, bytecode_cache=_Compiled())
         self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset, t=texts, value=value, map_size=(WIDTH, HEIGHT))
         with _errors():
             self.pages = {name: self.env.get_template(name) for name in PAGES}

@@ -105,3 +105,36 @@ def test_a_missing_templates_folder_is_exit_2(data_dir, tmp_path):
     dataset.write_text(dataset.read_text() + "templates: nowhere\n")
     result = publish(data_dir, tmp_path / "out")
     assert result.exit_code == 2 and "dataset.yaml" in result.output and "'nowhere' not found" in result.output
+
+
+def test_compiled_templates_come_from_the_cache_and_an_edit_is_compiled_again(settings, tmp_path, monkeypatch):
+    """A run reads the templates compiled by the one before (none is compiled again), renders
+    the same text from them, and still names a steward's file and line for an error; a
+    template edited since is compiled again."""
+    import jinja2
+
+    monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "footer.html").write_text("<footer>one</footer>\n")
+    (own / "error.html").write_text("<p>\n{{ nope.x }}\n</p>\n")
+    first = Templates(own)
+    context = {"lang": "fi", "fixed": False, "endpoint": "/sparql", "title": "t", "status": 404, "message": "m"}
+    with pytest.raises(InputError, match="error.html:2"):
+        first.render("error.html", **context)
+    thing = ox.NamedNode(BASE + "id/area/x")
+    triples = [ox.Triple(thing, ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"), ox.Literal("X", language="fi"))]
+    page = Site.from_triples(triples, [], settings, templates=first).page(thing.value)
+    assert "<footer>one</footer>" in page
+
+    def never(*args, **kwargs):
+        raise AssertionError("compiled again")
+
+    with monkeypatch.context() as m:
+        m.setattr(jinja2.Environment, "compile", never)
+        cached = Templates(own)
+    assert Site.from_triples(triples, [], settings, templates=cached).page(thing.value) == page
+    with pytest.raises(InputError, match="error.html:2"):
+        cached.render("error.html", **context)
+    (own / "footer.html").write_text("<footer>two</footer>\n")
+    assert "<footer>two</footer>" in Templates(own).env.get_template("footer.html").render()
