@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -185,12 +186,15 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
     if odd:  # values the two engines would compare differently: those shapes go to pySHACL
         plan = shapes.plan({root: f"a value of <{p}> that is not a valid literal of its range's type"
                             for root, p in odd.items()})
-    raw = _rust(nt, plan.core, nt_file) if plan.core is not None else []
-    subset = [c for c in plan.constraints if c.scope == "subset"]
-    lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance)
-    if subset:
-        raw += evaluate(store_of(lines), subset)
-    del lines
+    with ThreadPoolExecutor(1, thread_name_prefix="koko-core") as beside:
+        # the Rust engine lets go of the interpreter: SHACL Core runs on a core of its own
+        # while this thread picks and counts the lines and the SPARQL rules run on them
+        core = beside.submit(_rust, nt, plan.core, nt_file) if plan.core is not None else None
+        subset = [c for c in plan.constraints if c.scope == "subset"]
+        lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance)
+        rules = evaluate(store_of(lines), subset) if subset else []
+        del lines
+        raw = (core.result() if core is not None else []) + rules
     whole = [c for c in plan.constraints if c.scope == "whole"]
     if whole:
         raw += evaluate(store_of(nt), whole)

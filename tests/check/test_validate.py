@@ -63,3 +63,37 @@ def test_violations_name_file_and_line(data_dir, file, old, new, expected):
     assert not report.conforms
     hits = [r for r in report.results if r.severity == "violation"]
     assert any(expected in r.message and r.place.file.endswith(file) and r.place.line > 0 for r in hits), hits
+
+
+def test_the_core_engine_beside_the_rules_gives_its_results_and_its_error(settings, monkeypatch):
+    """SHACL Core runs in a thread beside the SPARQL rules: its results join the rules' in the
+    order of the one-thread run, and an error of the engine stops validation."""
+    import threading
+
+    from pipeline.check import validate as module
+    from pipeline.check.validate import project_shapes, raw_results
+    from pipeline.graph.build import build
+    from pipeline.release.publish import graph_nt
+    from pipeline.sources.load import load
+
+    nt = graph_nt(build(load(settings)), "fast")
+    shapes = project_shapes(settings.base_iri)
+    rust, threads = module._rust, set()
+
+    def traced(*args):
+        threads.add(threading.current_thread().name)
+        return rust(*args)
+
+    monkeypatch.setattr(module, "_rust", traced)
+    raw, _ = raw_results(nt, shapes)
+    assert threads and all(name.startswith("koko-core") for name in threads)
+    plan = shapes.plan()
+    alone = rust(nt, plan.core)
+    assert raw[:len(alone)] == [module._canonical(r) for r in alone]
+
+    def broken(*args):
+        raise RuntimeError("the engine failed")
+
+    monkeypatch.setattr(module, "_rust", broken)
+    with pytest.raises(RuntimeError, match="the engine failed"):
+        raw_results(nt, shapes)
