@@ -165,7 +165,7 @@ def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size
     type_iri = RDF + "type"
     encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
     known: dict = {}  # "<predicate> object" -> (name, value)
-    yield _jsonld_head(base_iri, context_url)
+    yield jsonld_head(base_iri, context_url)
     out = io.BytesIO()
     current, node, separator = None, None, b""
     start, total = 0, len(nt)
@@ -227,7 +227,8 @@ def _jsonld_terms(base_iri: str) -> tuple:
 
 
 @functools.lru_cache(maxsize=8)
-def _jsonld_head(base_iri: str, context_url: str | None) -> bytes:
+def jsonld_head(base_iri: str, context_url: str | None = None) -> bytes:
+    """The beginning of a JSON-LD document, up to its first node."""
     head = json.dumps(context_url or context(base_iri), ensure_ascii=False, indent=1)
     return b'{"@context": ' + head.encode("utf-8") + b',\n "@graph": [\n'
 

@@ -25,7 +25,7 @@ from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, geometry, outputs, parallel, shares, tables, versions
+from . import catalog, geometry, outputs, parallel, shares, splice, tables, versions
 from .lock import output_lock
 from .site import render_site
 from .staging import Staging, folder_size, size_text
@@ -148,9 +148,7 @@ def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: d
     base = settings.base_iri
     nt = outcome.nt
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
-    with staging.writing("koko.ttl") as out:  # the two large ones as they are made, never whole
-        serialize.to_turtle(nt, base, output=out)
-    staging.write_chunks("koko.jsonld", serialize.jsonld_chunks(nt, base))
+    write_graph_files(nt, base, staging)
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
@@ -164,6 +162,18 @@ def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: d
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
+
+
+def write_graph_files(nt: bytes, base: str, staging: Staging) -> None:
+    """koko.ttl and koko.jsonld: from the previous release's where it can be trusted and the
+    graph changed little (release/splice.py), else made whole as they are written, never
+    whole in memory."""
+    previous = splice.Previous(staging.out_dir, base, nt)
+    if not previous.write("koko.ttl", staging):
+        with staging.writing("koko.ttl") as out:
+            serialize.to_turtle(nt, base, output=out)
+    if not previous.write("koko.jsonld", staging):
+        staging.write_chunks("koko.jsonld", serialize.jsonld_chunks(nt, base))
 
 
 def write_serving(settings: Settings, staging: Staging) -> None:
@@ -293,6 +303,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     start = time.perf_counter()
     render_reports(outcome, settings, staging)
     staging.commit()
+    splice.remember(settings.base_iri, staging.files)
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start
     return outcome
