@@ -203,16 +203,22 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
         if advance is not None:
             advance(len(predicates))
     if edges and other_types:  # instances of subclasses of a named class count as its instances
-        reach = set(named_terms)
-        grew = True
-        while grew:
-            grew = False
-            for child, parent in edges:
-                if parent in reach and child not in reach:
-                    reach.add(child)
-                    grew = True
+        reach = subclasses_of(named_terms, edges)
         out.extend(line for cls, line in other_types if cls in reach)
     return b"\n".join(out) + b"\n" if out else b""
+
+
+def subclasses_of(classes: set, edges: list) -> set:
+    """`classes` and every class below one of them by the (child, parent) `edges`."""
+    reach = set(classes)
+    grew = True
+    while grew:
+        grew = False
+        for child, parent in edges:
+            if parent in reach and child not in reach:
+                reach.add(child)
+                grew = True
+    return reach
 
 
 def _fill(message: str, solution, names) -> str:

@@ -6,7 +6,7 @@ from helpers import nt_texts
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.check.sparql_rules import SUBCLASS, relevant_lines
+from pipeline.check.sparql_rules import SUBCLASS, relevant_lines, subclasses_of
 from pipeline.graph.vocab import RDF_TYPE, RDFS
 from pipeline.release.catalog import Counting
 
@@ -43,15 +43,8 @@ def reference(nt: bytes, named: frozenset, subclasses: bool) -> tuple:
             out.append(line)
             if predicate == SUBCLASS:
                 edges.append((subject, obj))
-    if edges and other_types:
-        reach = set(named_terms)
-        grew = True
-        while grew:
-            grew = False
-            for child, parent in edges:
-                if parent in reach and child not in reach:
-                    reach.add(child)
-                    grew = True
+    if edges and other_types:  # the closure is shared: the pass is what is held to the loop here
+        reach = subclasses_of(named_terms, edges)
         out.extend(line for cls, line in other_types if cls in reach)
     picked = b"\n".join(out) + b"\n" if out else b""
     return picked, subjects, properties, classes
