@@ -32,7 +32,7 @@ from ..files import write_atomic
 from ..graph import serialize
 from .changes import diff
 
-FILES = ("koko.ttl", "koko.jsonld")
+SPLICED = ("koko.ttl", "koko.jsonld")  # the files made from the previous release's
 MAX_SUBJECTS = 20_000  # above this many changed subjects, making the file whole is as quick
 
 
@@ -54,9 +54,9 @@ def remember(base_iri: str, files: dict) -> None:
     """After a publish: what a later one needs to trust this release's files (`files`: name ->
     (size, SHA-256), as the staging folder kept them). A cache that cannot be written is no
     error: the next publish makes the files whole."""
-    if "koko.nt" not in files or not all(name in files for name in FILES):
+    if "koko.nt" not in files or not all(name in files for name in SPLICED):
         return
-    record = {"code": code_digest(), "base": base_iri, "files": {name: files[name][1] for name in FILES}}
+    record = {"code": code_digest(), "base": base_iri, "files": {name: files[name][1] for name in SPLICED}}
     try:
         write_atomic(_record_path(files["koko.nt"][1]), json.dumps(record, sort_keys=True).encode())
     except OSError:
