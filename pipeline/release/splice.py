@@ -33,6 +33,7 @@ from ..graph import serialize
 from .changes import diff
 
 SPLICED = ("koko.ttl", "koko.jsonld")  # the files made from the previous release's
+KEPT_RECORDS = 64  # the records kept: the newest, one a release published from this machine
 MAX_SUBJECTS = 20_000  # above this many changed subjects, making the file whole is as quick
 
 
@@ -59,8 +60,17 @@ def remember(base_iri: str, files: dict) -> None:
     record = {"code": code_digest(), "base": base_iri, "files": {name: files[name][1] for name in SPLICED}}
     try:
         write_atomic(_record_path(files["koko.nt"][1]), json.dumps(record, sort_keys=True).encode())
+        _forget_all_but(KEPT_RECORDS)
     except OSError:
         pass
+
+
+def _forget_all_but(kept: int) -> None:
+    """Removes the records beyond the `kept` most recently written: one is written a publish,
+    and only the release in each output folder is ever read again."""
+    records = sorted(cache_dir("releases").glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    for path in records[kept:]:
+        path.unlink(missing_ok=True)
 
 
 def changed_subjects(old_nt: bytes, new_nt: bytes) -> set | None:

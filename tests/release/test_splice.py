@@ -194,3 +194,19 @@ def test_a_copied_release_without_the_cache_is_made_whole(data_dir, tmp_path, sp
     shutil.copytree(out, tmp_path / "copy")
     _publish(data_dir, tmp_path / "copy")
     assert spliced == []
+
+
+def test_the_records_are_bounded_to_the_newest(tmp_path, monkeypatch):
+    """One record is written a publish; only the newest KEPT_RECORDS stay, the one just
+    written among them."""
+    import os
+
+    monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(splice, "KEPT_RECORDS", 3)
+    for n in range(5):
+        files = {name: (1, f"{name}-{n}") for name in ("koko.nt", *splice.SPLICED)}
+        splice.remember(BASE, files)
+        path = splice._record_path(f"koko.nt-{n}")
+        os.utime(path, ns=(n * 10**9, n * 10**9))  # written in this order, whatever the clock's grain
+    left = sorted(p.name for p in (tmp_path / "cache" / "releases").glob("*.json"))
+    assert left == ["koko.nt-2.json", "koko.nt-3.json", "koko.nt-4.json"]
