@@ -309,9 +309,15 @@ def context_bytes(base_iri: str) -> bytes:
 def stretch(nt: bytes, prefix: bytes) -> bytes:
     """The lines of canonical (sorted) N-Triples whose subject starts with `prefix` (an IRI's
     beginning): one stretch of the bytes, found by two binary searches over the lines."""
+    start, end = stretch_span(nt, prefix)
+    return nt[start:end]
+
+
+def stretch_span(nt: bytes, prefix: bytes) -> tuple:
+    """(start, end) offsets of `stretch`: where the lines would be when there are none."""
     head = b"<" + prefix
     start = first_line(nt, lambda line: line >= head)
-    return nt[start:stretch_end(nt, head, start)]
+    return start, stretch_end(nt, head, start)
 
 
 def stretch_end(nt: bytes, head: bytes, start: int) -> int:

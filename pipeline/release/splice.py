@@ -88,22 +88,23 @@ def changed_subjects(old_nt: bytes, new_nt: bytes) -> set | None:
 def _span(nt: bytes, subject: bytes) -> tuple:
     """(start, end) of the lines of `subject` (an IRI, bytes) in canonical N-Triples: where
     they would be when it has none."""
-    head = b"<" + subject + b"> "
-    start = serialize.first_line(nt, lambda line: line >= head)
-    return start, serialize.stretch_end(nt, head, start)
+    return serialize.stretch_span(nt, subject + b"> ")
 
 
-def _following(nt: bytes, subject: bytes):
-    """The subjects after `subject`'s lines in canonical N-Triples, in order; None for a
-    line whose subject is not an IRI."""
-    at = _span(nt, subject)[1]
-    while at < len(nt):
-        if not nt.startswith(b"<", at):
-            yield None
-            return
-        after = nt[at + 1:nt.index(b"> ", at)]
-        yield after
-        at = _span(nt, after)[1]
+def _anchor(old_nt: bytes, new_nt: bytes, subject: bytes) -> bytes | None:
+    """The subject a new `subject` goes before: the next one of the new graph that the old
+    graph has too (its lines there), b"" when none follows (it goes last), None where a line
+    after it has no IRI subject."""
+    at = _span(new_nt, subject)[1]
+    while at < len(new_nt):
+        if not new_nt.startswith(b"<", at):
+            return None
+        after = new_nt[at + 1:new_nt.index(b"> ", at)]
+        start, end = _span(old_nt, after)
+        if start < end:
+            return after
+        at = _span(new_nt, after)[1]
+    return b""
 
 
 def needed_lines(old_nt: bytes, new_nt: bytes, subjects: set) -> bytes | None:
@@ -113,16 +114,12 @@ def needed_lines(old_nt: bytes, new_nt: bytes, subjects: set) -> bytes | None:
     spans = set()
     for subject in subjects:
         start, end = _span(old_nt, subject)
-        if start < end:
-            spans.add((start, end))
-            continue
-        for after in _following(new_nt, subject):
-            if after is None:
+        if start == end:
+            anchor = _anchor(old_nt, new_nt, subject)
+            if anchor is None:
                 return None
-            start, end = _span(old_nt, after)
-            if start < end:
-                spans.add((start, end))
-                break
+            start, end = _span(old_nt, anchor) if anchor else (0, 0)
+        spans.add((start, end))
     return b"".join(old_nt[start:end] for start, end in sorted(spans))
 
 
@@ -233,16 +230,16 @@ def edits(name: str, base_iri: str, old_text: bytes, old_nt: bytes, new_nt: byte
             continue
         # a new subject goes before the old unit of the next subject of the new graph that
         # the old graph has too, or last; new ones at one place go in their lines' order
-        at = body + len(form.EXTRA)
-        for after in _following(new_nt, subject):
-            anchor = unit(old_nt, after) if after is not None else None
-            if anchor is None:
+        anchor = _anchor(old_nt, new_nt, subject)
+        if anchor is None:
+            return None
+        if anchor:
+            before = unit(old_nt, anchor)
+            at = where(before) if before else None
+            if at is None:
                 return None
-            if anchor:
-                at = where(anchor)
-                if at is None:
-                    return None
-                break
+        else:
+            at = body + len(form.EXTRA)
         changes.append((at, at, subject + b">", new + form.SEP))
     if len(heads) != 1 or not form.checks(old_text, heads.pop()):
         return None
