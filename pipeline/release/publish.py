@@ -25,9 +25,9 @@ from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, geometry, outputs, parallel, shares, splice, tables, versions
+from . import catalog, geometry, outputs, parallel, records, shares, site_reuse, splice, tables, versions
 from .lock import output_lock
-from .site import render_site
+from .site import render_site, thing_files
 from .staging import Staging, folder_size, size_text
 
 Progress = Callable[[str], None]  # a stage's name; a progress.Progress also draws bars
@@ -142,13 +142,14 @@ def graph_lines(built, engine: str) -> list:
     return serialize.canonical_lines(lines)
 
 
-def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: dict) -> None:
+def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: dict,
+           previous: records.Recorded) -> None:
     """Write every output file that does not depend on validation into `staging`; `boundaries`
-    are the reference snapshot's (code -> WKT)."""
+    are the reference snapshot's (code -> WKT), `previous` the release in the output folder."""
     base = settings.base_iri
     nt = outcome.nt
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
-    write_graph_files(nt, base, staging)
+    write_graph_files(nt, base, staging, previous)
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
@@ -164,11 +165,11 @@ def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: d
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
 
 
-def write_graph_files(nt: bytes, base: str, staging: Staging) -> None:
+def write_graph_files(nt: bytes, base: str, staging: Staging, release: records.Recorded) -> None:
     """koko.ttl and koko.jsonld: from the previous release's where it can be trusted and the
     graph changed little (release/splice.py), else made whole as they are written, never
     whole in memory."""
-    previous = splice.Previous(staging.out_dir, base, nt)
+    previous = splice.Previous(staging.out_dir, base, nt, release)
     if not previous.write("koko.ttl", staging):
         with staging.writing("koko.ttl") as out:
             serialize.to_turtle(nt, base, output=out)
@@ -191,19 +192,25 @@ def write_serving(settings: Settings, staging: Staging) -> None:
 
 def write_site(nt: bytes, settings: Settings, staging: Staging, claim=None, first: bool = True,
                templates: Templates | None = None, history: versions.History | None = None,
-               boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False, progress=None) -> dict:
+               boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False, progress=None,
+               reuse: site_reuse.Reuse | None = None) -> dict:
     """The static site under site/ (or the share of it that `claim` hands out, and with
     `first` the pages not about one thing: see render_site); returns the (size, SHA-256) of
     each file written. It ends early, between things, once `stop()`. `progress` gets a bar
     over the things, when it draws one: the ones this process writes, then at its end those
-    the other one has taken."""
+    the other one has taken. With `reuse`, the things' files are the previous release's where
+    they can be (release/site_reuse.py), and `reuse` learns their names."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
                          boundaries=boundaries)
     downloads = outputs.present(staging.files)
+    carried = False
+    if reuse is not None:
+        reuse.names = thing_files(pages)
+        carried = reuse.carry(staging, reuse.names)
     things = len(pages.index.things()) + (len(history.withdrawn) if history is not None and first else 0)
     with bar(progress, N_("writing the site"), things) as advance:
-        for name, data in render_site(pages, downloads, claim, first, history):  # written as it is rendered
+        for name, data in render_site(pages, downloads, claim, first, history, not carried):  # written as rendered
             staging.write(name, data)
             if name.endswith(".nt"):  # a thing's last file
                 advance(1)
@@ -270,8 +277,12 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     nt = (staging.tmp / "koko.nt").read_bytes()
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
-    claim = parallel.Claims() if site else None  # the site's things, to whichever process is free first
-    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if site else None, templates,
+    previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
+    reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(nt, settings, ontology_text(settings.base_iri),
+                                                                boundaries)) if site else None
+    shared = site and not reuse.planned  # the things' files are rendered, by both processes
+    claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
+    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if shared else None, templates,
                                                     boundaries, staging.tmp / "koko.nt", claim))
     try:
         progress(N_("validate and render"))
@@ -283,10 +294,10 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
             return job.done() and not job.result()[0].conforms
 
         try:
-            render(outcome, settings, staging, boundaries)
+            render(outcome, settings, staging, boundaries, previous)
             if site and not refused():
                 write_site(nt, settings, staging, claim, True, templates, outcome.history, boundaries, stop=refused,
-                           progress=progress)
+                           progress=progress, reuse=reuse)
         finally:
             gc.enable()
         timings["render"] = time.perf_counter() - start
@@ -303,7 +314,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     start = time.perf_counter()
     render_reports(outcome, settings, staging)
     staging.commit()
-    splice.remember(settings.base_iri, staging.files)
+    records.remember(staging.files["koko.nt"][1], settings.base_iri,
+                     {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {})})
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start
     return outcome

@@ -52,11 +52,20 @@ server {
 """
 
 
-def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, history=None):
+#: The files of one thing, by suffix: its page, then its RDF; the last is written last.
+THING_SUFFIXES = (".html", ".ttl", ".jsonld", ".nt")
+
+
+def thing_files(site: Site) -> list:
+    """The names of every thing's files, in the order they are written."""
+    return [f"site{site.index.href(iri)}{suffix}" for iri in site.index.things() for suffix in THING_SUFFIXES]
+
+
+def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, history=None, things: bool = True):
     """(relative path, bytes) of the static site's files, one at a time, so that a large
     site is never held whole. `claim()` gives the (start, stop) of the next batch of things
     to write the files of (two processes share a parallel.Claims); none: every thing. `first`:
-    also the pages that are not about one thing."""
+    also the pages that are not about one thing; not `things`: only those."""
     if first:
         yield "site/index.html", site.landing("fi", downloads=downloads).encode("utf-8")
         yield "site/query.html", site.query_page("fi").encode("utf-8")
@@ -65,8 +74,8 @@ def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, hi
         yield "site/def/koko.html", site.ontology_page("fi").encode("utf-8")
         yield "site/.htaccess", HTACCESS.encode("utf-8")
         yield "site/nginx.conf.example", NGINX.encode("utf-8")
-        for kind, things in site.lists.kinds().items():  # each held kind's list, whole: its filter is the page's script
-            listing = site.lists.page(kind, "fi", size=max(1, len(things)))
+        for kind, listed in site.lists.kinds().items():  # each held kind's list, whole: its filter is the page's script
+            listing = site.lists.page(kind, "fi", size=max(1, len(listed)))
             yield f"site/id/{kind}/index.html", site.kind_page(kind, listing, "fi").encode("utf-8")
         for name in vendor.SERVED:  # the query editor's library, as koko serve answers it
             yield f"site{vendor.VENDOR_PATH}{name}", vendor.read(name)
@@ -80,14 +89,17 @@ def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, hi
                 yield local + ".html", site.gone_page(iri, info, "fi").encode("utf-8")
                 for ext in ("ttl", "jsonld", "nt"):
                     yield f"{local}.{ext}", site.gone_rdf(iri, info, ext)
-    things = site.index.things()
-    for start, stop in _batches(claim, len(things)):
-        for iri in things[start:stop]:
+    if not things:
+        return
+    iris = site.index.things()
+    for start, stop in _batches(claim, len(iris)):
+        for iri in iris[start:stop]:
             local = "site" + site.index.href(iri)
-            yield local + ".html", site.page(iri, "fi").encode("utf-8")
-            yield local + ".ttl", site.rdf(iri, "ttl")
-            yield local + ".jsonld", site.rdf(iri, "jsonld")
-            yield local + ".nt", site.rdf(iri, "nt")  # a thing's last file
+            html, ttl, jsonld, nt = THING_SUFFIXES
+            yield local + html, site.page(iri, "fi").encode("utf-8")
+            yield local + ttl, site.rdf(iri, "ttl")
+            yield local + jsonld, site.rdf(iri, "jsonld")
+            yield local + nt, site.rdf(iri, "nt")  # a thing's last file
 
 
 def _batches(claim, total: int):

@@ -8,69 +8,31 @@ again (each from its own lines, by the same functions as the whole file), and th
 the previous file's bytes. tests/release/test_splice.py holds this to the whole file made
 afresh, on random graphs and edits and on publishes after an edit of each source table.
 
-The previous files are used only when this very code wrote them from that very graph: after
-a publish, a record in the cache folder keyed by the SHA-256 of its koko.nt holds the digest
-of koko's code and pyoxigraph's version, the base IRI and the SHA-256 of each file, and a
-later publish checks all of these against what it reads. Anything else (no record, other
-code, a file changed by hand, a blank node, more changed subjects than MAX_SUBJECTS, a unit
-not found where it must be) makes the file whole, as before.
+The previous files are used only when this very code wrote them from that very graph: the
+release's record (records.py) holds the SHA-256 of each file as it was written, and a later
+publish checks it against what it reads. Anything else (no record, other code or base, a file
+changed by hand, a blank node, more changed subjects than MAX_SUBJECTS, a unit not found
+where it must be) makes the file whole, as before.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import sys
-from functools import lru_cache
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from ..config import cache_dir
-from ..files import write_atomic
 from ..graph import serialize
+from . import records
 from .changes import diff
 
 SPLICED = ("koko.ttl", "koko.jsonld")  # the files made from the previous release's
-KEPT_RECORDS = 64  # the records kept: the newest, one a release published from this machine
 MAX_SUBJECTS = 20_000  # above this many changed subjects, making the file whole is as quick
 
 
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """What the files' bytes depend on besides the graph: koko's code, pyoxigraph, Python."""
-    digest = hashlib.sha256(f"{ox.__version__} {sys.version}".encode())
-    root = Path(__file__).resolve().parent.parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def _record_path(nt_sha256: str) -> Path:
-    return cache_dir("releases") / f"{nt_sha256}.json"
-
-
-def remember(base_iri: str, files: dict) -> None:
-    """After a publish: what a later one needs to trust this release's files (`files`: name ->
-    (size, SHA-256), as the staging folder kept them). A cache that cannot be written is no
-    error: the next publish makes the files whole."""
-    if "koko.nt" not in files or not all(name in files for name in SPLICED):
-        return
-    record = {"code": code_digest(), "base": base_iri, "files": {name: files[name][1] for name in SPLICED}}
-    try:
-        write_atomic(_record_path(files["koko.nt"][1]), json.dumps(record, sort_keys=True).encode())
-        _forget_all_but(KEPT_RECORDS)
-    except OSError:
-        pass
-
-
-def _forget_all_but(kept: int) -> None:
-    """Removes the records beyond the `kept` most recently written: one is written a publish,
-    and only the release in each output folder is ever read again."""
-    records = sorted(cache_dir("releases").glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for path in records[kept:]:
-        path.unlink(missing_ok=True)
+def entry(files: dict) -> dict:
+    """This part's entry in the release's record (records.py): the checksum of each file it
+    splices (`files`: name -> (size, SHA-256), as the staging folder kept them)."""
+    return {"files": {name: files[name][1] for name in SPLICED if name in files}}
 
 
 def changed_subjects(old_nt: bytes, new_nt: bytes) -> set | None:
@@ -288,22 +250,18 @@ class Previous:
     """The previous release in an output folder, as far as this code can trust its files (see
     the module): the subjects whose lines the new graph changed, and the old lines it needs."""
 
-    def __init__(self, out_dir: Path, base_iri: str, nt: bytes):
+    def __init__(self, out_dir: Path, base_iri: str, nt: bytes, previous: records.Recorded):
         self.out_dir, self.base_iri, self.new_nt = out_dir, base_iri, nt
         self.lines, self.expected, self.subjects = None, {}, None
-        try:
-            old = (out_dir / "koko.nt").read_bytes()
-            record = json.loads(_record_path(hashlib.sha256(old).hexdigest()).read_bytes())
-        except (OSError, ValueError):
-            return
-        if record.get("code") != code_digest() or record.get("base") != base_iri:
+        old = previous.nt()
+        if old is None:
             return
         subjects = changed_subjects(old, nt)
         if subjects is None or len(subjects) > MAX_SUBJECTS:
             return
         self.lines = needed_lines(old, nt, subjects)
         if self.lines is not None:
-            self.expected, self.subjects = record.get("files", {}), subjects
+            self.expected, self.subjects = previous.record.get("files", {}), subjects
 
     def text(self, name: str) -> bytes | None:
         """The previous `name` when it holds the bytes that release wrote, else None."""

@@ -207,15 +207,17 @@ class Staging:
                 raise
             raise OSError(exc.errno, exc.strerror, str(self.out_dir / name)) from None
 
-    def link(self, name: str, source: Path) -> None:
-        """Carry a file over unchanged (the archive of earlier releases): a hard link where
-        the file system allows, a copy elsewhere."""
+    def link(self, name: str, source: Path, entry: tuple | None = None) -> None:
+        """Carry a file over unchanged (the archive of earlier releases, the site's files of
+        things): a hard link where the file system allows, a copy elsewhere. `entry`: its
+        (size, SHA-256), when the caller has just read it."""
         path = self._path(name)
         try:
             os.link(source, path)
         except OSError:
-            shutil.copyfile(source, path)
-        self.files[name] = (path.stat().st_size, file_digest(path))
+            with self._naming(name):
+                shutil.copyfile(source, path)
+        self.files[name] = entry or (path.stat().st_size, file_digest(path))
 
     def _keep(self, name: str, path: Path, data: bytes) -> bool:
         """Link the previous release's file when it holds exactly these bytes: the outputs are

@@ -37,30 +37,10 @@ class GraphIndex:
     @classmethod
     def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, limit: int | None = None) -> "GraphIndex":
         """The index of a canonical (sorted) N-Triples graph, holding only the kinds of thing
-        with at most `limit` things (`bulk` counts the others). Sorted by subject, each kind's
-        lines are one stretch of the bytes, so the large kinds are cut out without reading their
-        lines; what they refer to is not listed under "Referenced by" (SPARQL finds it)."""
-        limit = SITE_KIND_LIMIT if limit is None else limit
-        id_base = (settings.base_iri + "id/").encode()
-        typed = b"> <" + RDF.encode() + b"type> "
-        kinds, big, kept, pos, start = {}, set(), [], 0, 0
-        head = re.compile(rb"<" + re.escape(id_base) + rb"([^/>]+)/")
-        while pos < len(nt):  # one kind's stretch at a time: a binary search for its end, no line loop
-            match = head.match(nt, pos)
-            if match is None:
-                pos = nt.find(b"\n", pos) + 1 or len(nt)
-                continue
-            kind = match.group(1)
-            end = stretch_end(nt, b"<" + id_base + kind + b"/", pos)
-            kinds[kind] = nt.count(typed, pos, end)  # things, near enough: a thing has one type or two
-            if kinds[kind] > limit:
-                big.add(kind)
-                kept.append(nt[start:pos])
-                start = end
-            pos = end
-        kept.append(nt[start:])
-        index = cls.from_triples(ox.parse(b"".join(kept), format=ox.RdfFormat.N_TRIPLES), ontology_triples, settings)
-        index.bulk = {k.decode(): kinds[k] for k in sorted(big)}
+        with at most `limit` things (`bulk` counts the others; see held)."""
+        kept, bulk = held(nt, settings, limit)
+        index = cls.from_triples(ox.parse(kept, format=ox.RdfFormat.N_TRIPLES), ontology_triples, settings)
+        index.bulk = bulk
         return index
 
     @classmethod
@@ -165,6 +145,34 @@ class GraphIndex:
     def term_names(self, iri: str) -> dict:
         """The names of a term of the model (a property or a class)."""
         return model.labels(iri) or self.names(iri)
+
+
+def held(nt: bytes, settings: Settings, limit: int | None = None) -> tuple:
+    """The part of a canonical (sorted) N-Triples graph that the index holds: the lines of
+    all but the kinds of thing with more than `limit` things (SITE_KIND_LIMIT), and the kind
+    -> number of things of those. Sorted by subject, each kind's lines are one stretch of the
+    bytes, so the large kinds are cut out without reading their lines; what they refer to is
+    not listed under "Referenced by" (SPARQL finds it)."""
+    limit = SITE_KIND_LIMIT if limit is None else limit
+    id_base = (settings.base_iri + "id/").encode()
+    typed = b"> <" + RDF.encode() + b"type> "
+    kinds, big, kept, pos, start = {}, set(), [], 0, 0
+    head = re.compile(rb"<" + re.escape(id_base) + rb"([^/>]+)/")
+    while pos < len(nt):  # one kind's stretch at a time: a binary search for its end, no line loop
+        match = head.match(nt, pos)
+        if match is None:
+            pos = nt.find(b"\n", pos) + 1 or len(nt)
+            continue
+        kind = match.group(1)
+        end = stretch_end(nt, b"<" + id_base + kind + b"/", pos)
+        kinds[kind] = nt.count(typed, pos, end)  # things, near enough: a thing has one type or two
+        if kinds[kind] > limit:
+            big.add(kind)
+            kept.append(nt[start:pos])
+            start = end
+        pos = end
+    kept.append(nt[start:])
+    return b"".join(kept), {k.decode(): kinds[k] for k in sorted(big)}
 
 
 def _tail(iri: str) -> str:

@@ -3,7 +3,6 @@ whole: on random graphs and edits, and on publishes after edits of the sources. 
 expects the splice checks that it was taken, so a fallback to the whole file cannot pass
 for it."""
 
-import csv
 import io
 import shutil
 
@@ -15,7 +14,8 @@ from hypothesis import strategies as st
 
 from pipeline.cli import main
 from pipeline.graph.vocab import RDF_TYPE, SKOS, XSD
-from pipeline.release import splice
+from pipeline.release import records, splice
+from source_edits import EDITS, OUTSIDE_THE_GRAPH
 
 BASE = "https://w3id.org/koko-lod/"
 RELEASE = "2026-11-28"
@@ -101,52 +101,6 @@ def spliced(monkeypatch):
     return made
 
 
-def _edit_csv(path, key_value, column, value):
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    header = rows[0]
-    row = next(r for r in rows[1:] if r[0] == key_value)
-    row[header.index(column)] = value
-    out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-
-
-EDITS = {
-    "a value in funding.csv": lambda d: _edit_csv(d / "funding.csv", "total-2010-2011", "note", "muutettu"),
-    "a name in organisations.csv": lambda d: _edit_csv(d / "organisations.csv", *_first(d / "organisations.csv", "name_fi")),
-    "a text in programme.yaml": lambda d: _replace(d / "programme.yaml", "Koheesio", "Koheesio-"),
-    "a row dropped from nuts.csv": lambda d: _drop_last(d / "nuts.csv"),
-    "a title in contacts.csv": lambda d: _edit_csv(d / "contacts.csv", *_first(d / "contacts.csv", "title_fi")),
-    "a source in memberships.csv": lambda d: _edit_csv(d / "memberships.csv", "112", "source", "programme-page"),
-    "a name in former-municipalities.csv": lambda d: _edit_csv(d / "former-municipalities.csv",
-                                                               *_first(d / "former-municipalities.csv", "name_fi")),
-    "a name in funding-sources.csv": lambda d: _edit_csv(d / "funding-sources.csv",
-                                                         *_first(d / "funding-sources.csv", "name_en")),
-    "a note in areas.yaml": lambda d: _replace(d / "areas.yaml", "Nimetty asiakirjan otsikossa", "Nimetty otsikossa"),
-    "a title in sources.yaml": lambda d: _replace(d / "sources.yaml", "title: KOKO-ohjelma", "title: KOKO-ohjelman sivu"),
-    "the catalogue's title in dataset.yaml": lambda d: _replace(d / "dataset.yaml", "fi: KOKO – koheesio-", "fi: KOKO – Koheesio-"),
-}
-
-
-OUTSIDE_THE_GRAPH = {"the catalogue's title in dataset.yaml"}  # the catalogue changes, the graph does not
-
-
-def _replace(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def _first(path, column):
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    return rows[1][0], column, rows[1][rows[0].index(column)] + " (muutettu)"
-
-
-def _drop_last(path):
-    lines = path.read_text(encoding="utf-8").rstrip("\n").split("\n")
-    path.write_text("\n".join(lines[:-1]) + "\n", encoding="utf-8")
-
-
 @pytest.mark.parametrize("edit", sorted(EDITS))
 def test_a_publish_after_an_edit_splices_the_bytes_of_a_whole_publish(data_dir, tmp_path, spliced, edit):
     out, whole = tmp_path / "out", tmp_path / "whole"
@@ -180,7 +134,7 @@ def test_other_code_a_file_changed_by_hand_or_other_shapes(data_dir, tmp_path, s
     assert spliced == ["koko.jsonld"]  # koko.ttl is not the one that release wrote
     spliced.clear()
     with monkeypatch.context() as m:
-        m.setattr(splice, "code_digest", lambda: "other code")
+        m.setattr(records, "code_digest", lambda: "other code")
         _publish(data_dir, out)
     assert spliced == []
     for name in ("koko.ttl", "koko.jsonld"):
@@ -202,11 +156,11 @@ def test_the_records_are_bounded_to_the_newest(tmp_path, monkeypatch):
     import os
 
     monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(splice, "KEPT_RECORDS", 3)
+    monkeypatch.setattr(records, "KEPT_RECORDS", 3)
     for n in range(5):
-        files = {name: (1, f"{name}-{n}") for name in ("koko.nt", *splice.SPLICED)}
-        splice.remember(BASE, files)
-        path = splice._record_path(f"koko.nt-{n}")
+        files = {name: (1, f"{name}-{n}") for name in splice.SPLICED}
+        records.remember(f"koko.nt-{n}", BASE, splice.entry(files))
+        path = records._path(f"koko.nt-{n}")
         os.utime(path, ns=(n * 10**9, n * 10**9))  # written in this order, whatever the clock's grain
     left = sorted(p.name for p in (tmp_path / "cache" / "releases").glob("*.json"))
     assert left == ["koko.nt-2.json", "koko.nt-3.json", "koko.nt-4.json"]
