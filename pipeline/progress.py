@@ -74,10 +74,14 @@ class Counted:
 
     def __init__(self, file, size: int, advance: Callable[[int], None]):
         self.file, self.size, self.advance = file, size, advance
+        self.counted = file.tell()  # the furthest byte told so far: a resend tells nothing twice
 
     def read(self, n: int = -1) -> bytes:
         chunk = self.file.read(n)
-        self.advance(len(chunk))
+        reached = self.file.tell()
+        if reached > self.counted:
+            self.advance(reached - self.counted)
+            self.counted = reached
         return chunk
 
     def __len__(self) -> int:
