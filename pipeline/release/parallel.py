@@ -8,8 +8,13 @@ parent's memory (the graph is not copied or pickled); only its result comes back
 from __future__ import annotations
 
 import gc
+import mmap
 import multiprocessing
 import os
+import select
+import struct
+import time
+import weakref
 
 from ..processes import die_with_parent
 
@@ -98,23 +103,42 @@ def start(work, parallel: bool = True):
 
 class Claims:
     """Batches of positions (0-49, 50-99, ...) handed out in turn to whichever process asks
-    next: a counter in shared memory that a forked child shares with its parent, so that two
-    processes split a list of work by how fast each gets through it, not half and half."""
+    next: a counter in an anonymous shared page that a forked child shares with its parent,
+    so that two processes split a list of work by how fast each gets through it, not half and
+    half. Its lock is one byte in a pipe, taken by whoever reads it: neither needs /dev/shm
+    nor a writable temporary folder, as multiprocessing's shared values and locks do."""
 
-    WAIT = 30.0  # seconds: the other process holds the counter only for an increment
+    WAIT = 30.0  # seconds: the other process holds the byte only for an increment
 
     def __init__(self, batch: int = 50):
         self.batch = batch
-        self._next = multiprocessing.get_context("fork").Value("q", 0)
+        self._counter = mmap.mmap(-1, 8)  # MAP_SHARED | MAP_ANONYMOUS: the same page after fork
+        self._take, give = os.pipe()
+        os.set_blocking(self._take, False)
+        os.write(give, b"\0")
+        self._give = give
+        weakref.finalize(self, _close, self._counter, self._take, give)
 
     def __call__(self) -> tuple:
         """(start, stop) of the next batch; unbounded: the caller stops at its list's end."""
-        lock = self._next.get_lock()
-        if not lock.acquire(timeout=self.WAIT):  # its holder was killed holding it
-            raise RuntimeError("the other process sharing the work stopped while claiming a batch")
+        deadline = time.monotonic() + self.WAIT
+        while True:
+            try:
+                os.read(self._take, 1)
+                break
+            except BlockingIOError:  # the other process holds it, or took it first
+                left = deadline - time.monotonic()
+                if left <= 0 or not select.select([self._take], [], [], left)[0]:  # its holder was killed holding it
+                    raise RuntimeError("the other process sharing the work stopped while claiming a batch") from None
         try:
-            start = self._next.value
-            self._next.value = start + self.batch
+            (start,) = struct.unpack_from("q", self._counter)
+            struct.pack_into("q", self._counter, 0, start + self.batch)
         finally:
-            lock.release()
+            os.write(self._give, b"\0")
         return start, start + self.batch
+
+
+def _close(counter: mmap.mmap, *fds: int) -> None:
+    counter.close()
+    for fd in fds:
+        os.close(fd)

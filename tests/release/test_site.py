@@ -4,6 +4,7 @@ import html
 import re
 
 import pyoxigraph as ox
+import pytest
 
 BASE = "https://w3id.org/koko-lod/"
 
@@ -92,11 +93,20 @@ def test_the_site_shared_by_two_processes_is_the_site_one_writes(published, tmp_
     assert [n for n in files if files[n] != shared[n]] == []
 
 
-def test_claims_hand_each_batch_to_one_process():
+def test_claims_hand_each_batch_to_one_process(monkeypatch):
+    """Each batch goes to one process, all of them once; with multiprocessing's shared
+    values and semaphores unavailable (no /dev/shm, as in some containers)."""
+    import multiprocessing.heap
+    import multiprocessing.synchronize
     import os
 
     from pipeline.release.parallel import Claims
 
+    def unavailable(*_, **__):
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(multiprocessing.synchronize.SemLock, "__init__", unavailable)
+    monkeypatch.setattr(multiprocessing.heap.Arena, "__init__", unavailable)
     claim = Claims(batch=7)
     read, write = os.pipe()
     child = os.fork()
@@ -114,3 +124,16 @@ def test_claims_hand_each_batch_to_one_process():
     os.waitpid(child, 0)
     theirs = [int(x) for x in os.read(read, 1 << 20).split()]
     assert sorted(mine + theirs) == list(range(0, 5000, 7))
+
+
+def test_a_claim_whose_holder_was_killed_stops_with_a_message(monkeypatch):
+    import os
+
+    from pipeline.release.parallel import Claims
+
+    monkeypatch.setattr(Claims, "WAIT", 0.2)
+    claim = Claims()
+    assert claim() == (0, 50)
+    os.read(claim._take, 1)  # as a process killed between taking the lock and giving it back
+    with pytest.raises(RuntimeError, match="stopped while claiming"):
+        claim()
