@@ -17,7 +17,7 @@ from ..errors import Code, InputError
 from ..files import file_digest, swap_folder
 from ..graph.releases import MARKER
 from ..i18n import Msg
-from ..processes import fork_detached, signals_held
+from ..processes import fork_detached, signals_held, stop_asked
 
 
 def _is_ours(folder: Path) -> bool:
@@ -236,6 +236,8 @@ class Staging:
         (self.tmp / MARKER).write_text("written by koko publish; the folder is replaced as a whole on each run\n")
         os.chmod(self.tmp, 0o755)
         with signals_held():
+            if stop_asked():  # a Ctrl-C that Python swallowed (raised in a __del__): the run was stopped
+                raise KeyboardInterrupt
             old = swap_folder(self.tmp, self.out_dir)
             self.committed = True
             if old is not None:

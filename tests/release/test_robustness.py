@@ -171,3 +171,34 @@ def test_ctrl_c_wrapped_in_another_exception_is_still_an_interrupt():
         for s, handler in held.items():
             signal.signal(s, handler)
         processes._stop_asked = False
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # the swallowing itself
+def test_ctrl_c_swallowed_in_a_finalizer_swaps_nothing_in(tmp_path):
+    """Python discards a KeyboardInterrupt raised in a __del__ ("Exception ignored in ...") and
+    the run goes on; the stop it asked for is remembered, and the staged output is not swapped
+    in."""
+    from pipeline import processes
+    from pipeline.release.staging import Staging
+
+    class Dying:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            for _ in range(100000):  # the handler runs between these steps, inside __del__
+                pass
+
+    held = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    out = tmp_path / "out"
+    try:
+        processes.stop_on_signals()
+        with Staging(out) as staging:
+            staging.write("koko.nt", b"")
+            Dying()  # gone at once: its interrupt is swallowed
+            assert processes.stop_asked()
+            with pytest.raises(KeyboardInterrupt):
+                staging.commit()
+    finally:
+        for s, handler in held.items():
+            signal.signal(s, handler)
+        processes._stop_asked = False
+    assert not out.exists() and not list(tmp_path.glob(".out.*"))
