@@ -38,6 +38,7 @@ SPLIT_BYTES = 4 << 20  # below this the growing table is loaded in one process: 
 SPLIT_MAX_BYTES = 64 << 20
 WAIT = 60.0  # seconds the graph child waits for the helper at least; at most 4 times its own half's time beyond
 MAPS = ("subject_places", "fact_places", "value_places", "derived_from")
+PIECE_LINES = 20_000  # lines a piece of the helper's half: a few MB, so the half is never one text too
 
 
 def parts(settings: Settings) -> int:
@@ -87,10 +88,12 @@ def help_build(settings: Settings, ends: tuple) -> None:
     try:  # each send waits for the graph child to read it, and fails once that has gone
         if part is None:
             send.send(answer)
-        else:  # the lines' text as it is: pickling would copy it once more
-            text = part.pop("lines")
+        else:  # the lines as texts of a few thousand: neither process holds them all as one text
+            lines = part.pop("lines")
             send.send(("ok", part))
-            send.send_bytes(text)
+            for piece in _pieces(lines):
+                send.send_bytes(piece)
+            send.send_bytes(b"")  # the end: a piece is never empty, as no line is
     except OSError:
         pass
     finally:
@@ -98,18 +101,25 @@ def help_build(settings: Settings, ends: tuple) -> None:
 
 
 def _part(builder: GraphBuilder, keys: list) -> dict:
-    """The helper's half: its lines as one text, each project it declared apart."""
-    lines, declared, pieces, after = builder.lines, {}, [], 0
+    """The helper's half: its lines, each project it declared apart."""
+    lines, declared, rest, after = builder.lines, {}, [], 0
     for project, (start, stop) in builder.projects.items():
-        pieces.extend(lines[after:start])
+        rest.extend(lines[after:start])
         declared[project] = b"\n".join(lines[start:stop])
         after = stop
-    pieces.extend(lines[after:])
-    text = b"\n".join(pieces)
-    del pieces
-    lines.clear()  # they go as one text, and the lines' own memory goes before it is sent
+    rest.extend(lines[after:])
+    lines.clear()
     builder.built.lines = []  # Built carries the maps
-    return {"keys": keys, "lines": text, "projects": declared, "columns": builder.columns, "built": builder.built}
+    return {"keys": keys, "lines": rest, "projects": declared, "columns": builder.columns, "built": builder.built}
+
+
+def _pieces(lines: list):
+    """The lines as texts of PIECE_LINES lines, taken from the end of the list so that the
+    lines of each piece go as it is made (their order is free: see the module)."""
+    while lines:
+        piece = b"\n".join(lines[-PIECE_LINES:])
+        del lines[-PIECE_LINES:]
+        yield piece
 
 
 # --- the graph child ----------------------------------------------------------------------
@@ -148,14 +158,22 @@ class _Serial(Exception):
 
 
 def _receive(receive, wait: float) -> dict | None:
-    """The helper's half, or None when it failed, died or did not answer within `wait` s."""
+    """The helper's half, its lines split as each piece comes; None when it failed, died or
+    did not send within `wait` s."""
     try:
         if not receive.poll(wait):
             return None
         kind, value = receive.recv()
         if kind != "ok":
             return None
-        value["lines"] = receive.recv_bytes()
+        value["lines"] = lines = []
+        while True:
+            if not receive.poll(wait):
+                return None
+            piece = receive.recv_bytes()
+            if not piece:
+                break
+            lines.extend(piece.split(b"\n"))
     except (EOFError, OSError):
         return None
     return value
@@ -166,10 +184,7 @@ def _merge(builder: GraphBuilder, part: dict) -> None:
     for project, text in part["projects"].items():
         if project not in builder.projects:
             lines.extend(text.split(b"\n"))
-    text = part.pop("lines")  # let go of the text once it is lines
-    if text:
-        lines.extend(text.split(b"\n"))
-    del text
+    lines.extend(part.pop("lines"))
     built, theirs = builder.built, part["built"]
     for name in MAPS:
         mine = getattr(built, name)

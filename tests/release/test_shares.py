@@ -80,10 +80,13 @@ def assert_same(a, b):
     assert sources_a.files == sources_b.files
 
 
-def test_the_halves_together_are_the_serial_graph(copy):
+@pytest.mark.parametrize("piece_lines", [shares.PIECE_LINES, 7])
+def test_the_halves_together_are_the_serial_graph(copy, monkeypatch, piece_lines):
     """Projects across the halves, one named differently by a later decision (the first name
     stands), one first named in the second half and again after it, and a quoted name with a
-    comma and a line break in it, as Excel writes one."""
+    comma and a line break in it, as Excel writes one; the helper's lines in one piece or in
+    many."""
+    monkeypatch.setattr(shares, "PIECE_LINES", piece_lines)
     settings = with_rows(copy, [a_row("late-1", "bench-project-0000001", "Toinen nimi"),
                                 a_row("late-0", "quoted-project", '"Hanke, jonka nimi\njatkuu seuraavalle riville"'),
                                 a_row("late-2", "new-project", "Uusi hanke"),
@@ -161,3 +164,20 @@ def test_only_a_large_but_not_huge_csv_on_two_cores_is_split(data, tmp_path, mon
         assert shares.parts(settings) == 1
     finally:
         (data / "decisions.xlsx").unlink()
+
+
+def test_a_helper_that_dies_while_sending_its_lines_leaves_the_serial_path(data, monkeypatch):
+    real_pieces = shares._pieces
+
+    def pieces(lines):
+        for n, piece in enumerate(real_pieces(lines)):
+            if n == 2:
+                os._exit(9)
+            yield piece
+
+    monkeypatch.setattr(shares, "_pieces", pieces)
+    monkeypatch.setattr(shares, "PIECE_LINES", 50)
+    settings = load_settings(data)
+    with pytest.raises(FellBack):
+        split(settings)
+    assert_same(split(settings, publishing._load_and_build), serial(settings))
