@@ -155,17 +155,22 @@ def named_iris(constraints) -> frozenset:
 SUBCLASS = ("<" + RDFS + "subClassOf>").encode()
 
 
+PIECE = 1 << 22  # bytes of the graph relevant_lines splits at once
+
+
 def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool = True, advance=None,
-                   piece: int = 1 << 22) -> bytes:
+                   piece: int | None = None, sink=None) -> bytes:
     """The N-Triples lines of `nt` the rules can match, as N-Triples: a named predicate, or
     rdf:type with a named class or a subclass of one (`subclasses`: whether the graph has any
-    rdfs:subClassOf line at all).
+    rdfs:subClassOf line at all). With `sink`, it hears them instead, a piece's lines at a
+    time (as N-Triples; `load_into` a store), and b"" is returned: they are never all held.
 
     The one pass over every line of the graph: `counting` (a catalog.Counting), when given,
     counts the lines on the way, and `advance(n)` hears how many lines are done, a piece of
     `piece` bytes at a time. A piece is split at once and each line into its three parts by
     one C call; the predicates and classes are counted by Counter.update on a piece's list.
     tests/check/test_relevant_lines.py holds it to the plain per-line loop on random graphs."""
+    piece = piece or PIECE
     named_terms = {f"<{iri}>".encode() for iri in named}
     type_predicate = f"<{RDF_TYPE}>".encode()
     out, other_types, edges = [], [], []
@@ -173,6 +178,9 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
     last = counting.last_subject if counting is not None else b""
     start, size = 0, len(nt)
     while start < size:
+        if sink is not None and out:
+            sink(b"\n".join(out) + b"\n")
+            out.clear()
         end = nt.find(b"\n", start + piece)
         end = size if end < 0 else end + 1
         lines = nt[start:end].split(b"\n")
@@ -205,7 +213,21 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
     if edges and other_types:  # instances of subclasses of a named class count as its instances
         reach = subclasses_of(named_terms, edges)
         out.extend(line for cls, line in other_types if cls in reach)
-    return b"\n".join(out) + b"\n" if out else b""
+    text = b"\n".join(out) + b"\n" if out else b""
+    if sink is None:
+        return text
+    if text:
+        sink(text)
+    return b""
+
+
+def load_into(store: ox.Store, nt: bytes):
+    """A `sink` for relevant_lines over `nt`: each piece of lines goes into `store`. None where
+    `nt` may hold a blank node: bulk_load names one afresh at each call, so the lines of one
+    blank node must go in by one call (the whole text, after the pass)."""
+    if b"_:" in nt:
+        return None
+    return lambda text: store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
 
 
 def subclasses_of(classes: set, edges: list) -> set:

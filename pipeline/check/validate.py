@@ -33,7 +33,7 @@ from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
-from .sparql_rules import SUBCLASS, RawResult, evaluate, named_iris, relevant_lines, store_of
+from .sparql_rules import SUBCLASS, RawResult, evaluate, load_into, named_iris, relevant_lines, store_of
 
 CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
 RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
@@ -191,9 +191,14 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
         # while this thread picks and counts the lines and the SPARQL rules run on them
         core = beside.submit(_rust, nt, plan.core, nt_file) if plan.core is not None else None
         subset = [c for c in plan.constraints if c.scope == "subset"]
-        lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance)
-        rules = evaluate(store_of(lines), subset) if subset else []
+        store = ox.Store()
+        sink = load_into(store, nt) if subset else None  # the lines go into the store as they are picked
+        lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance, sink=sink)
+        if subset and sink is None:
+            store = store_of(lines)
         del lines
+        rules = evaluate(store, subset) if subset else []
+        del store
         raw = (core.result() if core is not None else []) + rules
     whole = [c for c in plan.constraints if c.scope == "whole"]
     if whole:

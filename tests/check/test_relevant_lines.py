@@ -74,6 +74,9 @@ def test_the_pass_is_the_plain_loop_on_random_graphs():
         counting, done = (Counting() if counted else None), []
         assert relevant_lines(nt, named, counting, subclasses, done.append, piece=piece) == picked
         assert sum(done) == sum(properties.values())  # every line, once
+        heard = []  # given a sink, the same lines come to it a piece at a time, and none is held
+        assert relevant_lines(nt, named, None, subclasses, piece=piece, sink=heard.append) == b""
+        assert b"".join(heard) == picked and b"" not in heard
         if counted:
             assert (counting.subjects, dict(counting.properties), dict(counting.classes)) == \
                 (subjects, properties, classes)

@@ -97,3 +97,28 @@ def test_the_core_engine_beside_the_rules_gives_its_results_and_its_error(settin
     monkeypatch.setattr(module, "_rust", broken)
     with pytest.raises(RuntimeError, match="the engine failed"):
         raw_results(nt, shapes)
+
+
+RULE_ON_A_BLANK_NODE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <http://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ex:prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
+ex:Shape a sh:NodeShape ; sh:targetClass ex:C ;
+  sh:sparql [ sh:prefixes ex:prefixes ; sh:select "SELECT $this WHERE { FILTER NOT EXISTS { $this ex:q ?y } }" ] .
+"""
+
+
+@pytest.mark.parametrize("node", ["_:b0", "<http://example.org/n0>"])
+def test_the_rules_lines_go_into_the_store_a_piece_at_a_time_but_a_blank_node_s_together(monkeypatch, node):
+    """Each piece of picked lines is loaded as the pass goes; a store names a blank node afresh
+    at each load, so a graph with one is loaded at once: its type and its ex:q on lines apart
+    are one node, and the rule finds nothing."""
+    from pipeline.check import sparql_rules
+    from pipeline.check.shapes import ShapesFile, ShapesGraph
+    from pipeline.check.validate import raw_results
+
+    shapes = ShapesGraph([ShapesFile("shapes.ttl", RULE_ON_A_BLANK_NODE)], cache=False)
+    typed = f"{node} <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://example.org/C> .\n".encode()
+    monkeypatch.setattr(sparql_rules, "PIECE", 1)  # a piece a line
+    assert [r.component for r in raw_results(typed, shapes)[0]] == ["http://www.w3.org/ns/shacl#SPARQLConstraintComponent"]
+    assert raw_results(typed + f'{node} <http://example.org/q> "y" .\n'.encode(), shapes)[0] == []
