@@ -126,12 +126,12 @@ def test_a_problem_in_the_first_half_goes_to_the_serial_path(copy):
         split(load_settings(copy))
 
 
-@pytest.mark.parametrize("how", ["raises", "dies", "hangs"])
+@pytest.mark.parametrize("how", ["raises", "dies", "hangs", "dies while sending"])
 def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, monkeypatch, how):
-    real_load = shares.load
+    real_load, real_pieces = shares.load, shares._pieces
 
     def load(settings, progress=None, share=None):
-        if share == (1, 2):
+        if share == (1, 2) and how != "dies while sending":
             if how == "raises":
                 raise MemoryError
             if how == "dies":
@@ -139,7 +139,15 @@ def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, monkeypa
             time.sleep(30)
         return real_load(settings, progress, share)
 
+    def pieces(lines):  # the third piece of its lines never goes
+        for n, piece in enumerate(real_pieces(lines)):
+            if n == 2 and how == "dies while sending":
+                os._exit(9)
+            yield piece
+
     monkeypatch.setattr(shares, "load", load)
+    monkeypatch.setattr(shares, "_pieces", pieces)
+    monkeypatch.setattr(shares, "PIECE_LINES", 50)
     monkeypatch.setattr(shares, "WAIT", 0.5)
     settings = load_settings(data)
     with pytest.raises(FellBack):
@@ -165,19 +173,3 @@ def test_only_a_large_but_not_huge_csv_on_two_cores_is_split(data, tmp_path, mon
     finally:
         (data / "decisions.xlsx").unlink()
 
-
-def test_a_helper_that_dies_while_sending_its_lines_leaves_the_serial_path(data, monkeypatch):
-    real_pieces = shares._pieces
-
-    def pieces(lines):
-        for n, piece in enumerate(real_pieces(lines)):
-            if n == 2:
-                os._exit(9)
-            yield piece
-
-    monkeypatch.setattr(shares, "_pieces", pieces)
-    monkeypatch.setattr(shares, "PIECE_LINES", 50)
-    settings = load_settings(data)
-    with pytest.raises(FellBack):
-        split(settings)
-    assert_same(split(settings, publishing._load_and_build), serial(settings))
