@@ -96,6 +96,32 @@ def type_lines(nt: bytes) -> dict:
     return found
 
 
+def main_class_counts(nt: bytes) -> Counter:
+    """main class IRI (`main_class`) -> the things it is the main class of, from the type lines
+    of canonical N-Triples `nt`, found as `type_lines` finds them. Sorted, a subject's lines
+    come together, so only one subject's classes are held at a time, where `type_lines` holds
+    every subject's (at 100,000 generated rows 254,090 of them). Held to
+    Counter(main_class(c) for c in type_lines(nt).values()) by tests/release/test_versions.py."""
+    counted: Counter = Counter()
+    find, skip = nt.find, len(_TYPE_NEEDLE)
+    subject, classes = None, []
+    at = find(_TYPE_NEEDLE)
+    while at >= 0:
+        start = nt.rfind(b"\n", 0, at) + 1
+        end = find(b"\n", at)
+        end = len(nt) if end < 0 else end
+        if find(b">", start, at) < 0:
+            if nt[start + 1:at] != subject:
+                if classes:
+                    counted[main_class(classes)] += 1
+                subject, classes = nt[start + 1:at], []
+            classes.append(nt[at + skip:end - 3].decode())
+        at = find(_TYPE_NEEDLE, end)
+    if classes:
+        counted[main_class(classes)] += 1
+    return counted
+
+
 def type_lines_by_pattern(nt: bytes) -> dict:
     """The reference for `type_lines`: `_TYPE_LINE` tried at every line."""
     found: dict = {}

@@ -23,7 +23,7 @@ from ..graph.serialize import compact_iri, split_lines
 from ..graph.vocab import prefixes
 from ..i18n import Msg, _
 from ..sources.readers import read_csv
-from .changes import Change, Summary, change_set, diff, main_class, summarize, type_lines
+from .changes import Change, Summary, change_set, diff, main_class, main_class_counts, summarize, type_lines
 from .staging import Staging
 
 WITHDRAWN_SOURCE = "withdrawn.csv"  # in data/: what replaced a withdrawn IRI, and why
@@ -61,9 +61,10 @@ def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, buil
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     base = _base(out_dir, current, version)
     _carry_archive(out_dir, current, version, staging)
-    classes = type_lines(nt)
+    classes = type_lines(nt) if base is not None else None  # every subject's: the change summary reads them
+    mains = Counter(main_class(c) for c in classes.values()) if classes is not None else main_class_counts(nt)
     release = archive.Release(version, settings.release_date.isoformat(), nt.count(b"\n"),
-                              _classes(classes, settings.base_iri))
+                              _classes(mains, settings.base_iri))
     history = History(release)
     if base is not None:
         base_version, base_nt, base_withdrawn = base
@@ -113,12 +114,11 @@ def _carry_archive(out_dir: Path, current, version: str, staging: Staging) -> No
         staging.write(folder + archive.RELEASE_FILE, current.to_bytes())
 
 
-def _classes(classes: dict, base_iri: str) -> dict:
-    """compact class name -> things whose main class it is; counted by class IRI first, as
-    a few classes name a million things."""
+def _classes(mains: Counter, base_iri: str) -> dict:
+    """compact class name -> things whose main class it is (`mains`: by class IRI)."""
     pfx = prefixes(base_iri)
     counted: Counter = Counter()
-    for iri, n in Counter(main_class(c) for c in classes.values()).items():
+    for iri, n in mains.items():
         counted[compact_iri(iri, pfx)] += n
     return dict(sorted(counted.items()))
 

@@ -276,11 +276,20 @@ def test_diff_gives_the_set_difference(a, b):
     assert change.added == sorted(set(b) - set(a)) and change.removed == sorted(set(a) - set(b))
 
 
+def _main_classes(types: dict):
+    from collections import Counter
+
+    from pipeline.release.changes import main_class
+
+    return Counter(main_class(c) for c in types.values())
+
+
 def test_type_lines_by_search_are_the_patterns_on_the_real_graph(published):
-    from pipeline.release.changes import type_lines, type_lines_by_pattern
+    from pipeline.release.changes import main_class_counts, type_lines, type_lines_by_pattern
 
     nt = (published / "koko.nt").read_bytes()
     assert type_lines(nt) == type_lines_by_pattern(nt) and len(type_lines(nt)) > 500
+    assert main_class_counts(nt) == _main_classes(type_lines(nt))
 
 
 def _type_graphs():
@@ -300,11 +309,13 @@ def _type_graphs():
 
 
 def test_type_lines_by_search_are_the_patterns_on_random_graphs():
-    from pipeline.release.changes import type_lines, type_lines_by_pattern
+    from pipeline.release.changes import main_class_counts, type_lines, type_lines_by_pattern
 
     @settings(max_examples=300, deadline=None)
     @given(nt_texts(_type_graphs()))
     def check(nt):
         assert type_lines(nt) == type_lines_by_pattern(nt)
+        canonical = b"".join(line + b"\n" for line in sorted(set(nt.splitlines())))  # as published
+        assert main_class_counts(canonical) == _main_classes(type_lines(canonical))
 
     check()
