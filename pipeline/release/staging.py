@@ -191,7 +191,12 @@ class Staging:
         self.files[name] = (out.size, out.digest.hexdigest())
 
     def _path(self, name: str) -> Path:
+        """Where `name` goes. A name written before in this folder is removed first: it may be
+        a hard link to the previous release's file, which writing into would change in the
+        folder being served."""
         path = self.tmp / name
+        if name in self.files:
+            path.unlink(missing_ok=True)
         if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._folders.add(path.parent)

@@ -226,3 +226,29 @@ def test_a_kept_file_is_compared_block_by_block_to_its_end(tmp_path):
     path.write_bytes(data + b"x")
     assert not _holds(path, data, block=100)
     assert not _holds(path, data, block=256)  # the text ends at a block's end, the file goes on
+
+
+@pytest.mark.parametrize("again", ["write", "writing", "link"])
+def test_a_name_written_twice_never_writes_into_the_previous_release(tmp_path, again):
+    """A staged file may be a hard link to the previous release's, which is being served; a
+    second write of the same name replaces the link and leaves that file as it was."""
+    from pipeline.graph.releases import MARKER
+    from pipeline.release.staging import Staging
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("a release\n")
+    (out / "page.html").write_bytes(b"served")
+    (tmp_path / "other").write_bytes(b"other")
+    with Staging(out) as staging:
+        staging.write("page.html", b"served")  # the same bytes: linked to the served file
+        assert (staging.tmp / "page.html").stat().st_ino == (out / "page.html").stat().st_ino
+        if again == "write":
+            staging.write("page.html", b"new")
+        elif again == "writing":
+            with staging.writing("page.html") as fh:
+                fh.write(b"new")
+        else:
+            staging.link("page.html", tmp_path / "other")
+        assert (out / "page.html").read_bytes() == b"served"
+        assert (staging.tmp / "page.html").read_bytes() in (b"new", b"other")
