@@ -191,7 +191,7 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
         # while this thread picks and counts the lines and the SPARQL rules run on them
         core = beside.submit(_rust, nt, plan.core, nt_file) if plan.core is not None else None
         subset = [c for c in plan.constraints if c.scope == "subset"]
-        store = ox.Store()
+        store = ox.Store() if subset else None
         sink = load_into(store, nt) if subset else None  # the lines go into the store as they are picked
         lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance, sink=sink)
         if subset and sink is None:

@@ -169,7 +169,7 @@ def write_graph_files(nt: bytes, base: str, staging: Staging, release: records.R
     """koko.ttl and koko.jsonld: from the previous release's where it can be trusted and the
     graph changed little (release/splice.py), else made whole as they are written, never
     whole in memory."""
-    previous = splice.Previous(staging.out_dir, base, nt, release)
+    previous = splice.Previous(base, nt, release)
     if not previous.write("koko.ttl", staging):
         with staging.writing("koko.ttl") as out:
             serialize.to_turtle(nt, base, output=out)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
 
 from ..graph import serialize
 from . import records
@@ -250,8 +249,8 @@ class Previous:
     """The previous release in an output folder, as far as this code can trust its files (see
     the module): the subjects whose lines the new graph changed, and the old lines it needs."""
 
-    def __init__(self, out_dir: Path, base_iri: str, nt: bytes, previous: records.Recorded):
-        self.out_dir, self.base_iri, self.new_nt = out_dir, base_iri, nt
+    def __init__(self, base_iri: str, nt: bytes, previous: records.Recorded):
+        self.out_dir, self.base_iri, self.new_nt = previous.out_dir, base_iri, nt
         self.lines, self.expected, self.subjects = None, {}, None
         old = previous.nt()
         if old is None:
