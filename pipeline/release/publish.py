@@ -314,7 +314,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     start = time.perf_counter()
     render_reports(outcome, settings, staging)
     staging.commit()
-    records.remember(staging.files["koko.nt"][1], settings.base_iri,
+    records.remember(staging.out_dir, staging.files["koko.nt"][1], settings.base_iri,
                      {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {})})
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start

@@ -1,7 +1,8 @@
 """What a publish notes about the release it wrote, for the next publish into the same folder.
 
-After a publish, a record in the cache folder, keyed by the SHA-256 of the release's koko.nt,
-holds the digest of the code that wrote it (`code_digest`), the base IRI, and what the parts
+After a publish, a record in the cache folder, keyed by the output folder and the SHA-256 of
+the release's koko.nt (so that two folders holding the same graph, each with its own files,
+never share one), holds the digest of the code that wrote it (`code_digest`), the base IRI, and what the parts
 that reuse earlier output keep there: the checksums of koko.ttl and koko.jsonld (splice.py),
 the digest of the site's inputs and of its files (site_reuse.py). A later publish reads the
 record of the release it replaces only when both were made by this very code for the same
@@ -43,8 +44,9 @@ def code_digest() -> str:
     return digest.hexdigest()
 
 
-def _path(nt_sha256: str) -> Path:
-    return cache_dir("releases") / f"{nt_sha256}.json"
+def _path(out_dir: Path, nt_sha256: str) -> Path:
+    key = hashlib.sha256(f"{out_dir.resolve()}\0{nt_sha256}".encode()).hexdigest()
+    return cache_dir("releases") / f"{key}.json"
 
 
 @dataclass
@@ -60,7 +62,7 @@ class Recorded:
         """Finds the record by the old koko.nt's SHA-256, hashed as it is read: the graph is
         not held here."""
         try:
-            record = json.loads(_path(file_digest(out_dir / "koko.nt")).read_bytes())
+            record = json.loads(_path(out_dir, file_digest(out_dir / "koko.nt")).read_bytes())
         except (OSError, ValueError):
             return cls()
         if not isinstance(record, dict) or record.get("code") != code_digest() or record.get("base") != base_iri:
@@ -79,13 +81,13 @@ class Recorded:
             return None
 
 
-def remember(nt_sha256: str, base_iri: str, parts: dict) -> None:
-    """After a publish: the record of this release, with each part's entry (`parts`: name ->
-    a JSON value). A cache that cannot be written is no error: the next publish reuses
+def remember(out_dir: Path, nt_sha256: str, base_iri: str, parts: dict) -> None:
+    """After a publish into `out_dir`: the record of this release, with each part's entry
+    (`parts`: name -> a JSON value). A cache that cannot be written is no error: the next publish reuses
     nothing."""
     record = {"code": code_digest(), "base": base_iri, **parts}
     try:
-        write_atomic(_path(nt_sha256), json.dumps(record, sort_keys=True).encode())
+        write_atomic(_path(out_dir, nt_sha256), json.dumps(record, sort_keys=True).encode())
         _forget_all_but(KEPT_RECORDS)
     except OSError:
         pass

@@ -107,3 +107,13 @@ def test_no_site_before_renders_the_files(data_dir, tmp_path, carried, large_mem
     _publish(data_dir, whole)
     assert carried == [False, False]
     _same_trees(out, whole)
+
+
+def test_another_folder_with_the_same_graph_keeps_its_own_record(data_dir, tmp_path, carried, large_memberships):
+    """Records are kept per output folder: a publish of the same graph elsewhere (here without
+    a site) does not take the place of this folder's."""
+    out, other = tmp_path / "out", tmp_path / "other"
+    _publish(data_dir, out)
+    _publish(data_dir, other, "--no-site")
+    _publish(data_dir, out)
+    assert carried == [False, True]

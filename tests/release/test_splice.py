@@ -159,8 +159,8 @@ def test_the_records_are_bounded_to_the_newest(tmp_path, monkeypatch):
     monkeypatch.setattr(records, "KEPT_RECORDS", 3)
     for n in range(5):
         files = {name: (1, f"{name}-{n}") for name in splice.SPLICED}
-        records.remember(f"koko.nt-{n}", BASE, splice.entry(files))
-        path = records._path(f"koko.nt-{n}")
+        records.remember(tmp_path / "out", f"koko.nt-{n}", BASE, splice.entry(files))
+        path = records._path(tmp_path / "out", f"koko.nt-{n}")
         os.utime(path, ns=(n * 10**9, n * 10**9))  # written in this order, whatever the clock's grain
     left = sorted(p.name for p in (tmp_path / "cache" / "releases").glob("*.json"))
-    assert left == ["koko.nt-2.json", "koko.nt-3.json", "koko.nt-4.json"]
+    assert left == sorted(records._path(tmp_path / "out", f"koko.nt-{n}").name for n in (2, 3, 4))
