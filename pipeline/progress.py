@@ -18,6 +18,7 @@ from typing import Callable
 import click
 
 from .i18n import Msg, _
+from .processes import stop_asked
 
 
 def _nothing(_: int = 1) -> None:
@@ -45,6 +46,8 @@ class Progress:
             return False
 
     def __call__(self, step: str) -> None:
+        if stop_asked():  # a Ctrl-C that Python swallowed (in a __del__, in an import's clean-up): stop here
+            raise KeyboardInterrupt
         click.echo(f"… {_(step)}", file=self.file)
 
     @contextlib.contextmanager
