@@ -1,10 +1,8 @@
-"""What changed between two releases of the graph, exactly and cheaply.
-
-Both graphs are canonical N-Triples (distinct lines, sorted), so their common beginning and
-end are skipped bytewise and only the lines between are compared. The change is told in a
-steward's terms (things added and removed by class with their names, values changed with the
-source line of the new value, counts per class), as data for `--format json`, and as a
-change set for consumers: TriG with an `added` and a `removed` graph.
+"""What changed between two releases of the graph (graph/nt_diff.py finds the lines added
+and removed), told in a steward's terms (things added and removed by class with their names,
+values changed with the source line of the new value, counts per class), as data for
+`--format json`, and as a change set for consumers: TriG with an `added` and a `removed`
+graph.
 """
 
 from __future__ import annotations
@@ -16,58 +14,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .. import i18n
+from ..graph.nt_diff import Change, diff  # noqa: F401 - the releases' diff, told here
 from ..graph.serialize import compact_iri, literal_parts, split_lines
 from ..graph.vocab import RDF, SKOS, prefixes
 from ..i18n import _
 
 _TYPE = RDF + "type"
 _NAME = SKOS + "prefLabel"
-
-
-@dataclass
-class Change:
-    added: list  # N-Triples lines (bytes, no line end), sorted
-    removed: list
-
-    @property
-    def empty(self) -> bool:
-        return not self.added and not self.removed
-
-
-def diff(old: bytes, new: bytes) -> Change:
-    if old == new:
-        return Change([], [])
-    start = _common_prefix(old, new)
-    start = old.rfind(b"\n", 0, start) + 1  # back to the start of a line
-    tail = _common_suffix(old, new, len(old) - start, len(new) - start)
-    old_end, new_end = len(old) - tail, len(new) - tail
-    if tail and (old[old_end - 1:old_end] != b"\n" or new[new_end - 1:new_end] != b"\n"):
-        cut = old.find(b"\n", old_end)  # forward to the end of a line
-        cut = len(old) if cut < 0 else cut + 1
-        old_end, new_end = cut, new_end + (cut - old_end)
-    before = set(old[start:old_end].splitlines())
-    after = set(new[start:new_end].splitlines())
-    before.discard(b"")
-    after.discard(b"")
-    return Change(sorted(after - before), sorted(before - after))
-
-
-def _common_prefix(a: bytes, b: bytes) -> int:
-    n, i, step = min(len(a), len(b)), 0, 1 << 16
-    while i < n and a[i:i + step] == b[i:i + step]:
-        i += step
-    while i < n and a[i] == b[i]:  # within the block that differs (found above in big steps)
-        i += 1
-    return min(i, n)
-
-
-def _common_suffix(a: bytes, b: bytes, limit_a: int, limit_b: int) -> int:
-    n, k, step = min(limit_a, limit_b), 0, 1 << 16
-    while k + step <= n and a[len(a) - k - step:len(a) - k] == b[len(b) - k - step:len(b) - k]:
-        k += step
-    while k < n and a[len(a) - k - 1] == b[len(b) - k - 1]:
-        k += 1
-    return k
 
 
 _TYPE_LINE = re.compile(rb"^<([^>]*)> <http://www\.w3\.org/1999/02/22-rdf-syntax-ns#type> <([^>]*)> \.$", re.M)

@@ -12,6 +12,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from ..check import core_delta
 from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
 from ..config import Settings
 from ..errors import NonConformingError, machine_error
@@ -86,25 +87,27 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     return sources, built, timings, staging.files["koko.nt"]
 
 
-def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None):
+def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None,
+              earlier: core_delta.Earlier | None = None):
     """Validation and the graph's counts: the work that can go to another core.
 
     It reads the graph as one buffer of N-Triples, which a forked child shares with its
     parent; touching a million string objects instead would copy their pages. `nt_file` is
-    the staged koko.nt, which holds the same bytes.
+    the staged koko.nt, which holds the same bytes; `earlier` the previous release's SHACL
+    Core results (check/core_delta.py).
     """
     counting = catalog.Counting()
-    report = validate(built, nt, settings.base_iri, engine, counting, settings.shapes, nt_file, advance)
+    report = validate(built, nt, settings.base_iri, engine, counting, settings.shapes, nt_file, advance, earlier)
     return report, counting.stats(settings, nt)
 
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
                        templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None,
-                       claim=None):
+                       claim=None, earlier: core_delta.Earlier | None = None):
     """The second worker's share: validation, the counts, and the things of the static site
     it claims (see write_site)."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
-    report, stats = _validate(built, nt, settings, engine, nt_file=nt_file)
+    report, stats = _validate(built, nt, settings, engine, nt_file=nt_file, earlier=earlier)
     if staging is None or not report.conforms:  # nothing will be published: answer at once
         return report, stats, {}
     return report, stats, write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries)
@@ -271,6 +274,17 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         helper.cancel()
 
 
+def core_results(previous: records.Recorded) -> core_delta.Earlier | None:
+    """The previous release's SHACL Core results, from its record (see check/core_delta.py)."""
+    entry = previous.record.get("core")
+    if previous.out_dir is None or not isinstance(entry, dict):
+        return None
+    found = entry.get("results")
+    if not isinstance(found, list) or not all(isinstance(row, list) and len(row) == 6 for row in found):
+        return None
+    return core_delta.Earlier(entry.get("shapes"), found, previous.out_dir / "koko.nt")
+
+
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
     sources, built, timings, staging.files["koko.nt"] = _graph_stage(settings, progress, engine, staging)
@@ -282,8 +296,9 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
                                                                 boundaries)) if site else None
     shared = site and not reuse.planned  # the things' files are rendered, by both processes
     claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
+    earlier = core_results(previous)
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if shared else None, templates,
-                                                    boundaries, staging.tmp / "koko.nt", claim))
+                                                    boundaries, staging.tmp / "koko.nt", claim, earlier))
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
@@ -315,7 +330,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     render_reports(outcome, settings, staging)
     staging.commit()
     records.remember(staging.out_dir, staging.files["koko.nt"][1], settings.base_iri,
-                     {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {})})
+                     {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {}),
+                      **({"core": outcome.report.core} if outcome.report.core is not None else {})})
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start
     return outcome

@@ -24,7 +24,7 @@ from ..files import file_digest, write_atomic
 
 KEPT_RECORDS = 64  # the records kept: the newest, one a release published from this machine
 #: The distributions whose versions shape the bytes koko writes, besides its own files.
-MAKERS = ("pyoxigraph", "Jinja2", "MarkupSafe", "Babel")
+MAKERS = ("pyoxigraph", "shacl", "Jinja2", "MarkupSafe", "Babel")
 
 
 @lru_cache(maxsize=1)

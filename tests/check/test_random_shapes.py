@@ -4,11 +4,14 @@ predicates, aggregates, OPTIONAL and negation, on generated graphs and on the re
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import pytest
 from helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pipeline.check import core_delta
 from pipeline.check.shapes import ShapesFile, ShapesGraph
 from pipeline.check.validate import raw_results
 from pipeline.graph.build import build
@@ -204,3 +207,61 @@ def real_nt() -> bytes:
 def test_random_shapes_on_the_real_graph(real_nt, data):
     text = data.draw(shapes(classes=("koko:KokoArea", "koko:Municipality"), paths=REAL_PATHS))
     same(real_nt, text)
+
+
+# -- SHACL Core after a change (check/core_delta.py) -----------------------------------------
+@st.composite
+def edits(draw, nt: bytes) -> bytes:
+    """`nt` with some of its lines taken away and some lines of another random graph put in."""
+    lines = [line for line in nt.split(b"\n") if line]
+    kept = [line for line in lines if draw(st.integers(0, 4))]
+    other = [line for line in without_blank_nodes(draw(graphs())).split(b"\n") if line]
+    added = draw(st.lists(st.sampled_from(other), max_size=3)) if other else []
+    return canonical_nt(kept + added)
+
+
+def without_blank_nodes(nt: bytes) -> bytes:
+    """The graph without its blank nodes' lines (the prefixes' declarations, in these graphs):
+    a graph with a blank node is judged whole, which a test of the other path need not see."""
+    return canonical_nt(line for line in nt.split(b"\n") if line and b"_:" not in line)
+
+
+def core_results(nt: bytes, graph, earlier=None) -> tuple:
+    told: dict = {}
+    raw, _ = raw_results(nt, graph, "fast", earlier=earlier, told=told)
+    return sorted(map(astuple, raw), key=repr), told
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_results_after_a_change_are_the_whole_graphs(data, tmp_path_factory):
+    """The earlier results kept for the nodes a change cannot reach, and the others judged on
+    their reach, are the results of the engine on the whole changed graph."""
+    old = without_blank_nodes(data.draw(graphs()))
+    text = data.draw(shapes())
+    graph = ShapesGraph([ShapesFile("shapes.ttl", text)])
+    try:
+        _, told = core_results(old, graph)
+    except Exception:  # shapes both engines refuse: test_random_shapes_on_generated_graphs
+        return
+    entry = told.get("core")
+    if entry is None:
+        return
+    new = data.draw(edits(old))
+    path = tmp_path_factory.mktemp("earlier") / "koko.nt"
+    path.write_bytes(old)
+    after, told_after = core_results(new, graph, core_delta.Earlier(entry["shapes"], entry["results"], path))
+    whole, told_whole = core_results(new, graph)
+    assert after == whole, f"\n{text}\nold:\n{old.decode()}\nnew:\n{new.decode()}"
+    assert sorted(map(repr, told_after["core"]["results"])) == sorted(map(repr, told_whole["core"]["results"]))
+    JUDGED.append(told_after.get("judged_again"))
+
+
+JUDGED: list = []  # how many nodes each change judged again; None where the whole graph was judged
+
+
+def test_most_random_changes_were_judged_on_their_reach():
+    """The test above is not one that passes by judging the whole graph every time."""
+    if len(JUDGED) < 50:
+        pytest.skip("runs after test_results_after_a_change_are_the_whole_graphs, in the same process")
+    assert sum(1 for n in JUDGED if n is not None) >= len(JUDGED) // 3, JUDGED

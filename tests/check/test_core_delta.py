@@ -1,0 +1,100 @@
+"""SHACL Core after a change of the real graph (check/core_delta.py): the earlier results and
+the changed nodes judged on their reach are the results of the whole graph, for edits of
+each kind a steward's sources make, and for the ones that must go to the whole graph."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import astuple
+
+import pytest
+
+from pipeline.check import core_delta
+from pipeline.check.validate import project_shapes, raw_results
+from pipeline.config import DEFAULT_BASE_IRI
+from pipeline.graph.serialize import canonical_nt
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _run(nt: bytes, earlier=None) -> tuple:
+    told: dict = {}
+    raw, notes = raw_results(nt, project_shapes(DEFAULT_BASE_IRI), "fast", earlier=earlier, told=told)
+    return sorted(map(astuple, raw), key=repr), notes, told
+
+
+@pytest.fixture(scope="module")
+def earlier(published, tmp_path_factory):
+    old = (published / "koko.nt").read_bytes()
+    path = tmp_path_factory.mktemp("earlier") / "koko.nt"
+    path.write_bytes(old)
+    _, _, told = _run(old)
+    return old, core_delta.Earlier(told["core"]["shapes"], told["core"]["results"], path)
+
+
+def _edited(nt: bytes, pattern: str, replace=None) -> bytes:
+    """`nt` with each line matching `pattern` replaced by `replace(line)` (None: taken away)."""
+    out = []
+    for line in nt.decode("utf-8").split("\n"):
+        if line and re.search(pattern, line):
+            line = replace(line) if replace is not None else None
+        if line:
+            out.extend(line if isinstance(line, list) else [line])
+    return canonical_nt(line.encode("utf-8") for line in out)
+
+
+def _a_year_later(line: str) -> str:
+    return re.sub(r'"(\d{4})"', lambda m: f'"{int(m.group(1)) + 1}"', line)
+
+
+EDITS = {
+    # a value on one decision's amount, as edit_loop.py makes it
+    "an amount": (r"^<[^>]*/amount/[^>]*> <https://schema.org/value>", lambda line: line.replace('"', '"9', 1), True),
+    "the start years of the fundings": (r"#startYear>", _a_year_later, True),
+    "the fundings' types taken away": (r"/funding/[^>]*> <[^>]*rdf-syntax-ns#type>", None, True),
+    "a region's name taken away (a class of another node's value)": (
+        r"^<[^>]*/region/11> <[^>]*#prefLabel>", None, True),
+    "a link to NUTS (an object target) taken away": (r"#closeMatch> <http://data.europa.eu/nuts/code/FI132>", None, True),
+    "every area's programme taken away": (r"/area/[^>]*> <[^>]*#programme>", None, True),
+    # a value outside its range's family: the shape goes to pySHACL, and SHACL Core no longer
+    # has the shapes of the earlier results
+    "an area's inhabitants as text": (r"#inhabitants>", lambda line: re.sub(r'"(\d+)"\^\^<[^>]*>', r'"\1"', line),
+                                      False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EDITS))
+def test_after_an_edit_the_results_are_the_whole_graphs(earlier, name):
+    old, before = earlier
+    pattern, replace, bounded = EDITS[name]
+    new = _edited(old, pattern, replace)
+    assert new != old, "the edit changed nothing"
+    whole = _run(new)
+    after = _run(new, before)
+    assert after[:2] == whole[:2]
+    assert (after[2].get("judged_again") is not None) == bounded, after[2].get("judged_again")
+    if whole[2].get("core") is not None:
+        assert sorted(map(repr, after[2]["core"]["results"])) == sorted(map(repr, whole[2]["core"]["results"]))
+
+
+def test_too_many_nodes_to_judge_again_take_the_whole_graph(earlier, monkeypatch):
+    old, before = earlier
+    new = _edited(old, EDITS["every area's programme taken away"][0])
+    monkeypatch.setattr(core_delta, "MAX_NODES", 10)
+    after, whole = _run(new, before), _run(new)
+    assert after[:2] == whole[:2] and "judged_again" not in after[2]
+
+
+def test_earlier_results_of_other_shapes_or_no_file_are_not_used(earlier, tmp_path):
+    old, before = earlier
+    new = _edited(old, EDITS["an amount"][0], EDITS["an amount"][1])
+    for other in (core_delta.Earlier("another digest", before.results, before.nt_file),
+                  core_delta.Earlier(before.shapes, before.results, tmp_path / "gone.nt")):
+        assert "judged_again" not in _run(new, other)[2]
+
+
+def test_a_blank_node_or_a_subclass_in_the_data_takes_the_whole_graph(earlier):
+    old, before = earlier
+    for line in (b"_:b <urn:p> <urn:o> .", b"<urn:a> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <urn:b> ."):
+        new = canonical_nt([*old.split(b"\n")[:-1], line])
+        assert "judged_again" not in _run(new, before)[2]
