@@ -8,6 +8,8 @@ import re
 from dataclasses import astuple
 
 import pytest
+from helpers import RELEASE
+from source_edits import EDITS as EDITS_OF_SOURCES
 
 from pipeline.check import core_delta
 from pipeline.check.validate import project_shapes, raw_results
@@ -98,3 +100,27 @@ def test_a_blank_node_or_a_subclass_in_the_data_takes_the_whole_graph(earlier):
     for line in (b"_:b <urn:p> <urn:o> .", b"<urn:a> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <urn:b> ."):
         new = canonical_nt([*old.split(b"\n")[:-1], line])
         assert "judged_again" not in _run(new, before)[2]
+
+
+def _settings(data_dir):
+    import datetime
+
+    from pipeline.sources.settings import load_settings
+
+    return load_settings(data_dir).with_release_date(datetime.date.fromisoformat(RELEASE))
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS_OF_SOURCES))
+def test_a_publish_after_an_edit_judges_what_a_whole_validation_does(data_dir, tmp_path, edit):
+    """Each table's edit, published over the release before: SHACL Core judged only the
+    changed nodes' reach, and the report is the one of a publish into a new folder."""
+    from pipeline.release.publish import publish
+
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    assert publish(_settings(data_dir), out, site=False).report.judged_again is None  # nothing before it
+    EDITS_OF_SOURCES[edit](data_dir)
+    after = publish(_settings(data_dir), out, site=False)
+    fresh = publish(_settings(data_dir), whole, site=False)
+    assert after.report.judged_again is not None and fresh.report.judged_again is None
+    assert after.report.results == fresh.report.results and after.report.results
+    assert (out / "validation.ttl").read_bytes() == (whole / "validation.ttl").read_bytes()
