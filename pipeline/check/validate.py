@@ -32,7 +32,7 @@ from ..graph.build import Built, literal
 from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
-from . import core_delta
+from . import delta
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, load_into, named_iris, relevant_lines, store_of
 
@@ -78,8 +78,9 @@ class Report:
     conforms: bool
     results: list = field(default_factory=list)
     notes: list = field(default_factory=list)  # shapes that took a slower path, and why
-    core: dict | None = None  # the SHACL Core results, for the next publish (core_delta.entry)
+    kept: dict | None = None  # the results the next publish can keep (delta.entry)
     judged_again: int | None = None  # nodes SHACL Core judged after a change; None: the whole graph
+    rules_kept: int = 0  # SPARQL constraints that kept their results after a change
 
     @property
     def violation_count(self) -> int:
@@ -161,15 +162,14 @@ def declared_messages(shapes: ShapesGraph) -> frozenset:
 
 def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", counting=None,
              extra_shapes: Path | None = None, nt_file: Path | None = None, advance=None,
-             earlier: core_delta.Earlier | None = None) -> Report:
+             earlier: delta.Earlier | None = None) -> Report:
     """Results of the project's shapes (and a steward's, `extra_shapes`) on the graph `nt`.
 
     `counting` (a catalog.Counting), when given, counts every line of `nt` on the one pass
     over them that picks the lines the SPARQL rules need, so that counting the graph costs no
     second pass; `advance(n)` hears the lines done on that pass. `nt_file`, when given, holds exactly `nt` (the
     staged koko.nt): the Rust engine reads it instead of a copy. `earlier`: the previous
-    release's SHACL Core results, which spare judging the nodes a change cannot have touched
-    (core_delta.py).
+    release's results, which spare judging what a change cannot have touched (delta.py).
     """
     shapes = project_shapes(base_iri, extra_shapes)
     told: dict = {}
@@ -177,16 +177,17 @@ def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", count
     messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes,
-                  core=told.get("core"), judged_again=told.get("judged_again"))
+                  kept=told.get("validation"), judged_again=told.get("judged_again"), rules_kept=told.get("rules_kept", 0))
 
 
 def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=None,
-                nt_file: Path | None = None, advance=None, earlier: core_delta.Earlier | None = None,
+                nt_file: Path | None = None, advance=None, earlier: delta.Earlier | None = None,
                 told: dict | None = None) -> tuple:
     """(results, notes) of `shapes` on the N-Triples `nt`: the validation entry point that the
     project's validation and the W3C suite test share. With `earlier` (see validate), `told`
-    hears the SHACL Core results to keep for the next publish ("core") and how many nodes
-    were judged again ("judged_again", absent when the whole graph was)."""
+    hears what the next publish can keep ("validation": delta.entry), how many nodes SHACL
+    Core judged again ("judged_again", absent when it judged the whole graph) and how many
+    SPARQL constraints kept their results ("rules_kept")."""
     told = {} if told is None else told
     if engine != "fast":
         raw = _pyshacl(nt, shapes.text, "turtle")
@@ -194,28 +195,34 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
             relevant_lines(nt, frozenset(), counting, subclasses=False, advance=advance)
         return raw, []
     plan = shapes.plan()
-    change = core_delta.change_since(nt, earlier, plan.core)
-    # an earlier graph's results are kept only when it had no such value: then only an added line can
-    odd = unguarded(plan, nt if change is None else b"".join(line + b"\n" for line in change.added)) \
-        if plan.guards else {}
+    change = delta.change_since(nt, earlier)
+    # earlier results are kept only where no value was outside its family: then only an added line can be
+    odd = unguarded(plan, nt if change is None or not delta.same_core(earlier, plan.core)
+                    else b"".join(line + b"\n" for line in change.added)) if plan.guards else {}
     if odd:  # values the two engines would compare differently: those shapes go to pySHACL
         plan = shapes.plan({root: f"a value of <{p}> that is not a valid literal of its range's type"
                             for root, p in odd.items()})
     with ThreadPoolExecutor(1, thread_name_prefix="koko-core") as beside:
         # the Rust engine lets go of the interpreter: SHACL Core runs on a core of its own
         # while this thread picks and counts the lines and the SPARQL rules run on them
-        core = beside.submit(_core, nt, plan.core, nt_file, earlier, change, told, not odd) \
-            if plan.core is not None else None
+        core = beside.submit(_core, nt, plan.core, nt_file, earlier, change, told) if plan.core is not None else None
         subset = [c for c in plan.constraints if c.scope == "subset"]
-        store = ox.Store() if subset else None
-        sink = load_into(store, nt) if subset else None  # the lines go into the store as they are picked
-        lines = relevant_lines(nt, named_iris(subset), counting, SUBCLASS in nt, advance, sink=sink)
-        if subset and sink is None:
+        kept = delta.rules_kept(subset, earlier, change)
+        run = [c for c in subset if delta.rule_key(c) not in kept]
+        store = ox.Store() if run else None
+        sink = load_into(store, nt) if run else None  # the lines go into the store as they are picked
+        lines = relevant_lines(nt, named_iris(run), counting, SUBCLASS in nt, advance, sink=sink)
+        if run and sink is None:
             store = store_of(lines)
         del lines
-        rules = evaluate(store, subset) if subset else []
+        by_rule = {**kept, **{delta.rule_key(c): evaluate(store, [c]) for c in run}}
         del store
-        raw = (core.result() if core is not None else []) + rules
+        core_found = core.result() if core is not None else []
+    raw = core_found + [r for c in subset for r in by_rule[delta.rule_key(c)]]
+    if kept:
+        told["rules_kept"] = len(kept)
+    if not odd:
+        told["validation"] = delta.entry(plan.core, core_found, by_rule)
     whole = [c for c in plan.constraints if c.scope == "whole"]
     if whole:
         raw += evaluate(store_of(nt), whole)
@@ -224,20 +231,16 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
     return [_canonical(r) for r in raw], plan.notes
 
 
-def _core(nt: bytes, shapes_nt: bytes, nt_file: Path | None, earlier, change, told: dict, keep: bool) -> list:
+def _core(nt: bytes, shapes_nt: bytes, nt_file: Path | None, earlier, change, told: dict) -> list:
     """SHACL Core on `nt`: after a `change` of the earlier graph, on the nodes it may have
-    touched (core_delta.py), else on the whole graph. With `keep`, `told` gets the results
-    for the next publish."""
+    touched (delta.py), else on the whole graph."""
     found = None
     if change is not None:
-        found = core_delta.results(nt, shapes_nt, earlier, change, lambda part: _rust(part, shapes_nt))
+        found = delta.core_results(nt, shapes_nt, earlier, change, lambda part: _rust(part, shapes_nt))
     if found is not None:
         found, told["judged_again"] = found
-    else:
-        found = _rust(nt, shapes_nt, nt_file)
-    if keep:
-        told["core"] = core_delta.entry(shapes_nt, found)
-    return found
+        return found
+    return _rust(nt, shapes_nt, nt_file)
 
 
 @lru_cache(maxsize=8)

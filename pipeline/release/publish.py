@@ -12,7 +12,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from ..check import core_delta
+from ..check import delta
 from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
 from ..config import Settings
 from ..errors import NonConformingError, machine_error
@@ -88,13 +88,13 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
 
 
 def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None,
-              earlier: core_delta.Earlier | None = None):
+              earlier: delta.Earlier | None = None):
     """Validation and the graph's counts: the work that can go to another core.
 
     It reads the graph as one buffer of N-Triples, which a forked child shares with its
     parent; touching a million string objects instead would copy their pages. `nt_file` is
-    the staged koko.nt, which holds the same bytes; `earlier` the previous release's SHACL
-    Core results (check/core_delta.py).
+    the staged koko.nt, which holds the same bytes; `earlier` the previous release's results
+    (check/delta.py).
     """
     counting = catalog.Counting()
     report = validate(built, nt, settings.base_iri, engine, counting, settings.shapes, nt_file, advance, earlier)
@@ -103,7 +103,7 @@ def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, n
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
                        templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None,
-                       claim=None, earlier: core_delta.Earlier | None = None):
+                       claim=None, earlier: delta.Earlier | None = None):
     """The second worker's share: validation, the counts, and the things of the static site
     it claims (see write_site)."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
@@ -274,15 +274,11 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         helper.cancel()
 
 
-def core_results(previous: records.Recorded) -> core_delta.Earlier | None:
-    """The previous release's SHACL Core results, from its record (see check/core_delta.py)."""
-    entry = previous.record.get("core")
-    if previous.out_dir is None or not isinstance(entry, dict):
+def earlier_results(previous: records.Recorded) -> delta.Earlier | None:
+    """The previous release's validation results, from its record (see check/delta.py)."""
+    if previous.out_dir is None:
         return None
-    found = entry.get("results")
-    if not isinstance(found, list) or not all(isinstance(row, list) and len(row) == 6 for row in found):
-        return None
-    return core_delta.Earlier(entry.get("shapes"), found, previous.out_dir / "koko.nt")
+    return delta.Earlier.of(previous.record.get("validation"), previous.out_dir / "koko.nt")
 
 
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
@@ -296,7 +292,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
                                                                 boundaries)) if site else None
     shared = site and not reuse.planned  # the things' files are rendered, by both processes
     claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
-    earlier = core_results(previous)
+    earlier = earlier_results(previous)
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if shared else None, templates,
                                                     boundaries, staging.tmp / "koko.nt", claim, earlier))
     try:
@@ -331,7 +327,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     staging.commit()
     records.remember(staging.out_dir, staging.files["koko.nt"][1], settings.base_iri,
                      {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {}),
-                      **({"core": outcome.report.core} if outcome.report.core is not None else {})})
+                      **({"validation": outcome.report.kept} if outcome.report.kept is not None else {})})
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start
     return outcome

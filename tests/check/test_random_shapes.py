@@ -11,7 +11,7 @@ from helpers import DATA
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.check import core_delta
+from pipeline.check import delta
 from pipeline.check.shapes import ShapesFile, ShapesGraph
 from pipeline.check.validate import raw_results
 from pipeline.graph.build import build
@@ -209,7 +209,7 @@ def test_random_shapes_on_the_real_graph(real_nt, data):
     same(real_nt, text)
 
 
-# -- SHACL Core after a change (check/core_delta.py) -----------------------------------------
+# -- SHACL Core after a change (check/delta.py) -----------------------------------------
 @st.composite
 def edits(draw, nt: bytes) -> bytes:
     """`nt` with some of its lines taken away and some lines of another random graph put in."""
@@ -226,7 +226,7 @@ def without_blank_nodes(nt: bytes) -> bytes:
     return canonical_nt(line for line in nt.split(b"\n") if line and b"_:" not in line)
 
 
-def core_results(nt: bytes, graph, earlier=None) -> tuple:
+def results_and_told(nt: bytes, graph, earlier=None) -> tuple:
     told: dict = {}
     raw, _ = raw_results(nt, graph, "fast", earlier=earlier, told=told)
     return sorted(map(astuple, raw), key=repr), told
@@ -241,27 +241,37 @@ def test_results_after_a_change_are_the_whole_graphs(data, tmp_path_factory):
     text = data.draw(shapes())
     graph = ShapesGraph([ShapesFile("shapes.ttl", text)])
     try:
-        _, told = core_results(old, graph)
+        _, told = results_and_told(old, graph)
     except Exception:  # shapes both engines refuse: test_random_shapes_on_generated_graphs
         return
-    entry = told.get("core")
+    entry = told.get("validation")
     if entry is None:
         return
     new = data.draw(edits(old))
     path = tmp_path_factory.mktemp("earlier") / "koko.nt"
     path.write_bytes(old)
-    after, told_after = core_results(new, graph, core_delta.Earlier(entry["shapes"], entry["results"], path))
-    whole, told_whole = core_results(new, graph)
+    after, told_after = results_and_told(new, graph, delta.Earlier.of(entry, path))
+    whole, told_whole = results_and_told(new, graph)
     assert after == whole, f"\n{text}\nold:\n{old.decode()}\nnew:\n{new.decode()}"
-    assert sorted(map(repr, told_after["core"]["results"])) == sorted(map(repr, told_whole["core"]["results"]))
+    assert _entry(told_after) == _entry(told_whole)
     JUDGED.append(told_after.get("judged_again"))
+    KEPT.append(told_after.get("rules_kept", 0))
+
+
+def _entry(told: dict):
+    entry = told.get("validation")  # none where a value outside its range's family sent a shape to pySHACL
+    if entry is None:
+        return None
+    return (sorted(map(repr, entry["core"]["results"])), {k: sorted(map(repr, v)) for k, v in entry["rules"].items()})
 
 
 JUDGED: list = []  # how many nodes each change judged again; None where the whole graph was judged
+KEPT: list = []  # how many SPARQL constraints kept their results
 
 
 def test_most_random_changes_were_judged_on_their_reach():
     """The test above is not one that passes by judging the whole graph every time."""
     if len(JUDGED) < 50:
         pytest.skip("runs after test_results_after_a_change_are_the_whole_graphs, in the same process")
-    assert sum(1 for n in JUDGED if n is not None) >= len(JUDGED) // 3, JUDGED
+    assert sum(1 for n in JUDGED if n is not None) >= len(JUDGED) // 6, JUDGED  # about a third, by the draws
+    assert any(KEPT), KEPT  # rare here (three predicates, most edits touch each); test_delta.py has more

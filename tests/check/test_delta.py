@@ -1,4 +1,4 @@
-"""SHACL Core after a change of the real graph (check/core_delta.py): the earlier results and
+"""SHACL Core after a change of the real graph (check/delta.py): the earlier results and
 the changed nodes judged on their reach are the results of the whole graph, for edits of
 each kind a steward's sources make, and for the ones that must go to the whole graph."""
 
@@ -11,7 +11,7 @@ import pytest
 from helpers import RELEASE
 from source_edits import EDITS as EDITS_OF_SOURCES
 
-from pipeline.check import core_delta
+from pipeline.check import delta
 from pipeline.check.validate import project_shapes, raw_results
 from pipeline.config import DEFAULT_BASE_IRI
 from pipeline.graph.serialize import canonical_nt
@@ -31,7 +31,7 @@ def earlier(published, tmp_path_factory):
     path = tmp_path_factory.mktemp("earlier") / "koko.nt"
     path.write_bytes(old)
     _, _, told = _run(old)
-    return old, core_delta.Earlier(told["core"]["shapes"], told["core"]["results"], path)
+    return old, delta.Earlier.of(told["validation"], path)
 
 
 def _edited(nt: bytes, pattern: str, replace=None) -> bytes:
@@ -75,14 +75,31 @@ def test_after_an_edit_the_results_are_the_whole_graphs(earlier, name):
     after = _run(new, before)
     assert after[:2] == whole[:2]
     assert (after[2].get("judged_again") is not None) == bounded, after[2].get("judged_again")
-    if whole[2].get("core") is not None:
-        assert sorted(map(repr, after[2]["core"]["results"])) == sorted(map(repr, whole[2]["core"]["results"]))
+    assert _kept(after[2]) == _kept(whole[2])
+
+
+def _kept(told: dict):
+    """The results a publish records for the next one, each list in one order."""
+    entry = told.get("validation")
+    if entry is None:
+        return None
+    return (entry["core"]["shapes"], sorted(map(repr, entry["core"]["results"])),
+            {key: sorted(map(repr, found)) for key, found in entry["rules"].items()})
+
+
+def test_an_edit_no_rule_can_match_keeps_those_rules_results_and_runs_the_others(earlier):
+    old, before = earlier
+    rules = len(before.rules)
+    amount = _run(_edited(old, EDITS["an amount"][0], EDITS["an amount"][1]), before)[2]
+    assert 0 < amount["rules_kept"] < rules  # schema:value is in the rules on shares and co-financing
+    label = _run(_edited(old, EDITS["a region's name taken away (a class of another node's value)"][0]), before)[2]
+    assert label["rules_kept"] == rules  # no rule reads a name
 
 
 def test_too_many_nodes_to_judge_again_take_the_whole_graph(earlier, monkeypatch):
     old, before = earlier
     new = _edited(old, EDITS["every area's programme taken away"][0])
-    monkeypatch.setattr(core_delta, "MAX_NODES", 10)
+    monkeypatch.setattr(delta, "MAX_NODES", 10)
     after, whole = _run(new, before), _run(new)
     assert after[:2] == whole[:2] and "judged_again" not in after[2]
 
@@ -90,16 +107,19 @@ def test_too_many_nodes_to_judge_again_take_the_whole_graph(earlier, monkeypatch
 def test_earlier_results_of_other_shapes_or_no_file_are_not_used(earlier, tmp_path):
     old, before = earlier
     new = _edited(old, EDITS["an amount"][0], EDITS["an amount"][1])
-    for other in (core_delta.Earlier("another digest", before.results, before.nt_file),
-                  core_delta.Earlier(before.shapes, before.results, tmp_path / "gone.nt")):
-        assert "judged_again" not in _run(new, other)[2]
+    other_shapes = delta.Earlier("another digest", before.core, before.rules, before.nt_file)
+    assert "judged_again" not in _run(new, other_shapes)[2]
+    gone = delta.Earlier(before.core_shapes, before.core, before.rules, tmp_path / "gone.nt")
+    told = _run(new, gone)[2]
+    assert "judged_again" not in told and "rules_kept" not in told
 
 
 def test_a_blank_node_or_a_subclass_in_the_data_takes_the_whole_graph(earlier):
     old, before = earlier
     for line in (b"_:b <urn:p> <urn:o> .", b"<urn:a> <http://www.w3.org/2000/01/rdf-schema#subClassOf> <urn:b> ."):
         new = canonical_nt([*old.split(b"\n")[:-1], line])
-        assert "judged_again" not in _run(new, before)[2]
+        told = _run(new, before)[2]
+        assert "judged_again" not in told and "rules_kept" not in told
 
 
 def _settings(data_dir):
@@ -122,5 +142,6 @@ def test_a_publish_after_an_edit_judges_what_a_whole_validation_does(data_dir, t
     after = publish(_settings(data_dir), out, site=False)
     fresh = publish(_settings(data_dir), whole, site=False)
     assert after.report.judged_again is not None and fresh.report.judged_again is None
+    assert after.report.rules_kept > 0 and fresh.report.rules_kept == 0
     assert after.report.results == fresh.report.results and after.report.results
     assert (out / "validation.ttl").read_bytes() == (whole / "validation.ttl").read_bytes()

@@ -1,18 +1,25 @@
-"""SHACL Core results after a small change of the graph, from the previous release's results.
+"""Validation after a small change of the graph, from the previous release's results.
 
-Whether a focus node conforms to shapes that use only what `Reach.of` accepts (paths that are
-single predicates, no SPARQL) depends only on the lines of the subjects it reaches: its own,
-then those of every object it reaches by a path's predicate, on and on (a nested shape, an
-sh:class's type of a value), and on whether it is a target: its own types and, for
-sh:targetObjectsOf, the lines that have it as object. So after a change, the nodes to judge
-again are the subjects of changed lines, every node that reaches one of them by path
+SHACL Core: whether a focus node conforms to shapes that use only what `Reach.of` accepts
+(paths that are single predicates, no SPARQL) depends only on the lines of the subjects it
+reaches: its own, then those of every object it reaches by a path's predicate, on and on (a
+nested shape, an sh:class's type of a value), and on whether it is a target: its own types
+and, for sh:targetObjectsOf, the lines that have it as object. So after a change, the nodes to
+judge again are the subjects of changed lines, every node that reaches one of them by path
 predicates, and the objects of changed lines whose predicate makes targets of its objects.
 The engine judges them on their reach alone; every other node keeps its earlier results.
 
-Anything this cannot bound goes to the whole graph: other shapes, a blank node, rdfs:subClassOf
-in the data (types then reach along the class tree), too many changed lines or nodes, no record
-of the earlier results for exactly these shapes. tests/check/test_random_shapes.py holds this
-to the engine on the whole graph, on random graphs, edits and shapes.
+SHACL-SPARQL: a constraint the fast path runs on a subset of the lines (sparql_scope.py: every
+pattern names its predicate, every rdf:type pattern its class) gives the same results on any
+graph that has the same lines of that subset. So a constraint none of whose lines changed
+keeps its earlier results, and only the others run, on the lines they can match.
+
+Anything this cannot bound goes to the whole graph: other shapes or queries, a blank node,
+rdfs:subClassOf in the data (types then reach along the class tree), too many changed lines or
+nodes, no record of earlier results for exactly these shapes and queries.
+tests/check/test_delta.py (edits of the real graph and of each source table) and
+tests/check/test_random_shapes.py (random graphs, edits and shapes) hold this to validating
+the whole graph.
 """
 
 from __future__ import annotations
@@ -44,6 +51,7 @@ _LOCAL = {SH + name for name in (
     "deactivated", "declare", "prefixes", "prefix", "namespace", "IRI", "BlankNode", "Literal",
     "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral", "Violation", "Warning", "Info", "Shape")}
 SUBCLASS = f"<{RDFS}subClassOf>".encode()
+TYPE = f"<{RDF}type>".encode()
 _TARGETS = {SH + name for name in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
 
 
@@ -91,12 +99,41 @@ class Reach:
 
 @dataclass(frozen=True)
 class Earlier:
-    """The previous release's SHACL Core results (sparql_rules.RawResult fields, as lists) for
-    the shapes with this digest, and the file of its graph."""
+    """The previous release's results as its record keeps them (`entry`), and its graph's file."""
 
-    shapes: str
-    results: list
+    core_shapes: str  # the digest of the SHACL Core shapes graph
+    core: list  # its results, as lists of RawResult's fields
+    rules: dict  # rule_key(constraint) -> its results, likewise
     nt_file: Path
+
+    @classmethod
+    def of(cls, entry, nt_file: Path) -> "Earlier | None":
+        """From a release's record entry (see `entry`), None when it is not one."""
+        if not isinstance(entry, dict):
+            return None
+        core, rules = entry.get("core"), entry.get("rules")
+        if not isinstance(core, dict) or not isinstance(rules, dict):
+            return None
+        lists = [core.get("results"), *rules.values()]
+        if not all(isinstance(found, list) and all(isinstance(row, list) and len(row) == 6 for row in found)
+                   for found in lists):
+            return None
+        return cls(str(core.get("shapes")), core["results"], rules, nt_file)
+
+
+def rule_key(c) -> str:
+    """What names a SPARQL constraint across publishes: all that makes its results."""
+    return hashlib.sha256(repr((c.shape, c.query, c.messages, c.severity, c.scope, sorted(c.named))).encode()).hexdigest()
+
+
+def entry(core: bytes | None, core_found: list, rules: dict) -> dict | None:
+    """The release record's entry for the next publish: the SHACL Core results with the digest
+    of their shapes, and each SPARQL constraint's (`rules`: rule_key -> results); None when
+    they are too many to keep."""
+    if len(core_found) + sum(map(len, rules.values())) > MAX_RECORDED:
+        return None
+    return {"core": {"shapes": shapes_digest(core or b""), "results": [list(astuple(r)) for r in core_found]},
+            "rules": {key: [list(astuple(r)) for r in found] for key, found in rules.items()}}
 
 
 def _subject(line: bytes) -> bytes | None:
@@ -170,10 +207,10 @@ def _reach_lines(nt: bytes, judged: set, reach: Reach) -> list | None:
     return out
 
 
-def change_since(nt: bytes, earlier: Earlier | None, core: bytes | None) -> Change | None:
-    """The lines added and removed since the earlier results' graph, when those results are
-    for the shapes `core` and the two graphs are of the kind this module bounds; else None."""
-    if earlier is None or core is None or earlier.shapes != shapes_digest(core) or b"_:" in nt or SUBCLASS in nt:
+def change_since(nt: bytes, earlier: Earlier | None) -> Change | None:
+    """The lines added and removed since the earlier results' graph, when the two graphs are
+    of the kind this module bounds; else None."""
+    if earlier is None or b"_:" in nt or SUBCLASS in nt:
         return None
     change = diff_file(earlier.nt_file, nt, MAX_CHANGED_BYTES)
     if change is None or any(line.startswith(b"_:") or SUBCLASS in line for line in change.removed):
@@ -181,12 +218,18 @@ def change_since(nt: bytes, earlier: Earlier | None, core: bytes | None) -> Chan
     return change
 
 
-def results(nt: bytes, core: bytes, earlier: Earlier, change: Change, rust) -> tuple | None:
+def same_core(earlier: Earlier, core: bytes | None) -> bool:
+    """Whether the earlier SHACL Core results are of the shapes graph `core` (they are kept
+    only where no value was outside its range's family: shapes.unguarded)."""
+    return core is not None and earlier.core_shapes == shapes_digest(core)
+
+
+def core_results(nt: bytes, core: bytes, earlier: Earlier, change: Change, rust) -> tuple | None:
     """(results, the number of nodes judged again) of the shapes `core` on `nt`, which is the
     earlier graph with `change` (change_since): the earlier results, and `rust(nt_part)` (the
     engine on a graph, giving RawResults) on the reach of the nodes whose results may have
     changed; None when those cannot be bounded (the whole graph is judged then)."""
-    if earlier.shapes != shapes_digest(core):
+    if not same_core(earlier, core):
         return None
     reach = Reach.of(core)
     if reach is None:
@@ -197,13 +240,28 @@ def results(nt: bytes, core: bytes, earlier: Earlier, change: Change, rust) -> t
         return None
     names = {"<" + node.decode("utf-8") + ">" for node in judged}
     fresh = rust(b"".join(sorted({line + b"\n" for line in part})))  # even empty: a targetNode needs no line
-    kept = [RawResult(*row) for row in earlier.results if row[0] not in names]
+    kept = [RawResult(*row) for row in earlier.core if row[0] not in names]
     return kept + [r for r in fresh if r.focus in names], len(judged)
 
 
-def entry(core: bytes, found: list) -> dict | None:
-    """The release record's entry for the next publish: these shapes' results on this graph;
-    None when they are too many to keep."""
-    if len(found) > MAX_RECORDED:
-        return None
-    return {"shapes": shapes_digest(core), "results": [list(astuple(r)) for r in found]}
+def rules_kept(constraints: list, earlier: Earlier | None, change: Change | None) -> dict:
+    """rule_key -> the earlier results of each subset-scoped constraint none of whose lines
+    changed (a line it can match: its predicate named, or rdf:type with its class named)."""
+    if earlier is None or change is None:
+        return {}
+    touched = [_matched(line) for line in change.added + change.removed]
+    kept = {}
+    for c in constraints:
+        key = rule_key(c)
+        if c.scope != "subset" or key not in earlier.rules:
+            continue
+        named = {f"<{iri}>".encode() for iri in c.named}
+        if not any(term in named for term in touched):
+            kept[key] = [RawResult(*row) for row in earlier.rules[key]]
+    return kept
+
+
+def _matched(line: bytes) -> bytes:
+    """The term of a line a subset's pick looks at: its class for rdf:type, else its predicate."""
+    _, p, rest = line.split(b" ", 2)
+    return rest[:-2] if p == TYPE else p
