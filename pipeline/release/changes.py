@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from .. import i18n
 from ..graph.nt_diff import Change, diff  # noqa: F401 - the releases' diff, told here
-from ..graph.serialize import compact_iri, literal_parts, split_lines
+from ..graph.serialize import compact_iri, literal_parts, split_lines, stretch_span
 from ..graph.vocab import RDF, SKOS, prefixes
 from ..i18n import _
 
@@ -72,6 +72,28 @@ def main_class_counts(nt: bytes) -> Counter:
     if classes:
         counted[main_class(classes)] += 1
     return counted
+
+
+def main_class_counts_after(before: Counter, nt: bytes, change: Change) -> Counter | None:
+    """main_class_counts of `nt` from those of the graph before `change` (`before`): only the
+    subjects whose typing lines changed are counted again, from their lines in `nt` and the
+    change; None where a changed typing line's subject is a blank node."""
+    counted = Counter(before)
+    added, removed = {}, {}
+    for lines, into in ((change.added, added), (change.removed, removed)):
+        for subject, cls in _typings(b"".join(line + b"\n" for line in lines)):
+            into.setdefault(subject, set()).add(cls)
+    for subject in added.keys() | removed.keys():
+        if subject.startswith(b"_:") or not subject:
+            return None
+        start, end = stretch_span(nt, subject + b"> ")
+        now = [cls for s, cls in _typings(nt[start:end]) if s == subject]
+        then = sorted((set(now) - added.get(subject, set())) | removed.get(subject, set()),
+                      key=lambda cls: (cls + ">").encode())  # the order of their lines
+        for classes, sign in ((then, -1), (now, 1)):
+            if classes:
+                counted[main_class(classes)] += sign
+    return +counted  # without the classes no thing has any more
 
 
 def type_lines_by_pattern(nt: bytes) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections import Counter
 import gc
 import shutil
 import time
@@ -16,7 +17,7 @@ from ..check import delta
 from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
 from ..config import Settings
 from ..errors import NonConformingError, machine_error
-from ..graph import serialize
+from ..graph import nt_diff, serialize
 from ..graph.build import Built, build
 from ..i18n import N_, Msg
 from ..progress import bar
@@ -281,6 +282,16 @@ def earlier_results(previous: records.Recorded) -> delta.Earlier | None:
     return delta.Earlier.of(previous.record.get("validation"), previous.out_dir / "koko.nt")
 
 
+def class_counts_since(previous: records.Recorded, nt: bytes) -> tuple | None:
+    """(the class counts of the release in the output folder, the change from its graph to
+    `nt`), from its record; None when either is not known."""
+    counts = previous.record.get("classes")
+    if previous.out_dir is None or not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
+        return None
+    change = nt_diff.diff_file(previous.out_dir / "koko.nt", nt, delta.MAX_CHANGED_BYTES)
+    return None if change is None else (Counter(counts), change)
+
+
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
     sources, built, timings, staging.files["koko.nt"] = _graph_stage(settings, progress, engine, staging)
@@ -298,7 +309,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
-        outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built)
+        outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built, class_counts_since(previous, nt))
         gc.disable()  # rendering makes short-lived objects without cycles
 
         def refused() -> bool:  # the worker has answered that the graph does not conform
@@ -327,7 +338,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     staging.commit()
     records.remember(staging.out_dir, staging.files["koko.nt"][1], settings.base_iri,
                      {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {}),
-                      **({"validation": outcome.report.kept} if outcome.report.kept is not None else {})})
+                      **({"validation": outcome.report.kept} if outcome.report.kept is not None else {}),
+                      "classes": dict(outcome.history.mains)})
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start
     return outcome

@@ -23,7 +23,8 @@ from ..graph.serialize import compact_iri, split_lines
 from ..graph.vocab import prefixes
 from ..i18n import Msg, _
 from ..sources.readers import read_csv
-from .changes import Change, Summary, change_set, diff, main_class, main_class_counts, summarize, type_lines
+from .changes import (Change, Summary, change_set, diff, main_class, main_class_counts, main_class_counts_after, summarize,
+                      type_lines)
 from .staging import Staging
 
 WITHDRAWN_SOURCE = "withdrawn.csv"  # in data/: what replaced a withdrawn IRI, and why
@@ -37,6 +38,7 @@ class History:
     change: Change | None = None
     withdrawn: dict = field(default_factory=dict)  # IRI -> {"last", "withdrawn", "replaced_by", "reason"}
     releases: list = field(default_factory=list)  # the archived releases, oldest first
+    mains: Counter = field(default_factory=Counter)  # main class IRI -> its things (changes.main_class)
 
     @property
     def previous(self) -> str | None:
@@ -53,19 +55,24 @@ def _check_lines(lines: list, out_dir: Path, version: str) -> None:
         raise InputError(Msg('{out_dir}: the graph of release {version} is damaged (a line that is not N-Triples); restore it from a backup, or publish into another --out', out_dir=out_dir, version=version), code=Code.ARCHIVE_DAMAGED) from None
 
 
-def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None) -> History:
+def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None, since=None) -> History:
     """Compare with the release before, write the change set, the withdrawn IRIs, the
     release's description and the archive into `staging`; return what the catalogue and the
-    pages need."""
+    pages need. `since`: (the class counts of the graph in the output folder, the change from
+    it to `nt`), when they are known, spares counting every thing again."""
     version = settings.release_version
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     base = _base(out_dir, current, version)
     _carry_archive(out_dir, current, version, staging)
     classes = type_lines(nt) if base is not None else None  # every subject's: the change summary reads them
-    mains = Counter(main_class(c) for c in classes.values()) if classes is not None else main_class_counts(nt)
+    if classes is not None:
+        mains = Counter(main_class(c) for c in classes.values())
+    else:
+        mains = main_class_counts_after(since[0], nt, since[1]) if since is not None else None
+        mains = main_class_counts(nt) if mains is None else mains
     release = archive.Release(version, settings.release_date.isoformat(), nt.count(b"\n"),
                               _classes(mains, settings.base_iri))
-    history = History(release)
+    history = History(release, mains=mains)
     if base is not None:
         base_version, base_nt, base_withdrawn = base
         history.change = diff(base_nt, nt)

@@ -319,3 +319,57 @@ def test_type_lines_by_search_are_the_patterns_on_random_graphs():
         assert main_class_counts(canonical) == _main_classes(type_lines(canonical))
 
     check()
+
+
+def _class_graphs():
+    """Random typing lines, several own classes a subject whose names sort apart from their
+    lines (a `-` sorts before the `>` that ends an IRI), among other lines and blank nodes."""
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    things = [ox.NamedNode(f"https://w3id.org/koko-lod/id/thing/{n}") for n in range(3)]
+    classes = [ox.NamedNode(f"https://w3id.org/koko-lod/def/koko#{c}") for c in ("Region", "Region-x", "Regio", "A")]
+    subjects = st.one_of(st.sampled_from(things), st.just(ox.BlankNode("b0")))
+    typing = st.builds(ox.Triple, subjects, st.just(rdf_type), st.sampled_from(classes + things[:1]))
+    other = st.builds(ox.Triple, subjects, st.just(ox.NamedNode("https://schema.org/name")), st.builds(ox.Literal, st.just("x")))
+    return st.lists(st.one_of(typing, typing, other), max_size=20)
+
+
+def test_class_counts_after_a_change_are_the_counts_of_the_new_graph():
+    from pipeline.graph.nt_diff import diff
+    from pipeline.release.changes import main_class_counts, main_class_counts_after
+
+    def canonical(nt):
+        return b"".join(line + b"\n" for line in sorted(set(nt.splitlines())))
+
+    @settings(max_examples=400, deadline=None)
+    @given(nt_texts(_class_graphs()), nt_texts(_class_graphs()))
+    def check(old, new):
+        old, new = canonical(old), canonical(new)
+        after = main_class_counts_after(main_class_counts(old), new, diff(old, new))
+        if after is not None:
+            assert after == main_class_counts(new)
+        else:
+            assert b"_:" in old + new
+
+    check()
+
+
+@pytest.mark.parametrize("edit", ["a name in organisations.csv", "a row dropped from nuts.csv"])
+def test_a_publish_after_an_edit_counts_only_the_changed_things(data_dir, tmp_path, monkeypatch, edit):
+    """The release's class counts come from the previous release's and the change, and are
+    the counts of a publish into a new folder."""
+    from source_edits import EDITS
+
+    from pipeline.release import versions
+
+    counted = []
+    real = versions.main_class_counts
+    monkeypatch.setattr(versions, "main_class_counts", lambda nt: counted.append(1) or real(nt))
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    assert koko("publish", "--data", data_dir, "--out", out, "--release-date", RELEASE, "--no-site").exit_code == 0
+    assert counted == [1]
+    EDITS[edit](data_dir)
+    assert koko("publish", "--data", data_dir, "--out", out, "--release-date", RELEASE, "--no-site").exit_code == 0
+    assert counted == [1], "counted the whole graph again"
+    assert koko("publish", "--data", data_dir, "--out", whole, "--release-date", RELEASE, "--no-site").exit_code == 0
+    assert (out / "release.json").read_bytes() == (whole / "release.json").read_bytes()
+    assert (out / "catalog.ttl").read_bytes() == (whole / "catalog.ttl").read_bytes()
