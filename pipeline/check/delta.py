@@ -55,8 +55,11 @@ TYPE = f"<{RDF}type>".encode()
 _TARGETS = {SH + name for name in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
 
 
-def shapes_digest(core: bytes) -> str:
-    return hashlib.sha256(core).hexdigest()
+def shapes_digest(text: str) -> str:
+    """What names the shapes the earlier SHACL Core results are of: the digest of the shapes
+    files' text (the plan made from it is koko's code's, which the record names). Not of the
+    plan's graph, whose blank nodes are named afresh where a process parses the shapes."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -101,10 +104,11 @@ class Reach:
 class Earlier:
     """The previous release's results as its record keeps them (`entry`), and its graph's file."""
 
-    core_shapes: str  # the digest of the SHACL Core shapes graph
+    core_shapes: str  # the shapes_digest of the shapes its SHACL Core results are of
     core: list  # its results, as lists of RawResult's fields
     rules: dict  # rule_key(constraint) -> its results, likewise
     nt_file: Path
+    counts: dict | None = None  # the graph's counts (catalog.Counting.state), when they were taken
 
     @classmethod
     def of(cls, entry, nt_file: Path) -> "Earlier | None":
@@ -118,7 +122,8 @@ class Earlier:
         if not all(isinstance(found, list) and all(isinstance(row, list) and len(row) == 6 for row in found)
                    for found in lists):
             return None
-        return cls(str(core.get("shapes")), core["results"], rules, nt_file)
+        counts = entry.get("counts")
+        return cls(str(core.get("shapes")), core["results"], rules, nt_file, counts if isinstance(counts, dict) else None)
 
 
 def rule_key(c) -> str:
@@ -126,14 +131,21 @@ def rule_key(c) -> str:
     return hashlib.sha256(repr((c.shape, c.query, c.messages, c.severity, c.scope, sorted(c.named))).encode()).hexdigest()
 
 
-def entry(core: bytes | None, core_found: list, rules: dict) -> dict | None:
+def entry(shapes: str, core_found: list, rules: dict, counts: dict | None) -> dict | None:
     """The release record's entry for the next publish: the SHACL Core results with the digest
-    of their shapes, and each SPARQL constraint's (`rules`: rule_key -> results); None when
-    they are too many to keep."""
+    of their shapes, each SPARQL constraint's (`rules`: rule_key -> results), and the graph's
+    counts; None when they are too many to keep. Written only for a graph with no blank node
+    and no rdfs:subClassOf line (`plain`), as no other can be used."""
     if len(core_found) + sum(map(len, rules.values())) > MAX_RECORDED:
         return None
-    return {"core": {"shapes": shapes_digest(core or b""), "results": [list(astuple(r)) for r in core_found]},
-            "rules": {key: [list(astuple(r)) for r in found] for key, found in rules.items()}}
+    return {"core": {"shapes": shapes, "results": [list(astuple(r)) for r in core_found]},
+            "rules": {key: [list(astuple(r)) for r in found] for key, found in rules.items()}, "counts": counts}
+
+
+def plain(text: bytes) -> bool:
+    """Whether N-Triples hold no blank node and no rdfs:subClassOf line (nor their bytes in a
+    literal: the test is on the bytes)."""
+    return b"_:" not in text and SUBCLASS not in text
 
 
 def _subject(line: bytes) -> bytes | None:
@@ -208,28 +220,30 @@ def _reach_lines(nt: bytes, judged: set, reach: Reach) -> list | None:
 
 
 def change_since(nt: bytes, earlier: Earlier | None) -> Change | None:
-    """The lines added and removed since the earlier results' graph, when the two graphs are
-    of the kind this module bounds; else None."""
-    if earlier is None or b"_:" in nt or SUBCLASS in nt:
+    """The lines added and removed since the earlier results' graph, when `nt` is `plain` as
+    that graph was (its entry is kept only then: see `entry`); else None."""
+    if earlier is None:
         return None
     change = diff_file(earlier.nt_file, nt, MAX_CHANGED_BYTES)
-    if change is None or any(line.startswith(b"_:") or SUBCLASS in line for line in change.removed):
+    if change is None or not all(plain(line) for line in change.added):
         return None
     return change
 
 
-def same_core(earlier: Earlier, core: bytes | None) -> bool:
-    """Whether the earlier SHACL Core results are of the shapes graph `core` (they are kept
-    only where no value was outside its range's family: shapes.unguarded)."""
-    return core is not None and earlier.core_shapes == shapes_digest(core)
+def same_core(earlier: Earlier, shapes: str | None) -> bool:
+    """Whether the earlier SHACL Core results are of the shapes with this shapes_digest (None:
+    of no recorded plan; results are kept only where no value was outside its range's family,
+    shapes.unguarded, as the plan then is the one the shapes' text gives)."""
+    return shapes is not None and earlier.core_shapes == shapes
 
 
-def core_results(nt: bytes, core: bytes, earlier: Earlier, change: Change, rust) -> tuple | None:
-    """(results, the number of nodes judged again) of the shapes `core` on `nt`, which is the
+def core_results(nt: bytes, core: bytes, shapes: str | None, earlier: Earlier, change: Change, rust) -> tuple | None:
+    """(results, the number of nodes judged again) of the shapes graph `core` (of the shapes
+    with the shapes_digest `shapes`) on `nt`, which is the
     earlier graph with `change` (change_since): the earlier results, and `rust(nt_part)` (the
     engine on a graph, giving RawResults) on the reach of the nodes whose results may have
     changed; None when those cannot be bounded (the whole graph is judged then)."""
-    if not same_core(earlier, core):
+    if not same_core(earlier, shapes):
         return None
     reach = Reach.of(core)
     if reach is None:

@@ -221,11 +221,12 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
     return b""
 
 
-def load_into(store: ox.Store, nt: bytes):
+def load_into(store: ox.Store, nt: bytes, plain: bool = False):
     """A `sink` for relevant_lines over `nt`: each piece of lines goes into `store`. None where
     `nt` may hold a blank node: bulk_load names one afresh at each call, so the lines of one
-    blank node must go in by one call (the whole text, after the pass)."""
-    if b"_:" in nt:
+    blank node must go in by one call (the whole text, after the pass). `plain`: `nt` is known
+    to hold none."""
+    if not plain and b"_:" in nt:
         return None
     return lambda text: store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
 

@@ -81,6 +81,7 @@ class Report:
     kept: dict | None = None  # the results the next publish can keep (delta.entry)
     judged_again: int | None = None  # nodes SHACL Core judged after a change; None: the whole graph
     rules_kept: int = 0  # SPARQL constraints that kept their results after a change
+    counted_since: bool = False  # the graph's counts came from the previous release's and the change
 
     @property
     def violation_count(self) -> int:
@@ -177,7 +178,8 @@ def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", count
     messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes,
-                  kept=told.get("validation"), judged_again=told.get("judged_again"), rules_kept=told.get("rules_kept", 0))
+                  kept=told.get("validation"), judged_again=told.get("judged_again"), rules_kept=told.get("rules_kept", 0),
+                  counted_since=told.get("counted", False))
 
 
 def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=None,
@@ -195,34 +197,44 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
             relevant_lines(nt, frozenset(), counting, subclasses=False, advance=advance)
         return raw, []
     plan = shapes.plan()
+    key = delta.shapes_digest(shapes.text)  # of this plan: the one with no shape sent to pySHACL for a value
     change = delta.change_since(nt, earlier)
+    flat = change is not None or delta.plain(nt)  # a change_since is of a plain graph to a plain graph
     # earlier results are kept only where no value was outside its family: then only an added line can be
-    odd = unguarded(plan, nt if change is None or not delta.same_core(earlier, plan.core)
+    odd = unguarded(plan, nt if change is None or not delta.same_core(earlier, key)
                     else b"".join(line + b"\n" for line in change.added)) if plan.guards else {}
     if odd:  # values the two engines would compare differently: those shapes go to pySHACL
         plan = shapes.plan({root: f"a value of <{p}> that is not a valid literal of its range's type"
                             for root, p in odd.items()})
+    counted = counting is not None and change is not None and counting.since(earlier.counts, nt, change)
     with ThreadPoolExecutor(1, thread_name_prefix="koko-core") as beside:
         # the Rust engine lets go of the interpreter: SHACL Core runs on a core of its own
         # while this thread picks and counts the lines and the SPARQL rules run on them
-        core = beside.submit(_core, nt, plan.core, nt_file, earlier, change, told) if plan.core is not None else None
+        core = beside.submit(_core, nt, plan.core, None if odd else key, nt_file, earlier, change, told) \
+            if plan.core is not None else None
         subset = [c for c in plan.constraints if c.scope == "subset"]
         kept = delta.rules_kept(subset, earlier, change)
         run = [c for c in subset if delta.rule_key(c) not in kept]
         store = ox.Store() if run else None
-        sink = load_into(store, nt) if run else None  # the lines go into the store as they are picked
-        lines = relevant_lines(nt, named_iris(run), counting, SUBCLASS in nt, advance, sink=sink)
-        if run and sink is None:
-            store = store_of(lines)
-        del lines
+        sink = load_into(store, nt, flat) if run else None  # the lines go into the store as they are picked
+        if run or not counted:
+            lines = relevant_lines(nt, named_iris(run), None if counted else counting, not flat and SUBCLASS in nt,
+                                   advance, sink=sink)
+            if run and sink is None:
+                store = store_of(lines)
+            del lines
+        elif advance is not None:
+            advance(nt.count(b"\n"))
         by_rule = {**kept, **{delta.rule_key(c): evaluate(store, [c]) for c in run}}
         del store
         core_found = core.result() if core is not None else []
     raw = core_found + [r for c in subset for r in by_rule[delta.rule_key(c)]]
     if kept:
         told["rules_kept"] = len(kept)
-    if not odd:
-        told["validation"] = delta.entry(plan.core, core_found, by_rule)
+    if counted:
+        told["counted"] = True
+    if not odd and flat:
+        told["validation"] = delta.entry(key, core_found, by_rule, counting.state() if counting is not None else None)
     whole = [c for c in plan.constraints if c.scope == "whole"]
     if whole:
         raw += evaluate(store_of(nt), whole)
@@ -231,12 +243,12 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
     return [_canonical(r) for r in raw], plan.notes
 
 
-def _core(nt: bytes, shapes_nt: bytes, nt_file: Path | None, earlier, change, told: dict) -> list:
+def _core(nt: bytes, shapes_nt: bytes, key: str | None, nt_file: Path | None, earlier, change, told: dict) -> list:
     """SHACL Core on `nt`: after a `change` of the earlier graph, on the nodes it may have
-    touched (delta.py), else on the whole graph."""
+    touched (delta.py; `key`: the shapes' shapes_digest), else on the whole graph."""
     found = None
     if change is not None:
-        found = delta.core_results(nt, shapes_nt, earlier, change, lambda part: _rust(part, shapes_nt))
+        found = delta.core_results(nt, shapes_nt, key, earlier, change, lambda part: _rust(part, shapes_nt))
     if found is not None:
         found, told["judged_again"] = found
         return found

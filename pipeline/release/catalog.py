@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from .. import __version__
 from ..config import Settings
 from ..graph.releases import ARCHIVE
+from ..graph.serialize import stretch_span
 from ..graph.vocab import (
     ADMS,
     ADMS_LICENCE_TYPE,
@@ -72,6 +73,7 @@ STABLE = EU_AUTHORITY + "planned-availability/STABLE"
 
 N = ox.NamedNode
 TYPE = N(RDF + "type")
+_TYPE_TERM = f"<{RDF}type>".encode()
 
 
 def L(value, lang=None, datatype=None):
@@ -321,6 +323,38 @@ class Counting:
         self.classes.update(classes)
         self.subjects += subjects
         self.last_subject = last_subject
+
+    def state(self) -> dict:
+        """The counts, for the next publish (check/delta.py keeps them in the release's record)."""
+        return {"properties": {p.decode(): n for p, n in sorted(self.properties.items())},
+                "classes": {c.decode(): n for c, n in sorted(self.classes.items())}, "subjects": self.subjects}
+
+    def since(self, state, nt: bytes, change) -> bool:
+        """Take the counts of the graph `nt` from those of the graph before `change` (`state`),
+        instead of counting its lines: only the changed lines and their subjects' lines in `nt`
+        are read. False, counting nothing, where `state` is not one (or a subject is a blank node)."""
+        try:
+            properties = Counter({p.encode(): int(n) for p, n in state["properties"].items()})
+            classes = Counter({c.encode(): int(n) for c, n in state["classes"].items()})
+            subjects = int(state["subjects"])
+        except (TypeError, KeyError, AttributeError, ValueError):
+            return False
+        lines_of: Counter = Counter()  # subject -> lines added less lines removed
+        for lines, sign in ((change.added, 1), (change.removed, -1)):
+            for line in lines:
+                subject, predicate, rest = line.split(b" ", 2)
+                if subject.startswith(b"_:"):
+                    return False
+                properties[predicate] += sign
+                if predicate == _TYPE_TERM:
+                    classes[rest[:-2]] += sign
+                lines_of[subject] += sign
+        for subject, more in lines_of.items():
+            start, end = stretch_span(nt, subject[1:] + b" ")
+            now = nt.count(b"\n", start, end)
+            subjects += (now > 0) - (now - more > 0)
+        self.properties, self.classes, self.subjects = +properties, +classes, subjects
+        return True
 
     def stats(self, settings: Settings, nt: bytes) -> "Stats":
         stats = Stats()

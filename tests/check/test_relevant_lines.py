@@ -92,3 +92,32 @@ def test_a_subclass_of_a_named_class_is_picked_and_counted_once():
     picked = relevant_lines(nt, frozenset({KOKO + "Funding", RDFS + "subClassOf"}), counting, True, piece=1)
     assert picked.splitlines() == [nt.splitlines()[2], nt.splitlines()[0]]
     assert counting.subjects == 2 and counting.classes == {f"<{KOKO}Special>".encode(): 1}
+
+
+def test_the_counts_after_a_change_are_the_counts_of_the_new_graph():
+    """Counting.since: the previous graph's counts and the change give the pass's counts."""
+    import json
+
+    from pipeline.graph.nt_diff import diff
+
+    def canonical(nt):
+        return b"".join(line + b"\n" for line in sorted(set(nt.splitlines())))
+
+    def counted(nt):
+        counting = Counting()
+        relevant_lines(nt, frozenset(), counting, False)
+        return counting
+
+    @settings(max_examples=400, deadline=None)
+    @given(nt_texts(_graphs()), nt_texts(_graphs()))
+    def check(old, new):
+        old, new = canonical(old), canonical(new)
+        state = json.loads(json.dumps(counted(old).state()))  # as the record keeps it
+        after = Counting()
+        if after.since(state, new, diff(old, new)):
+            assert after.state() == counted(new).state()
+        else:
+            assert b"_:" in old + new
+
+    check()
+    assert not Counting().since({"properties": []}, b"", diff(b"", b""))
