@@ -164,16 +164,42 @@ def _predicate(line: bytes) -> bytes:
     return rest[:rest.index(b"> ") + 1]
 
 
-def _lines_to(nt: bytes, node: bytes) -> list:
-    """The lines of `nt` whose object is the IRI `node`."""
-    needle, found, at = b" <" + node + b"> .\n", [], nt.find(b" <" + node + b"> .\n")
-    while at >= 0:
-        found.append(nt[nt.rfind(b"\n", 0, at) + 1:at + len(needle) - 1])
-        at = nt.find(needle, at + 1)
-    return found
+class Graph:
+    """Canonical N-Triples read by subject (a binary search of the sorted lines) and by object
+    (a search of the bytes, each term's lines remembered: both validations ask)."""
+
+    def __init__(self, nt: bytes):
+        self.nt, self._to = nt, {}
+
+    def lines_of(self, term: bytes) -> list:
+        """The lines whose subject is `term` (an N-Triples term); none for a literal."""
+        if not term.startswith(b"<"):
+            return []
+        start, end = stretch_span(self.nt, term[1:] + b" ")
+        return self.nt[start:end].splitlines()
+
+    def lines_to(self, term: bytes) -> list:
+        """The lines whose object is `term` (an N-Triples term, as the line writes it)."""
+        found = self._to.get(term)
+        if found is None:
+            nt, needle, found = self.nt, b" " + term + b" .\n", []
+            at = nt.find(needle)
+            while at >= 0:
+                line = nt[nt.rfind(b"\n", 0, at) + 1:at + len(needle) - 1]
+                if _parts(line)[2] == term:  # not the same bytes at the end of a longer literal
+                    found.append(line)
+                at = nt.find(needle, at + 1)
+            self._to[term] = found
+        return found
 
 
-def _judged_again(nt: bytes, change: Change, reach: Reach) -> set | None:
+def _parts(line: bytes) -> tuple:
+    """(subject, predicate, object) of a line, as N-Triples terms."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate, rest[:-2]
+
+
+def _judged_again(graph: Graph, change: Change, reach: Reach) -> set | None:
     """The nodes (IRIs, bytes) whose results may differ from before; None when they are too many."""
     seeds, judged = set(), set()
     for line in change.added + change.removed:
@@ -187,7 +213,7 @@ def _judged_again(nt: bytes, change: Change, reach: Reach) -> set | None:
     judged |= seeds
     while frontier:  # back along the path predicates: every node that reaches a changed subject
         node = frontier.pop()
-        for line in _lines_to(nt, node):
+        for line in graph.lines_to(b"<" + node + b">"):
             subject = _subject(line)
             if subject is not None and subject not in judged and _predicate(line) in reach.paths:
                 judged.add(subject)
@@ -197,14 +223,13 @@ def _judged_again(nt: bytes, change: Change, reach: Reach) -> set | None:
     return judged if len(judged) <= MAX_NODES else None
 
 
-def _reach_lines(nt: bytes, judged: set, reach: Reach) -> list | None:
+def _reach_lines(graph: Graph, judged: set, reach: Reach) -> list | None:
     """The lines the judged nodes' results depend on: the lines of every subject they reach
     by path predicates, and the lines that make one an object target. None when too many."""
     seen, frontier, out = set(judged), list(judged), []
     while frontier:
         node = frontier.pop()
-        start, end = stretch_span(nt, node + b"> ")
-        for line in nt[start:end].splitlines():
+        for line in graph.lines_of(b"<" + node + b">"):
             out.append(line)
             if _predicate(line) in reach.paths:
                 target = _object_iri(line)
@@ -215,7 +240,7 @@ def _reach_lines(nt: bytes, judged: set, reach: Reach) -> list | None:
             return None
     if reach.object_targets:
         for node in judged:
-            out.extend(line for line in _lines_to(nt, node) if _predicate(line) in reach.object_targets)
+            out.extend(line for line in graph.lines_to(b"<" + node + b">") if _predicate(line) in reach.object_targets)
     return out
 
 
@@ -237,10 +262,10 @@ def same_core(earlier: Earlier, shapes: str | None) -> bool:
     return shapes is not None and earlier.core_shapes == shapes
 
 
-def core_results(nt: bytes, core: bytes, shapes: str | None, earlier: Earlier, change: Change, rust) -> tuple | None:
+def core_results(graph: Graph, core: bytes, shapes: str | None, earlier: Earlier, change: Change, rust) -> tuple | None:
     """(results, the number of nodes judged again) of the shapes graph `core` (of the shapes
     with the shapes_digest `shapes`) on `nt`, which is the
-    earlier graph with `change` (change_since): the earlier results, and `rust(nt_part)` (the
+    earlier graph with `change` (change_since), read as a `graph`: the earlier results, and `rust(nt_part)` (the
     engine on a graph, giving RawResults) on the reach of the nodes whose results may have
     changed; None when those cannot be bounded (the whole graph is judged then)."""
     if not same_core(earlier, shapes):
@@ -248,8 +273,8 @@ def core_results(nt: bytes, core: bytes, shapes: str | None, earlier: Earlier, c
     reach = Reach.of(core)
     if reach is None:
         return None
-    judged = _judged_again(nt, change, reach)
-    part = _reach_lines(nt, judged, reach) if judged is not None else None
+    judged = _judged_again(graph, change, reach)
+    part = _reach_lines(graph, judged, reach) if judged is not None else None
     if part is None:
         return None
     names = {"<" + node.decode("utf-8") + ">" for node in judged}
@@ -279,3 +304,55 @@ def _matched(line: bytes) -> bytes:
     """The term of a line a subset's pick looks at: its class for rdf:type, else its predicate."""
     _, p, rest = line.split(b" ", 2)
     return rest[:-2] if p == TYPE else p
+
+
+def rule_results(graph: Graph, c, earlier: Earlier, change: Change, run) -> list | None:
+    """The results of the SPARQL constraint `c` on the graph, which is the earlier one with
+    `change`: the earlier results, and `run(nt_part)` (`c` on a graph) on the lines the focus
+    nodes a changed line can touch read (sparql_scope.pattern_edges: from each node every
+    edge of the query, the way it goes from $this); None where `c` or the change cannot be
+    bounded so (then `c` runs on all its lines)."""
+    from .sparql_scope import pattern_edges
+
+    key = rule_key(c)
+    edges = pattern_edges(c.query) if c.scope == "subset" and key in earlier.rules else None
+    if edges is None:
+        return None
+    edges = [(None if names is None else {f"<{iri}>".encode() for iri in names}, forward) for names, forward in edges]
+    seeds = set()
+    for line in change.added + change.removed:
+        s, p, o = _parts(line)
+        for names, forward in edges:
+            if names is None or p in names:
+                seeds.add(s if forward else o)
+    touched = _reach(graph, seeds, edges, True, MAX_NODES)
+    part = _reach(graph, touched, edges, False, MAX_LINES) if touched is not None else None
+    if part is None:
+        return None
+    names = {term.decode("utf-8") for term in touched}
+    fresh = run(b"".join(sorted({line + b"\n" for line in part[1]})))
+    kept = [RawResult(*row) for row in earlier.rules[key] if row[0] not in names]
+    return kept + [r for r in fresh if r.focus in names]
+
+
+def _reach(graph: Graph, start: set, edges: list, back: bool, limit: int):
+    """Following `edges` from the terms `start`: along them (the terms reached, the lines
+    read), or `back` against them (the terms that reach `start`); None past `limit` terms or
+    lines."""
+    seen, frontier, lines = set(start), list(start), set()
+    while frontier:
+        term = frontier.pop()
+        for names, forward in edges:
+            out = forward != back  # from a subject to its objects
+            for line in graph.lines_of(term) if out else graph.lines_to(term):
+                s, p, o = _parts(line)
+                if names is not None and p not in names:
+                    continue
+                lines.add(line)
+                other = o if out else s
+                if other not in seen:
+                    seen.add(other)
+                    frontier.append(other)
+        if len(seen if back else lines) > limit:
+            return None
+    return seen if back else (seen, lines)

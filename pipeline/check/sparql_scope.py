@@ -338,3 +338,87 @@ def _joinable_subquery(project) -> None:
                 raise NotFast("a subquery that aggregates without grouping by $this")
             return
         node = node["p"]
+
+
+def pattern_edges(joined: str) -> tuple | None:
+    """The triple patterns of a query with the shape's targets joined in, as the edges
+    check/delta.py follows from a focus node: ((predicate IRIs, or None for any; forward), ...),
+    where forward means from a pattern's subject to its object, taken from the side nearer
+    to $this (both ways where the two are as near). None where what a focus node's results
+    read cannot be told from its patterns: a pattern not joined to $this, a subquery that
+    does not project $this or aggregates without grouping by it, LIMIT or OFFSET, a negated
+    property set, one variable name in two subqueries' scopes."""
+    from collections import Counter
+
+    from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, SequencePath
+    from rdflib.plugins.sparql.algebra import triples as algebra_triples
+    from rdflib.term import BNode, URIRef, Variable
+
+    try:
+        algebra = _parse(joined, None)
+    except InputError:
+        return None
+    this, patterns, fresh = Variable("this"), [], iter(range(1 << 30))
+
+    def expand(s, p, o) -> bool:
+        if isinstance(p, URIRef):
+            patterns.append((s, frozenset({str(p)}), o))
+        elif isinstance(p, Variable):
+            patterns.append((s, None, o))
+        elif isinstance(p, InvPath):
+            return expand(o, p.arg, s)
+        elif isinstance(p, SequencePath):
+            ends = [s] + [BNode(f"koko-step-{next(fresh)}") for _ in p.args[1:]] + [o]
+            return all(expand(a, step, b) for a, step, b in zip(ends, p.args, ends[1:]))
+        elif isinstance(p, AlternativePath):
+            return all(expand(s, a, o) for a in p.args)
+        elif isinstance(p, MulPath):  # repeated: the closure follows an edge again from where it led
+            return expand(s, p.path, o)
+        else:  # a negated property set
+            return False
+        return True
+
+    def occurrences(node) -> Counter:
+        if isinstance(node, Variable):
+            return Counter({node: 1})
+        found: Counter = Counter()
+        values = [v for k, v in node.items() if not str(k).startswith("_")] if isinstance(node, dict) \
+            else node if isinstance(node, (list, tuple, set)) else ()  # not the parser's own bookkeeping
+        for v in values:
+            found += occurrences(v)
+        return found
+
+    everywhere, top = occurrences(algebra), algebra.get("p")
+    for node in _nodes(algebra):
+        name = getattr(node, "name", None)
+        if name == "Slice" or (name == "Group" and this not in (node["expr"] or [])):
+            return None
+        if name == "Project" and node is not top:
+            local = occurrences(node["p"])
+            if this not in _projected(node) or any(everywhere[v] > n for v, n in local.items() if v not in _projected(node)):
+                return None
+        if name == "SubSelect":  # a subquery inside EXISTS, in the parser's form
+            return None
+        triples = node["triples"] if isinstance(node, dict) and "triples" in node else None
+        for s, p, o in (triples if name == "BGP" else algebra_triples(triples)) if triples else ():
+            if not expand(s, p, o):
+                return None
+    distance, frontier = {this: 0}, [this]
+    while frontier:  # breadth first from $this over the patterns, either way
+        step = []
+        for term in frontier:
+            for s, _, o in patterns:
+                for a, b in ((s, o), (o, s)):
+                    if a == term and b not in distance:
+                        distance[b] = distance[term] + 1
+                        step.append(b)
+        frontier = step
+    edges = set()
+    for s, predicates, o in patterns:
+        if s not in distance or o not in distance:
+            return None
+        if distance[s] <= distance[o]:
+            edges.add((predicates, True))
+        if distance[o] <= distance[s]:
+            edges.add((predicates, False))
+    return tuple(sorted(edges, key=repr))

@@ -81,6 +81,7 @@ class Report:
     kept: dict | None = None  # the results the next publish can keep (delta.entry)
     judged_again: int | None = None  # nodes SHACL Core judged after a change; None: the whole graph
     rules_kept: int = 0  # SPARQL constraints that kept their results after a change
+    rules_bounded: int = 0  # SPARQL constraints run only on what the change can touch
     counted_since: bool = False  # the graph's counts came from the previous release's and the change
 
     @property
@@ -178,7 +179,7 @@ def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", count
     messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes,
-                  kept=told.get("validation"), judged_again=told.get("judged_again"), rules_kept=told.get("rules_kept", 0),
+                  kept=told.get("validation"), judged_again=told.get("judged_again"), rules_kept=told.get("rules_kept", 0), rules_bounded=told.get("rules_bounded", 0),
                   counted_since=told.get("counted", False))
 
 
@@ -189,7 +190,8 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
     project's validation and the W3C suite test share. With `earlier` (see validate), `told`
     hears what the next publish can keep ("validation": delta.entry), how many nodes SHACL
     Core judged again ("judged_again", absent when it judged the whole graph) and how many
-    SPARQL constraints kept their results ("rules_kept")."""
+    SPARQL constraints kept their results ("rules_kept") or ran only on what the change can
+    touch ("rules_bounded")."""
     told = {} if told is None else told
     if engine != "fast":
         raw = _pyshacl(nt, shapes.text, "turtle")
@@ -210,11 +212,17 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
     with ThreadPoolExecutor(1, thread_name_prefix="koko-core") as beside:
         # the Rust engine lets go of the interpreter: SHACL Core runs on a core of its own
         # while this thread picks and counts the lines and the SPARQL rules run on them
-        core = beside.submit(_core, nt, plan.core, None if odd else key, nt_file, earlier, change, told) \
+        graph = delta.Graph(nt) if change is not None else None
+        core = beside.submit(_core, nt, plan.core, None if odd else key, nt_file, earlier, change, told, graph) \
             if plan.core is not None else None
         subset = [c for c in plan.constraints if c.scope == "subset"]
         kept = delta.rules_kept(subset, earlier, change)
-        run = [c for c in subset if delta.rule_key(c) not in kept]
+        bounded = {}
+        for c in (c for c in subset if change is not None and delta.rule_key(c) not in kept):
+            found = delta.rule_results(graph, c, earlier, change, lambda part, c=c: evaluate(store_of(part), [c]))
+            if found is not None:
+                bounded[delta.rule_key(c)] = found
+        run = [c for c in subset if delta.rule_key(c) not in kept and delta.rule_key(c) not in bounded]
         store = ox.Store() if run else None
         sink = load_into(store, nt, flat) if run else None  # the lines go into the store as they are picked
         if run or not counted:
@@ -225,12 +233,12 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
             del lines
         elif advance is not None:
             advance(nt.count(b"\n"))
-        by_rule = {**kept, **{delta.rule_key(c): evaluate(store, [c]) for c in run}}
+        by_rule = {**kept, **bounded, **{delta.rule_key(c): evaluate(store, [c]) for c in run}}
         del store
         core_found = core.result() if core is not None else []
     raw = core_found + [r for c in subset for r in by_rule[delta.rule_key(c)]]
-    if kept:
-        told["rules_kept"] = len(kept)
+    if kept or bounded:
+        told["rules_kept"], told["rules_bounded"] = len(kept), len(bounded)
     if counted:
         told["counted"] = True
     if not odd and flat:
@@ -243,12 +251,13 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
     return [_canonical(r) for r in raw], plan.notes
 
 
-def _core(nt: bytes, shapes_nt: bytes, key: str | None, nt_file: Path | None, earlier, change, told: dict) -> list:
+def _core(nt: bytes, shapes_nt: bytes, key: str | None, nt_file: Path | None, earlier, change, told: dict,
+          graph: delta.Graph | None) -> list:
     """SHACL Core on `nt`: after a `change` of the earlier graph, on the nodes it may have
     touched (delta.py; `key`: the shapes' shapes_digest), else on the whole graph."""
     found = None
     if change is not None:
-        found = delta.core_results(nt, shapes_nt, key, earlier, change, lambda part: _rust(part, shapes_nt))
+        found = delta.core_results(graph, shapes_nt, key, earlier, change, lambda part: _rust(part, shapes_nt))
     if found is not None:
         found, told["judged_again"] = found
         return found

@@ -58,6 +58,10 @@ EDITS = {
         r"^<[^>]*/region/11> <[^>]*#prefLabel>", None, True),
     "a link to NUTS (an object target) taken away": (r"#closeMatch> <http://data.europa.eu/nuts/code/FI132>", None, True),
     "every area's programme taken away": (r"/area/[^>]*> <[^>]*#programme>", None, True),
+    # the SPARQL rule on a total's shares reads them against the links (shareOf) from $this
+    "a share's link to its total taken away": (r"total-2010-2011-tem> <[^>]*#shareOf>", None, True),
+    "a share's rate changed": (r"total-2010-2011-tem> <[^>]*#shareRate>", lambda line: line.replace('"0.5"', '"0.25"'),
+                               True),
     # a value outside its range's family: the shape goes to pySHACL, and SHACL Core no longer
     # has the shapes of the earlier results
     "an area's inhabitants as text": (r"#inhabitants>", lambda line: re.sub(r'"(\d+)"\^\^<[^>]*>', r'"\1"', line),
@@ -94,6 +98,8 @@ def test_an_edit_no_rule_can_match_keeps_those_rules_results_and_runs_the_others
     assert 0 < amount["rules_kept"] < rules  # schema:value is in the rules on shares and co-financing
     label = _run(_edited(old, EDITS["a region's name taken away (a class of another node's value)"][0]), before)[2]
     assert label["rules_kept"] == rules  # no rule reads a name
+    rate = _run(_edited(old, EDITS["a share's rate changed"][0], EDITS["a share's rate changed"][1]), before)
+    assert rate[2]["rules_bounded"] > 0 and any("add up to" in r[5] for r in rate[0])
 
 
 def test_too_many_nodes_to_judge_again_take_the_whole_graph(earlier, monkeypatch):
