@@ -59,13 +59,22 @@ def stop_asked() -> bool:
 
 @contextmanager
 def signals_held():
-    """Hold Ctrl-C and SIGTERM for a few system calls that must not be cut in two."""
+    """Hold Ctrl-C and SIGTERM for a few system calls that must not be cut in two; yields the
+    mask to restore (a forked child restores it itself: see forking)."""
     held = {signal.SIGINT, signal.SIGTERM}
     old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        yield
+        yield old
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def unhold(mask) -> None:
+    """In a child forked inside signals_held: take Ctrl-C and SIGTERM again (one that came
+    during the fork is raised now, in the child's own code). A fork with them held never
+    has Python's fork handlers (logging's locks) cut by a KeyboardInterrupt, which Python
+    can only report as a traceback and ignore."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 def die_with_parent(signum: int = signal.SIGKILL) -> None:
@@ -102,7 +111,10 @@ def stop(proc: subprocess.Popen, grace: float = 10) -> int:
 def fork_detached(work) -> None:
     """Run `work()` in a forked child of its own session, which does not keep the parent's
     files (the output's lock among them) and that the parent does not wait for."""
-    if os.fork() == 0:
+    with signals_held() as mask:
+        child = os.fork() == 0
+    if child:
+        unhold(mask)
         try:
             os.setsid()
             os.closerange(3, _max_fd())

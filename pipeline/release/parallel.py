@@ -16,7 +16,7 @@ import struct
 import time
 import weakref
 
-from ..processes import die_with_parent
+from ..processes import die_with_parent, signals_held, unhold
 
 
 class _Done:
@@ -86,6 +86,7 @@ def start(work, parallel: bool = True):
     parent = os.getpid()
 
     def run() -> None:
+        unhold(mask)
         die_with_parent()  # a killed publish leaves no worker writing its staging folder
         if os.getppid() != parent:  # it died before that took effect
             os._exit(1)
@@ -95,7 +96,8 @@ def start(work, parallel: bool = True):
             send.send(("error", exc))
 
     process = context.Process(target=run, daemon=True)
-    process.start()
+    with signals_held() as mask:  # see processes.unhold
+        process.start()
     gc.unfreeze()
     send.close()
     return _Running(process, receive)

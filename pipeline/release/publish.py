@@ -48,6 +48,7 @@ class Outcome:
     files: dict = field(default_factory=dict)  # name -> size in bytes
     timings: dict = field(default_factory=dict)
     history: versions.History | None = None  # the release among the others: its changes, the archive
+    coverage: object = None  # catalog.coverage of the graph, for the catalogue
 
 
 
@@ -102,16 +103,24 @@ def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, n
     return report, counting.stats(settings, nt)
 
 
-def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging | None,
+def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging, site: bool,
                        templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None,
-                       claim=None, earlier: delta.Earlier | None = None):
-    """The second worker's share: validation, the counts, and the things of the static site
-    it claims (see write_site)."""
+                       claim=None, earlier: delta.Earlier | None = None, previous: records.Recorded | None = None):
+    """The second worker's share: validation, the counts, and, when the graph conforms, the
+    graph files made from the `previous` release's (write_graph_files; then the parent
+    leaves them) and with `site` the things of the static site it claims (see write_site).
+    Returns the report, the counts and the (size, SHA-256) of each file it wrote."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine, nt_file=nt_file, earlier=earlier)
-    if staging is None or not report.conforms:  # nothing will be published: answer at once
+    if not report.conforms:  # nothing will be published: answer at once
         return report, stats, {}
-    return report, stats, write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries)
+    files = {}
+    if previous is not None:
+        write_graph_files(nt, settings.base_iri, staging, previous)
+        files.update({name: staging.files[name] for name in splice.SPLICED})
+    if site:
+        files.update(write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries))
+    return report, stats, files
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
@@ -147,13 +156,16 @@ def graph_lines(built, engine: str) -> list:
 
 
 def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: dict,
-           previous: records.Recorded) -> None:
-    """Write every output file that does not depend on validation into `staging`; `boundaries`
-    are the reference snapshot's (code -> WKT), `previous` the release in the output folder."""
+           previous: records.Recorded | None) -> None:
+    """Write every output file that does not depend on validation into `staging`, but the
+    catalogue (render_catalog) and, where `previous` (the release in the output folder, to
+    make koko.ttl and koko.jsonld from: write_graph_files) is None, those two, which the
+    validating process makes then; `boundaries` are the reference snapshot's (code -> WKT)."""
     base = settings.base_iri
     nt = outcome.nt
     staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
-    write_graph_files(nt, base, staging, previous)
+    if previous is not None:
+        write_graph_files(nt, base, staging, previous)
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
@@ -162,11 +174,17 @@ def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: d
     if boundaries:
         staging.write(geometry.FILE, geometry.geo_turtle(settings, boundaries))
     write_serving(settings, staging)
-    cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history, catalog.coverage(settings, nt)))
-    staging.write("catalog.ttl", serialize.to_turtle(cat, base))
-    staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
+    outcome.coverage = catalog.coverage(settings, nt)
     prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
+
+
+def render_catalog(outcome: Outcome, settings: Settings, staging: Staging) -> None:
+    """catalog.ttl and catalog.jsonld: last, as they give every other file's size and checksum."""
+    base = settings.base_iri
+    cat = serialize.nt_of(catalog.catalogue(settings, staging.files, outcome.history, outcome.coverage))
+    staging.write("catalog.ttl", serialize.to_turtle(cat, base))
+    staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
 
 
 def write_graph_files(nt: bytes, base: str, staging: Staging, release: records.Recorded) -> None:
@@ -304,8 +322,10 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     shared = site and not reuse.planned  # the things' files are rendered, by both processes
     claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
     earlier = earlier_results(previous)
-    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging if shared else None, templates,
-                                                    boundaries, staging.tmp / "koko.nt", claim, earlier))
+    # after an edit the validating process has the least to do: it makes the graph files from the previous release's
+    beside = previous if previous.out_dir is not None and isinstance(previous.record.get("files"), dict) else None
+    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging, shared, templates,
+                                                    boundaries, staging.tmp / "koko.nt", claim, earlier, beside))
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
@@ -316,7 +336,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
             return job.done() and not job.result()[0].conforms
 
         try:
-            render(outcome, settings, staging, boundaries, previous)
+            render(outcome, settings, staging, boundaries, None if beside is not None else previous)
             if site and not refused():
                 write_site(nt, settings, staging, claim, True, templates, outcome.history, boundaries, stop=refused,
                            progress=progress, reuse=reuse)
@@ -334,6 +354,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         on_changes(outcome.history.summary)
     progress(N_("write"))
     start = time.perf_counter()
+    render_catalog(outcome, settings, staging)
     render_reports(outcome, settings, staging)
     staging.commit()
     records.remember(staging.out_dir, staging.files["koko.nt"][1], settings.base_iri,
