@@ -32,8 +32,8 @@ import pyoxigraph as ox
 
 from ..graph.nt_diff import Change, diff_file
 from ..graph.serialize import stretch_span
-from ..graph.vocab import RDF, RDFS, SH
-from .sparql_rules import RawResult
+from ..graph.vocab import RDF, RDF_TYPE_TERM, RDFS, SH
+from .sparql_rules import SUBCLASS, RawResult
 
 MAX_CHANGED_BYTES = 16 << 20  # the old graph's lines between the two graphs' common beginning and end
 MAX_NODES = 2_000  # nodes judged again
@@ -50,8 +50,6 @@ _LOCAL = {SH + name for name in (
     "hasValue", "in", "message", "severity", "name", "description", "order", "group", "defaultValue",
     "deactivated", "declare", "prefixes", "prefix", "namespace", "IRI", "BlankNode", "Literal",
     "BlankNodeOrIRI", "BlankNodeOrLiteral", "IRIOrLiteral", "Violation", "Warning", "Info", "Shape")}
-SUBCLASS = f"<{RDFS}subClassOf>".encode()
-TYPE = f"<{RDF}type>".encode()
 _TARGETS = {SH + name for name in ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")}
 
 
@@ -303,7 +301,7 @@ def rules_kept(constraints: list, earlier: Earlier | None, change: Change | None
 def _matched(line: bytes) -> bytes:
     """The term of a line a subset's pick looks at: its class for rdf:type, else its predicate."""
     _, p, rest = line.split(b" ", 2)
-    return rest[:-2] if p == TYPE else p
+    return rest[:-2] if p == RDF_TYPE_TERM else p
 
 
 def rule_results(graph: Graph, c, earlier: Earlier, change: Change, run) -> list | None:

@@ -29,6 +29,7 @@ NUTS = "http://data.europa.eu/nuts/code/"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS = "http://www.w3.org/ns/formats/"
 RDF_TYPE = RDF + "type"
+RDF_TYPE_TERM = f"<{RDF_TYPE}>".encode()  # as an N-Triples line writes it
 GEO = "http://www.opengis.net/ont/geosparql#"
 
 

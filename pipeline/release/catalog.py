@@ -31,6 +31,7 @@ from ..graph.vocab import (
     PROV,
     R5R,
     RDF,
+    RDF_TYPE_TERM,
     RDFS,
     SCHEMA,
     SKOS,
@@ -73,7 +74,6 @@ STABLE = EU_AUTHORITY + "planned-availability/STABLE"
 
 N = ox.NamedNode
 TYPE = N(RDF + "type")
-_TYPE_TERM = f"<{RDF}type>".encode()
 
 
 def L(value, lang=None, datatype=None):
@@ -346,7 +346,7 @@ class Counting:
                 if subject.startswith(b"_:"):
                     return False
                 properties[predicate] += sign
-                if predicate == _TYPE_TERM:
+                if predicate == RDF_TYPE_TERM:
                     classes[rest[:-2]] += sign
                 lines_of[subject] += sign
         for subject, more in lines_of.items():
