@@ -12,7 +12,10 @@ The engine judges them on their reach alone; every other node keeps its earlier 
 SHACL-SPARQL: a constraint the fast path runs on a subset of the lines (sparql_scope.py: every
 pattern names its predicate, every rdf:type pattern its class) gives the same results on any
 graph that has the same lines of that subset. So a constraint none of whose lines changed
-keeps its earlier results, and only the others run, on the lines they can match.
+keeps its earlier results. One whose lines changed runs only on what the focus nodes a changed
+line can touch read: its query's patterns (sparql_scope.pattern_edges), each taken the way it
+goes from $this, followed back from the changed lines to those nodes, then forward from them
+(`rule_results`); where its patterns cannot be followed so, it runs on all its lines.
 
 Anything this cannot bound goes to the whole graph: other shapes or queries, a blank node,
 rdfs:subClassOf in the data (types then reach along the class tree), too many changed lines or
