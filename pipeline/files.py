@@ -39,6 +39,12 @@ def swap_folder(new: Path, target: Path) -> Path | None:
         return old
 
 
+def stamp(status: os.stat_result) -> tuple:
+    """What tells a file changed since it was looked at, without reading it: its size, its
+    time of change and its inode (a file written again, or put in its place, has another)."""
+    return status.st_size, status.st_mtime_ns, status.st_ino
+
+
 def file_digest(path: Path) -> str:
     """The SHA-256 of a file, in hex, read in blocks (a release's graph may be hundreds of MB)."""
     digest = hashlib.sha256()

@@ -110,9 +110,10 @@ class Earlier:
     rules: dict  # rule_key(constraint) -> its results, likewise
     nt_file: Path
     counts: dict | None = None  # the graph's counts (catalog.Counting.state), when they were taken
+    seen: tuple | None = None  # the files.stamp of nt_file when its record was found
 
     @classmethod
-    def of(cls, entry, nt_file: Path) -> "Earlier | None":
+    def of(cls, entry, nt_file: Path, seen: tuple | None = None) -> "Earlier | None":
         """From a release's record entry (see `entry`), None when it is not one."""
         if not isinstance(entry, dict):
             return None
@@ -124,7 +125,8 @@ class Earlier:
                    for found in lists):
             return None
         counts = entry.get("counts")
-        return cls(str(core.get("shapes")), core["results"], rules, nt_file, counts if isinstance(counts, dict) else None)
+        return cls(str(core.get("shapes")), core["results"], rules, nt_file, counts if isinstance(counts, dict) else None,
+                   seen)
 
 
 def rule_key(c) -> str:
@@ -250,7 +252,7 @@ def change_since(nt: bytes, earlier: Earlier | None) -> Change | None:
     that graph was (its entry is kept only then: see `entry`); else None."""
     if earlier is None:
         return None
-    change = diff_file(earlier.nt_file, nt, MAX_CHANGED_BYTES)
+    change = diff_file(earlier.nt_file, nt, MAX_CHANGED_BYTES, earlier.seen)
     if change is None or not all(plain(line) for line in change.added):
         return None
     return change

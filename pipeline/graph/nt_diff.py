@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import stamp
+
 STEP = 1 << 16  # bytes compared at once
 
 
@@ -30,17 +32,21 @@ def diff(old: bytes, new: bytes) -> Change:
     return _diff(lambda start, end: old[start:end], len(old), new)
 
 
-def diff_file(path: Path, new: bytes, limit: int) -> Change | None:
+def diff_file(path: Path, new: bytes, limit: int, seen: tuple | None = None) -> Change | None:
     """diff of the graph in the file `path` and `new`, holding no more of the file than
     the stretch between their common beginning and end: None when that is over `limit`
-    bytes, or the file cannot be read."""
+    bytes, the file cannot be read, or it is not, or not throughout, the file with the
+    files.stamp `seen`."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
     try:
-        size = os.fstat(fd).st_size
-        return _diff(lambda start, end: os.pread(fd, end - start, start), size, new, limit)
+        before = stamp(os.fstat(fd))
+        if seen is not None and before != seen:
+            return None
+        change = _diff(lambda start, end: os.pread(fd, end - start, start), before[0], new, limit)
+        return change if stamp(os.fstat(fd)) == before else None
     except OSError:
         return None
     finally:

@@ -297,7 +297,7 @@ def earlier_results(previous: records.Recorded) -> delta.Earlier | None:
     """The previous release's validation results, from its record (see check/delta.py)."""
     if previous.out_dir is None:
         return None
-    return delta.Earlier.of(previous.record.get("validation"), previous.out_dir / "koko.nt")
+    return delta.Earlier.of(previous.record.get("validation"), previous.out_dir / "koko.nt", previous.seen)
 
 
 def class_counts_since(previous: records.Recorded, nt: bytes) -> tuple | None:
@@ -306,7 +306,7 @@ def class_counts_since(previous: records.Recorded, nt: bytes) -> tuple | None:
     counts = previous.record.get("classes")
     if previous.out_dir is None or not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
         return None
-    change = nt_diff.diff_file(previous.out_dir / "koko.nt", nt, delta.MAX_CHANGED_BYTES)
+    change = nt_diff.diff_file(previous.out_dir / "koko.nt", nt, delta.MAX_CHANGED_BYTES, previous.seen)
     return None if change is None else (Counter(counts), change)
 
 

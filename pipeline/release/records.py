@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from ..config import cache_dir
-from ..files import file_digest, write_atomic
+from ..files import file_digest, stamp, write_atomic
 
 KEPT_RECORDS = 64  # the records kept: the newest, one a release published from this machine
 #: The distributions whose versions shape the bytes koko writes, besides its own files.
@@ -56,29 +57,40 @@ class Recorded:
 
     out_dir: Path | None = None
     record: dict = field(default_factory=dict)
+    seen: tuple | None = None  # the files.stamp of koko.nt when it was hashed
+    sha256: str = ""
 
     @classmethod
     def of(cls, out_dir: Path, base_iri: str) -> "Recorded":
         """Finds the record by the old koko.nt's SHA-256, hashed as it is read: the graph is
         not held here."""
+        path = out_dir / "koko.nt"
         try:
-            record = json.loads(_path(out_dir, file_digest(out_dir / "koko.nt")).read_bytes())
+            seen = stamp(path.stat())
+            digest = file_digest(path)
+            if stamp(path.stat()) != seen:  # written while it was read
+                return cls()
+            record = json.loads(_path(out_dir, digest).read_bytes())
         except (OSError, ValueError):
             return cls()
         if not isinstance(record, dict) or record.get("code") != code_digest() or record.get("base") != base_iri:
             return cls()
-        return cls(out_dir, record)
+        return cls(out_dir, record, seen, digest)
 
     def nt(self) -> bytes | None:
         """The old koko.nt, read when a part needs it (not before a fork, whose child would
-        count its pages too); None without a record. The output's lock keeps other publishes
-        from changing it since it was hashed."""
+        count its pages too); None without a record, or where the file is not the one hashed
+        (the output's lock keeps other publishes from writing it, not a hand)."""
         if self.out_dir is None:
             return None
         try:
-            return (self.out_dir / "koko.nt").read_bytes()
+            with open(self.out_dir / "koko.nt", "rb") as fh:
+                if stamp(os.fstat(fh.fileno())) != self.seen:
+                    return None
+                data = fh.read()
         except OSError:
             return None
+        return data if hashlib.sha256(data).hexdigest() == self.sha256 else None
 
 
 def remember(out_dir: Path, nt_sha256: str, base_iri: str, parts: dict) -> None:

@@ -38,3 +38,18 @@ def test_a_file_that_differs_over_more_than_the_limit_or_is_gone_gives_none(tmp_
     assert nt_diff.diff_file(path, new, 10) is None
     assert nt_diff.diff_file(path, new, 1000).added == sorted(new.splitlines())
     assert nt_diff.diff_file(tmp_path / "gone.nt", new, 1000) is None
+
+
+def test_a_file_other_than_the_one_seen_gives_none(tmp_path):
+    """The validating process compares with the release the parent found the record of: a
+    file written since (by hand: the output's lock keeps publishes out) is not used."""
+    from pipeline.files import stamp
+
+    path = tmp_path / "old.nt"
+    path.write_bytes(_text([b"<http://x/1> <http://p/1> \"a\" ."]))
+    new = _text([b"<http://x/1> <http://p/1> \"b\" ."])
+    seen = stamp(path.stat())
+    assert nt_diff.diff_file(path, new, 1000, seen).added == sorted(new.splitlines())
+    path.write_bytes(_text([b"<http://x/1> <http://p/1> \"cc\" ."]))
+    assert nt_diff.diff_file(path, new, 1000, seen) is None
+

@@ -187,3 +187,21 @@ def test_the_records_are_bounded_to_the_newest(tmp_path, monkeypatch):
         os.utime(path, ns=(n * 10**9, n * 10**9))  # written in this order, whatever the clock's grain
     left = sorted(p.name for p in (tmp_path / "cache" / "releases").glob("*.json"))
     assert left == sorted(records._path(tmp_path / "out", f"koko.nt-{n}").name for n in (2, 3, 4))
+
+
+def test_the_old_graph_is_read_only_while_it_is_the_one_hashed(tmp_path, monkeypatch):
+    """Recorded.nt gives the release's graph only as it was when its record was found."""
+    import hashlib
+
+    monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "out"
+    out.mkdir()
+    graph = b"<urn:a> <urn:p> \"1\" .\n"
+    (out / "koko.nt").write_bytes(graph)
+    records.remember(out, hashlib.sha256(graph).hexdigest(), BASE, {})
+    assert records.Recorded.of(out, BASE).nt() == graph
+    found = records.Recorded.of(out, BASE)
+    (out / "koko.nt").write_bytes(b"<urn:a> <urn:p> \"2\" .\n")
+    assert found.nt() is None
+    found = records.Recorded.of(out, BASE)
+    assert found.out_dir is None  # no record of that graph
