@@ -29,16 +29,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import astuple, dataclass
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..graph.nt_diff import Change, diff_file
+from ..graph.nt_diff import Change
 from ..graph.serialize import stretch_span
 from ..graph.vocab import RDF, RDF_TYPE_TERM, RDFS, SH
 from .sparql_rules import SUBCLASS, RawResult
 
-MAX_CHANGED_BYTES = 16 << 20  # the old graph's lines between the two graphs' common beginning and end
 MAX_NODES = 2_000  # nodes judged again
 MAX_LINES = 200_000  # lines of their reach
 MAX_RECORDED = 100_000  # results kept in a release's record
@@ -103,17 +101,17 @@ class Reach:
 
 @dataclass(frozen=True)
 class Earlier:
-    """The previous release's results as its record keeps them (`entry`), and its graph's file."""
+    """The previous release's results as its record keeps them (`entry`), and the change from
+    its graph to the one validated now (records.Recorded.change; None where it is not known)."""
 
     core_shapes: str  # the shapes_digest of the shapes its SHACL Core results are of
     core: list  # its results, as lists of RawResult's fields
     rules: dict  # rule_key(constraint) -> its results, likewise
-    nt_file: Path
+    change: Change | None
     counts: dict | None = None  # the graph's counts (catalog.Counting.state), when they were taken
-    seen: tuple | None = None  # the files.stamp of nt_file when its record was found
 
     @classmethod
-    def of(cls, entry, nt_file: Path, seen: tuple | None = None) -> "Earlier | None":
+    def of(cls, entry, change: Change | None) -> "Earlier | None":
         """From a release's record entry (see `entry`), None when it is not one."""
         if not isinstance(entry, dict):
             return None
@@ -125,8 +123,7 @@ class Earlier:
                    for found in lists):
             return None
         counts = entry.get("counts")
-        return cls(str(core.get("shapes")), core["results"], rules, nt_file, counts if isinstance(counts, dict) else None,
-                   seen)
+        return cls(str(core.get("shapes")), core["results"], rules, change, counts if isinstance(counts, dict) else None)
 
 
 def rule_key(c) -> str:
@@ -149,22 +146,6 @@ def plain(text: bytes) -> bool:
     """Whether N-Triples hold no blank node and no rdfs:subClassOf line (nor their bytes in a
     literal: the test is on the bytes)."""
     return b"_:" not in text and SUBCLASS not in text
-
-
-def _subject(line: bytes) -> bytes | None:
-    """The IRI of a line's subject (its text between < and >), None for a blank node."""
-    return line[1:line.index(b"> ")] if line.startswith(b"<") else None
-
-
-def _object_iri(line: bytes) -> bytes | None:
-    rest = line[line.index(b"> ") + 2:]
-    rest = rest[rest.index(b"> ") + 2:-2]
-    return rest[1:-1] if rest.startswith(b"<") else None
-
-
-def _predicate(line: bytes) -> bytes:
-    rest = line[line.index(b"> ") + 2:]
-    return rest[:rest.index(b"> ") + 1]
 
 
 class Graph:
@@ -203,24 +184,24 @@ def _parts(line: bytes) -> tuple:
 
 
 def _judged_again(graph: Graph, change: Change, reach: Reach) -> set | None:
-    """The nodes (IRIs, bytes) whose results may differ from before; None when they are too many."""
+    """The nodes (N-Triples terms) whose results may differ from before; None when they are
+    too many."""
     seeds, judged = set(), set()
     for line in change.added + change.removed:
-        seeds.add(_subject(line))
-        if _predicate(line) in reach.object_targets:
-            target = _object_iri(line)
-            if target is None:
+        s, p, o = _parts(line)
+        seeds.add(s)
+        if p in reach.object_targets:
+            if not o.startswith(b"<"):
                 return None  # a literal made a focus node or no longer one
-            judged.add(target)
+            judged.add(o)
     frontier = [s for s in seeds if s not in judged]
     judged |= seeds
     while frontier:  # back along the path predicates: every node that reaches a changed subject
-        node = frontier.pop()
-        for line in graph.lines_to(b"<" + node + b">"):
-            subject = _subject(line)
-            if subject is not None and subject not in judged and _predicate(line) in reach.paths:
-                judged.add(subject)
-                frontier.append(subject)
+        for line in graph.lines_to(frontier.pop()):
+            s, p, _ = _parts(line)
+            if s not in judged and p in reach.paths:
+                judged.add(s)
+                frontier.append(s)
                 if len(judged) > MAX_NODES:
                     return None
     return judged if len(judged) <= MAX_NODES else None
@@ -231,31 +212,26 @@ def _reach_lines(graph: Graph, judged: set, reach: Reach) -> list | None:
     by path predicates, and the lines that make one an object target. None when too many."""
     seen, frontier, out = set(judged), list(judged), []
     while frontier:
-        node = frontier.pop()
-        for line in graph.lines_of(b"<" + node + b">"):
+        for line in graph.lines_of(frontier.pop()):
             out.append(line)
-            if _predicate(line) in reach.paths:
-                target = _object_iri(line)
-                if target is not None and target not in seen:
-                    seen.add(target)
-                    frontier.append(target)
+            _, p, o = _parts(line)
+            if p in reach.paths and o.startswith(b"<") and o not in seen:
+                seen.add(o)
+                frontier.append(o)
         if len(out) > MAX_LINES:
             return None
     if reach.object_targets:
         for node in judged:
-            out.extend(line for line in graph.lines_to(b"<" + node + b">") if _predicate(line) in reach.object_targets)
+            out.extend(line for line in graph.lines_to(node) if _parts(line)[1] in reach.object_targets)
     return out
 
 
-def change_since(nt: bytes, earlier: Earlier | None) -> Change | None:
-    """The lines added and removed since the earlier results' graph, when `nt` is `plain` as
-    that graph was (its entry is kept only then: see `entry`); else None."""
-    if earlier is None:
+def change_since(earlier: Earlier | None) -> Change | None:
+    """The lines added and removed since the earlier results' graph, when the graph now is
+    `plain` as that one was (its entry is kept only then: see `entry`); else None."""
+    if earlier is None or earlier.change is None or not all(plain(line) for line in earlier.change.added):
         return None
-    change = diff_file(earlier.nt_file, nt, MAX_CHANGED_BYTES, earlier.seen)
-    if change is None or not all(plain(line) for line in change.added):
-        return None
-    return change
+    return earlier.change
 
 
 def same_core(earlier: Earlier, shapes: str | None) -> bool:
@@ -280,21 +256,21 @@ def core_results(graph: Graph, core: bytes, shapes: str | None, earlier: Earlier
     part = _reach_lines(graph, judged, reach) if judged is not None else None
     if part is None:
         return None
-    names = {"<" + node.decode("utf-8") + ">" for node in judged}
+    names = {node.decode("utf-8") for node in judged}
     fresh = rust(b"".join(sorted({line + b"\n" for line in part})))  # even empty: a targetNode needs no line
     kept = [RawResult(*row) for row in earlier.core if row[0] not in names]
     return kept + [r for r in fresh if r.focus in names], len(judged)
 
 
-def rules_kept(constraints: list, earlier: Earlier | None, change: Change | None) -> dict:
-    """rule_key -> the earlier results of each subset-scoped constraint none of whose lines
-    changed (a line it can match: its predicate named, or rdf:type with its class named)."""
+def rules_kept(constraints: dict, earlier: Earlier | None, change: Change | None) -> dict:
+    """rule_key -> the earlier results of each subset-scoped constraint (`constraints`:
+    rule_key -> constraint) none of whose lines changed (a line it can match: its predicate
+    named, or rdf:type with its class named)."""
     if earlier is None or change is None:
         return {}
     touched = [_matched(line) for line in change.added + change.removed]
     kept = {}
-    for c in constraints:
-        key = rule_key(c)
+    for key, c in constraints.items():
         if c.scope != "subset" or key not in earlier.rules:
             continue
         named = {f"<{iri}>".encode() for iri in c.named}
@@ -305,19 +281,18 @@ def rules_kept(constraints: list, earlier: Earlier | None, change: Change | None
 
 def _matched(line: bytes) -> bytes:
     """The term of a line a subset's pick looks at: its class for rdf:type, else its predicate."""
-    _, p, rest = line.split(b" ", 2)
-    return rest[:-2] if p == RDF_TYPE_TERM else p
+    _, p, o = _parts(line)
+    return o if p == RDF_TYPE_TERM else p
 
 
-def rule_results(graph: Graph, c, earlier: Earlier, change: Change, run) -> list | None:
+def rule_results(graph: Graph, c, key: str, earlier: Earlier, change: Change, run) -> list | None:
     """The results of the SPARQL constraint `c` on the graph, which is the earlier one with
     `change`: the earlier results, and `run(nt_part)` (`c` on a graph) on the lines the focus
     nodes a changed line can touch read (sparql_scope.pattern_edges: from each node every
     edge of the query, the way it goes from $this); None where `c` or the change cannot be
-    bounded so (then `c` runs on all its lines)."""
+    bounded so (then `c` runs on all its lines). `key`: its rule_key."""
     from .sparql_scope import pattern_edges
 
-    key = rule_key(c)
     edges = pattern_edges(c.query) if c.scope == "subset" and key in earlier.rules else None
     if edges is None:
         return None

@@ -179,7 +179,8 @@ def validate(built: Built, nt: bytes, base_iri: str, engine: str = "fast", count
     messages = declared_messages(shapes)
     results = sorted({_result(r, built, messages) for r in raw})
     return Report(conforms=not any(r.severity == "violation" for r in results), results=results, notes=notes,
-                  kept=told.get("validation"), judged_again=told.get("judged_again"), rules_kept=told.get("rules_kept", 0), rules_bounded=told.get("rules_bounded", 0),
+                  kept=told.get("validation"), judged_again=told.get("judged_again"),
+                  rules_kept=told.get("rules_kept", 0), rules_bounded=told.get("rules_bounded", 0),
                   counted_since=told.get("counted", False))
 
 
@@ -200,7 +201,7 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
         return raw, []
     plan = shapes.plan()
     key = delta.shapes_digest(shapes.text)  # of this plan: the one with no shape sent to pySHACL for a value
-    change = delta.change_since(nt, earlier)
+    change = delta.change_since(earlier)
     flat = change is not None or delta.plain(nt)  # a change_since is of a plain graph to a plain graph
     # earlier results are kept only where no value was outside its family: then only an added line can be
     odd = unguarded(plan, nt if change is None or not delta.same_core(earlier, key)
@@ -215,28 +216,30 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
         graph = delta.Graph(nt) if change is not None else None
         core = beside.submit(_core, nt, plan.core, None if odd else key, nt_file, earlier, change, told, graph) \
             if plan.core is not None else None
-        subset = [c for c in plan.constraints if c.scope == "subset"]
+        subset = {delta.rule_key(c): c for c in plan.constraints if c.scope == "subset"}
         kept = delta.rules_kept(subset, earlier, change)
         bounded = {}
-        for c in (c for c in subset if change is not None and delta.rule_key(c) not in kept):
-            found = delta.rule_results(graph, c, earlier, change, lambda part, c=c: evaluate(store_of(part), [c]))
-            if found is not None:
-                bounded[delta.rule_key(c)] = found
-        run = [c for c in subset if delta.rule_key(c) not in kept and delta.rule_key(c) not in bounded]
+        for key_of_rule, c in subset.items():
+            if change is not None and key_of_rule not in kept:
+                found = delta.rule_results(graph, c, key_of_rule, earlier, change,
+                                           lambda part, c=c: evaluate(store_of(part), [c]))
+                if found is not None:
+                    bounded[key_of_rule] = found
+        run = {k: c for k, c in subset.items() if k not in kept and k not in bounded}
         store = ox.Store() if run else None
         sink = load_into(store, nt, flat) if run else None  # the lines go into the store as they are picked
         if run or not counted:
-            lines = relevant_lines(nt, named_iris(run), None if counted else counting, not flat and SUBCLASS in nt,
+            lines = relevant_lines(nt, named_iris(run.values()), None if counted else counting, not flat and SUBCLASS in nt,
                                    advance, sink=sink)
             if run and sink is None:
                 store = store_of(lines)
             del lines
         elif advance is not None:
             advance(nt.count(b"\n"))
-        by_rule = {**kept, **bounded, **{delta.rule_key(c): evaluate(store, [c]) for c in run}}
+        by_rule = {**kept, **bounded, **{k: evaluate(store, [c]) for k, c in run.items()}}
         del store
         core_found = core.result() if core is not None else []
-    raw = core_found + [r for c in subset for r in by_rule[delta.rule_key(c)]]
+    raw = core_found + [r for k in subset for r in by_rule[k]]
     if kept or bounded:
         told["rules_kept"], told["rules_bounded"] = len(kept), len(bounded)
     if counted:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import errno
-from collections import Counter
 import gc
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -17,7 +17,7 @@ from ..check import delta
 from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
 from ..config import Settings
 from ..errors import NonConformingError, machine_error
-from ..graph import nt_diff, serialize
+from ..graph import serialize
 from ..graph.build import Built, build
 from ..i18n import N_, Msg
 from ..progress import bar
@@ -293,21 +293,13 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         helper.cancel()
 
 
-def earlier_results(previous: records.Recorded) -> delta.Earlier | None:
-    """The previous release's validation results, from its record (see check/delta.py)."""
-    if previous.out_dir is None:
-        return None
-    return delta.Earlier.of(previous.record.get("validation"), previous.out_dir / "koko.nt", previous.seen)
-
-
-def class_counts_since(previous: records.Recorded, nt: bytes) -> tuple | None:
-    """(the class counts of the release in the output folder, the change from its graph to
-    `nt`), from its record; None when either is not known."""
+def class_counts_since(previous: records.Recorded, change) -> tuple | None:
+    """(the class counts of the release in the output folder, the `change` from its graph),
+    from its record; None when either is not known."""
     counts = previous.record.get("classes")
-    if previous.out_dir is None or not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
+    if change is None or not isinstance(counts, dict) or not all(isinstance(n, int) for n in counts.values()):
         return None
-    change = nt_diff.diff_file(previous.out_dir / "koko.nt", nt, delta.MAX_CHANGED_BYTES, previous.seen)
-    return None if change is None else (Counter(counts), change)
+    return Counter(counts), change
 
 
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
@@ -321,7 +313,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
                                                                 boundaries)) if site else None
     shared = site and not reuse.planned  # the things' files are rendered, by both processes
     claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
-    earlier = earlier_results(previous)
+    change = previous.change(nt)  # from the release in the output folder, found once for all that follow it
+    earlier = delta.Earlier.of(previous.record.get("validation"), change)
     # after an edit the validating process has the least to do: it makes the graph files from the previous release's
     beside = previous if previous.out_dir is not None and isinstance(previous.record.get("files"), dict) else None
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging, shared, templates,
@@ -329,7 +322,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
-        outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built, class_counts_since(previous, nt))
+        outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built, class_counts_since(previous, change))
         gc.disable()  # rendering makes short-lived objects without cycles
 
         def refused() -> bool:  # the worker has answered that the graph does not conform

@@ -22,7 +22,9 @@ from pathlib import Path
 
 from ..config import cache_dir
 from ..files import file_digest, stamp, write_atomic
+from ..graph.nt_diff import diff_file
 
+MAX_CHANGED_BYTES = 16 << 20  # of the old graph, between the two graphs' common beginning and end
 KEPT_RECORDS = 64  # the records kept: the newest, one a release published from this machine
 #: The distributions whose versions shape the bytes koko writes, besides its own files.
 MAKERS = ("pyoxigraph", "shacl", "Jinja2", "MarkupSafe", "Babel")
@@ -76,6 +78,14 @@ class Recorded:
         if not isinstance(record, dict) or record.get("code") != code_digest() or record.get("base") != base_iri:
             return cls()
         return cls(out_dir, record, seen, digest)
+
+    def change(self, nt: bytes):
+        """The lines added and removed from the old koko.nt to `nt` (graph/nt_diff.py), read
+        from the file while it is the one hashed; None without a record, or where the two differ
+        over more than MAX_CHANGED_BYTES."""
+        if self.out_dir is None:
+            return None
+        return diff_file(self.out_dir / "koko.nt", nt, MAX_CHANGED_BYTES, self.seen)
 
     def nt(self) -> bytes | None:
         """The old koko.nt, read when a part needs it (not before a fork, whose child would

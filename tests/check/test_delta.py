@@ -14,24 +14,35 @@ from source_edits import EDITS as EDITS_OF_SOURCES
 from pipeline.check import delta
 from pipeline.check.validate import project_shapes, raw_results
 from pipeline.config import DEFAULT_BASE_IRI, cache_dir
+from pipeline.graph.nt_diff import diff
 from pipeline.graph.serialize import canonical_nt
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
+class Before:
+    """A release's graph and its record's entry: the earlier results of any graph after it."""
+
+    def __init__(self, old: bytes, entry: dict):
+        self.old, self.entry, self.rules = old, entry, entry["rules"]
+
+    def since(self, nt: bytes) -> delta.Earlier:
+        return delta.Earlier.of(self.entry, diff(self.old, nt))
+
+
 def _run(nt: bytes, earlier=None) -> tuple:
+    if isinstance(earlier, Before):
+        earlier = earlier.since(nt)
     told: dict = {}
     raw, notes = raw_results(nt, project_shapes(DEFAULT_BASE_IRI), "fast", earlier=earlier, told=told)
     return sorted(map(astuple, raw), key=repr), notes, told
 
 
 @pytest.fixture(scope="module")
-def earlier(published, tmp_path_factory):
+def earlier(published):
     old = (published / "koko.nt").read_bytes()
-    path = tmp_path_factory.mktemp("earlier") / "koko.nt"
-    path.write_bytes(old)
     _, _, told = _run(old)
-    return old, delta.Earlier.of(told["validation"], path)
+    return old, Before(old, told["validation"])
 
 
 def _edited(nt: bytes, pattern: str, replace=None) -> bytes:
@@ -110,12 +121,13 @@ def test_too_many_nodes_to_judge_again_take_the_whole_graph(earlier, monkeypatch
     assert after[:2] == whole[:2] and "judged_again" not in after[2]
 
 
-def test_earlier_results_of_other_shapes_or_no_file_are_not_used(earlier, tmp_path):
+def test_earlier_results_of_other_shapes_or_no_file_are_not_used(earlier):
     old, before = earlier
     new = _edited(old, EDITS["an amount"][0], EDITS["an amount"][1])
-    other_shapes = delta.Earlier("another digest", before.core, before.rules, before.nt_file)
+    known = before.since(new)
+    other_shapes = delta.Earlier("another digest", known.core, known.rules, known.change)
     assert "judged_again" not in _run(new, other_shapes)[2]
-    gone = delta.Earlier(before.core_shapes, before.core, before.rules, tmp_path / "gone.nt")
+    gone = delta.Earlier(known.core_shapes, known.core, known.rules, None)  # the old file could not be read
     told = _run(new, gone)[2]
     assert "judged_again" not in told and "rules_kept" not in told
 

@@ -201,6 +201,7 @@ def test_the_old_graph_is_read_only_while_it_is_the_one_hashed(tmp_path, monkeyp
     records.remember(out, hashlib.sha256(graph).hexdigest(), BASE, {})
     assert records.Recorded.of(out, BASE).nt() == graph
     found = records.Recorded.of(out, BASE)
+    assert found.change(graph).empty
     (out / "koko.nt").write_bytes(b"<urn:a> <urn:p> \"2\" .\n")
     assert found.nt() is None
     found = records.Recorded.of(out, BASE)
