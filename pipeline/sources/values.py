@@ -121,7 +121,7 @@ def email(value: str) -> str:
     """An e-mail address as a mailto: IRI; `(at)` as web pages write it is read as `@`."""
     raw = value.strip()
     address = re.sub(r"\s*\(at\)\s*|\s*\[at\]\s*", "@", raw)
-    if not _EMAIL.match(address):
+    if not _EMAIL.match(address) or not _parses(lambda: _ox().NamedNode("mailto:" + address)):  # a % must start %XX
         raise Code.NOT_AN_EMAIL.invalid(raw)
     return "mailto:" + address
 
@@ -141,13 +141,11 @@ def phone(value: str) -> str:
 
 def iri(value: str) -> str:
     """A web address that is a valid IRI (checked by the same parser that reads the output)."""
-    import pyoxigraph
-
     value = value.strip()
     if not re.match(r"^https?://[^/\s]+", value) or _IRI_BAD.search(value):
         raise Code.NOT_AN_IRI.invalid(value)
     try:
-        pyoxigraph.NamedNode(value)
+        _ox().NamedNode(value)
     except ValueError as exc:
         raise ValueProblem(Msg('{value!r} is not a web address ({exc})', value=value, exc=exc), Msg('check the address for stray characters'), code=Code.NOT_AN_IRI) from None
     return value
@@ -155,6 +153,24 @@ def iri(value: str) -> str:
 
 def language(value: str) -> str:
     value = value.strip()
-    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value):
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{1,8})*", value) or \
+            not _parses(lambda: _ox().Literal("", language=value)):  # BCP 47's rules beyond the form: no "en-a"
         raise Code.NOT_A_LANGUAGE.invalid(value)
     return value
+
+
+def _ox():
+    """pyoxigraph, imported when a value needs it: the parser that reads the published graph
+    back checks the terms made from the sources, so every term written parses (the writers
+    read the graph back without checking it again: graph/serialize.py's read_graph)."""
+    import pyoxigraph
+
+    return pyoxigraph
+
+
+def _parses(make) -> bool:
+    try:
+        make()
+    except ValueError:
+        return False
+    return True

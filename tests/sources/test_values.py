@@ -77,3 +77,26 @@ def test_iri_rejects(text):
 def test_iri_accepts():
     assert values.iri(" https://de.wikipedia.org/wiki/Kuopio_(Verwaltungsgemeinschaft) ") == \
         "https://de.wikipedia.org/wiki/Kuopio_(Verwaltungsgemeinschaft)"
+
+
+@pytest.mark.parametrize("text", ["en-a", "fi-x", "sv-b-c"])
+def test_language_rejects_what_the_graphs_parser_rejects(text):
+    """Tags of the accepted form that BCP 47 does not allow: the published graph could not be
+    read back (the writers read it unchecked: serialize.read_graph)."""
+    with pytest.raises(ValueProblem):
+        values.language(text)
+
+
+@pytest.mark.parametrize("text", ["fi", "sv", "en", "se-FI", "en-x-abc"])
+def test_language_accepts(text):
+    assert values.language(f" {text} ") == text
+
+
+@pytest.mark.parametrize("text", ["olli%kokander@suonenjoki.fi", "a%4@example.fi", "a%@example.fi"])
+def test_email_rejects_a_percent_that_starts_no_escape(text):
+    with pytest.raises(ValueProblem):
+        values.email(text)
+
+
+def test_email_keeps_an_escape():
+    assert values.email("a%2Bb@example.fi") == "mailto:a%2Bb@example.fi"
