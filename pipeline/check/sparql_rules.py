@@ -137,8 +137,10 @@ def _iris_of(text: str, prologue: str) -> frozenset:
 
 
 def store_of(nt: bytes) -> ox.Store:
+    """A store of the graph's lines `nt`, read unchecked (see serialize.read_graph): the lines
+    are the graph's own, and validation gives its results on a graph, not a check of its syntax."""
     store = ox.Store()
-    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store
 
 
@@ -228,7 +230,7 @@ def load_into(store: ox.Store, nt: bytes, plain: bool = False):
     to hold none."""
     if not plain and b"_:" in nt:
         return None
-    return lambda text: store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
+    return lambda text: store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)  # as store_of
 
 
 def subclasses_of(classes: set, edges: list) -> set:

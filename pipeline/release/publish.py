@@ -194,7 +194,7 @@ def write_graph_files(nt: bytes, base: str, staging: Staging, release: records.R
     previous = splice.Previous(base, nt, release)
     if not previous.write("koko.ttl", staging):
         with staging.writing("koko.ttl") as out:
-            serialize.to_turtle(nt, base, output=out)
+            serialize.to_turtle(nt, base, output=out, checked=False)
     if not previous.write("koko.jsonld", staging):
         staging.write_chunks("koko.jsonld", serialize.jsonld_chunks(nt, base))
 

@@ -95,7 +95,7 @@ class _Turtle:
         self.base_iri = base_iri
 
     def whole(self, nt: bytes) -> bytes:
-        return serialize.to_turtle(nt, self.base_iri)
+        return serialize.to_turtle(nt, self.base_iri, checked=False)  # the publish's own graph
 
     def alone(self, text: bytes):
         """(head, unit) of a file of one subject, None when it is not one block."""
