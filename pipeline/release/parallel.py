@@ -103,6 +103,38 @@ def start(work, parallel: bool = True):
     return _Running(process, receive)
 
 
+class Early:
+    """A worker's first answer, before its result: what it has made that the parent can take
+    in while the worker goes on (reading a large answer costs the parent as much as writing it
+    costs the worker, so the two overlap). Made before `start`; the work calls `send` once,
+    the parent `receive` once, after `start`."""
+
+    def __init__(self):
+        self._receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def send(self, value) -> None:
+        self._send.send(value)
+        self._send.close()
+
+    def receive(self, running: "_Running"):
+        """The first answer; what the work raised, when it ended before sending it."""
+        self._send.close()  # the parent's end: the worker's is then the only one, and its end is seen
+        try:
+            # looked at every second too: a process forked meanwhile may hold the worker's end open
+            while not self._receive.poll(1.0):
+                if not running.process.is_alive() and not self._receive.poll(0):
+                    raise EOFError
+            return self._receive.recv()
+        except EOFError:
+            running.result()  # raises what the work raised
+            raise RuntimeError("the worker process ended without its first answer") from None
+        except BaseException:  # Ctrl-C while waiting
+            running.cancel()
+            raise
+        finally:
+            self._receive.close()
+
+
 class Claims:
     """Batches of positions (0-49, 50-99, ...) handed out in turn to whichever process asks
     next: a counter in an anonymous shared page that a forked child shares with its parent,

@@ -68,12 +68,14 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
     return sources, built
 
 
-def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, helper: tuple | None = None):
+def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
+           helper: tuple | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
-    back to the sources returns; the graph itself is read back from the file it wrote.
-    With `helper` (the ends of shares.channel()), half of the growing table comes from the
-    helper process (release/shares.py)."""
+    back to the sources returns, `early`, before the sort, so that the parent reads it while
+    this process sorts; the graph itself is read back from the file it wrote. With `helper`
+    (the ends of shares.channel()), half of the growing table comes from the helper process
+    (release/shares.py). Returns the timings and koko.nt's (size, SHA-256)."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
     if helper is None:
@@ -81,12 +83,14 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     else:
         sources, built = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
     sources.tables.clear()  # the records are in the graph now: their memory serves the sort
+    lines, built.lines = built.lines, []
+    early.send((sources, built))
     start = time.perf_counter()
-    lines = graph_lines(built, engine)
+    lines = sorted_lines(lines, engine)
     staging.write_chunks("koko.nt", serialize.nt_chunks(lines))
     del lines
     timings["sort"] = time.perf_counter() - start
-    return sources, built, timings, staging.files["koko.nt"]
+    return timings, staging.files["koko.nt"]
 
 
 def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None,
@@ -140,18 +144,17 @@ def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast")
 
 def graph_nt(built, engine: str) -> bytes:
     """The published N-Triples as one text."""
-    return b"".join(serialize.nt_chunks(graph_lines(built, engine)))
+    lines, built.lines = built.lines, []  # from here on the graph is held once, as these lines, then as their text
+    return b"".join(serialize.nt_chunks(sorted_lines(lines, engine)))
 
 
-def graph_lines(built, engine: str) -> list:
-    """The published N-Triples lines, distinct and sorted. The reference engine takes them
-    back out of an rdflib graph."""
-    lines = built.lines
+def sorted_lines(lines: list, engine: str) -> list:
+    """The published N-Triples lines of the build's `lines`, distinct and sorted. The
+    reference engine takes them back out of an rdflib graph."""
     if engine == "pyshacl":
         from ..check.validate import rdflib_round_trip
 
         lines = rdflib_round_trip(lines)
-    built.lines = []  # from here on the graph is held once, as these lines, then as their text
     return serialize.canonical_lines(lines)
 
 
@@ -281,16 +284,19 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
 def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging):
     """_graph in a child process; with a large growing table, beside a helper that loads and
     builds half of it (release/shares.py)."""
-    if shares.parts(settings) == 1:
-        return parallel.start(lambda: _graph(settings, progress, engine, staging)).result()
-    ends = shares.channel()
-    helper = parallel.start(lambda: shares.help_build(settings, ends))
+    helper = ends = None
+    if shares.parts(settings) > 1:
+        ends = shares.channel()
+        helper = parallel.start(lambda: shares.help_build(settings, ends))
     try:
-        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, ends))
-        shares.close(ends)
-        return graph.result()
+        early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, ends))
+        if ends is not None:
+            shares.close(ends)
+        return (*early.receive(graph), *graph.result())
     finally:
-        helper.cancel()
+        if helper is not None:
+            helper.cancel()
 
 
 def class_counts_since(previous: records.Recorded, change) -> tuple | None:

@@ -1,0 +1,43 @@
+"""release/parallel.py: a worker's first answer before its result (Early)."""
+
+import os
+import time
+
+import pytest
+
+from pipeline.release import parallel
+
+
+def test_the_first_answer_comes_while_the_worker_goes_on(tmp_path):
+    early = parallel.Early()
+    gate = tmp_path / "go"
+
+    def work():
+        early.send({"maps": list(range(1000))})
+        while not gate.exists():  # goes on only once the parent has the first answer
+            time.sleep(0.01)
+        return "done"
+
+    running = parallel.start(work)
+    assert early.receive(running) == {"maps": list(range(1000))}
+    assert not running.done()
+    gate.touch()
+    assert running.result() == "done"
+
+
+def test_a_worker_that_fails_before_its_first_answer_gives_its_error():
+    early = parallel.Early()
+
+    def work():
+        raise LookupError("no such table")
+
+    running = parallel.start(work)
+    with pytest.raises(LookupError, match="no such table"):
+        early.receive(running)
+
+
+def test_a_worker_killed_before_its_first_answer_is_said():
+    early = parallel.Early()
+    running = parallel.start(lambda: os._exit(3))
+    with pytest.raises(RuntimeError, match="exit 3"):
+        early.receive(running)
