@@ -11,6 +11,7 @@ import gc
 import mmap
 import multiprocessing
 import os
+import pickle
 import select
 import struct
 import time
@@ -112,19 +113,22 @@ class Early:
     def __init__(self):
         self._receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
 
-    def send(self, value) -> None:
-        self._send.send(value)
+    def send(self, value) -> bytes:
+        """Sends `value`; returns it pickled, as sent."""
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        self._send.send_bytes(data)
         self._send.close()
+        return data
 
     def receive(self, running: "_Running"):
         """The first answer; what the work raised, when it ended before sending it."""
-        self._send.close()  # the parent's end: the worker's is then the only one, and its end is seen
         try:
+            self._send.close()  # the parent's end: the worker's is then the only one, and its end is seen
             # looked at every second too: a process forked meanwhile may hold the worker's end open
             while not self._receive.poll(1.0):
                 if not running.process.is_alive() and not self._receive.poll(0):
                     raise EOFError
-            return self._receive.recv()
+            return pickle.loads(self._receive.recv_bytes())
         except EOFError:
             running.result()  # raises what the work raised
             raise RuntimeError("the worker process ended without its first answer") from None

@@ -27,7 +27,7 @@ from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, geometry, outputs, parallel, records, shares, site_reuse, splice, tables, versions
+from . import catalog, geometry, graph_patch, outputs, parallel, records, shares, site_reuse, splice, tables, versions
 from .lock import output_lock
 from .site import render_site, thing_files
 from .staging import Staging, folder_size, size_text
@@ -69,28 +69,47 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
 
 
 def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
-           helper: tuple | None = None):
+           helper: tuple | None = None, patch: tuple | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns, `early`, before the sort, so that the parent reads it while
     this process sorts; the graph itself is read back from the file it wrote. With `helper`
     (the ends of shares.channel()), half of the growing table comes from the helper process
-    (release/shares.py). Returns the timings and koko.nt's (size, SHA-256)."""
+    (release/shares.py). With `patch` (the previous release and graph_patch.eligible's
+    inputs), the graph is the previous release's with the rows that changed made again,
+    where that is certain (release/graph_patch.py). Returns the timings, koko.nt's (size,
+    SHA-256) and the record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
+    if patch is not None:
+        progress(N_("load"))
+        start = time.perf_counter()
+        previous, inputs = patch
+        done = graph_patch.patched(settings, previous, inputs)
+        if done is not None and inputs.same(graph_patch.Inputs.read(settings)):
+            timings["load"] = time.perf_counter() - start
+            pickled = early.send((done.sources, done.built))
+            start = time.perf_counter()
+            staging.write_chunks("koko.nt", done.nt_pieces)
+            timings["sort"] = time.perf_counter() - start
+            return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
+    inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None
     if helper is None:
         sources, built = _load_and_build(settings, progress, timings)
     else:
         sources, built = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
     sources.tables.clear()  # the records are in the graph now: their memory serves the sort
     lines, built.lines = built.lines, []
-    early.send((sources, built))
+    pickled = early.send((sources, built))
+    saved = graph_patch.save(inputs, pickled) if inputs is not None and inputs.same(graph_patch.Inputs.read(settings)) \
+        else {}
+    del pickled
     start = time.perf_counter()
     lines = sorted_lines(lines, engine)
     staging.write_chunks("koko.nt", serialize.nt_chunks(lines))
     del lines
     timings["sort"] = time.perf_counter() - start
-    return timings, staging.files["koko.nt"]
+    return timings, staging.files["koko.nt"], saved
 
 
 def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None,
@@ -281,19 +300,28 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
                                          folder=staging.parent)) from exc
 
 
-def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging):
+def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging,
+                 previous: records.Recorded):
     """_graph in a child process; with a large growing table, beside a helper that loads and
-    builds half of it (release/shares.py)."""
+    builds half of it (release/shares.py), unless the `previous` release's graph can be
+    patched (release/graph_patch.py)."""
+    inputs = graph_patch.eligible(settings, previous) if engine == "fast" else None
+    patch = (previous, inputs) if inputs is not None else None
     helper = ends = None
-    if shares.parts(settings) > 1:
+    if patch is None and shares.parts(settings) > 1:
         ends = shares.channel()
         helper = parallel.start(lambda: shares.help_build(settings, ends))
+    graph = None
     try:
         early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
-        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, ends))
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, ends, patch))
         if ends is not None:
             shares.close(ends)
         return (*early.receive(graph), *graph.result())
+    except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end
+        if graph is not None:
+            graph.cancel()
+        raise
     finally:
         if helper is not None:
             helper.cancel()
@@ -310,11 +338,11 @@ def class_counts_since(previous: records.Recorded, change) -> tuple | None:
 
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
-    sources, built, timings, staging.files["koko.nt"] = _graph_stage(settings, progress, engine, staging)
+    previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
+    sources, built, timings, staging.files["koko.nt"], saved = _graph_stage(settings, progress, engine, staging, previous)
     nt = (staging.tmp / "koko.nt").read_bytes()
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
-    previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
     reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(nt, settings, ontology_text(settings.base_iri),
                                                                 boundaries)) if site else None
     shared = site and not reuse.planned  # the things' files are rendered, by both processes
@@ -358,7 +386,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     staging.commit()
     records.remember(staging.out_dir, staging.files["koko.nt"][1], settings.base_iri,
                      {**splice.entry(staging.files), **(reuse.entry(staging.files) if reuse is not None else {}),
-                      **({"validation": outcome.report.kept} if outcome.report.kept is not None else {}),
+                      **({"validation": outcome.report.kept} if outcome.report.kept is not None else {}), **saved,
                       "classes": dict(outcome.history.mains)})
     outcome.files = {name: size for name, (size, _) in staging.files.items()}
     timings["write"] = time.perf_counter() - start

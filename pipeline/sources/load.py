@@ -93,11 +93,12 @@ def share_of(rows: list, share: tuple | None) -> list:
     return rows[index * size:(index + 1) * size]
 
 
-def load(settings: Settings, progress=None, share: tuple | None = None) -> Sources:
+def load(settings: Settings, progress=None, share: tuple | None = None, growing: bool = True) -> Sources:
     """The records of every source table, checked and placed; `progress` gets a bar over the
     sources' bytes when it draws one (pipeline/progress.py). With `share` (index, parts),
     only that part of the rows of the GROWING table are typed and checked: the rest of it
-    is another process's (release/shares.py)."""
+    is another process's (release/shares.py); without `growing`, none (its file is not read:
+    release/graph_patch.py reads the rows it needs)."""
     data_dir = settings.data_dir
     if not data_dir.is_dir():
         raise InputError(Msg('{folder}: source folder not found (give it with --data)', folder=display_path(data_dir)), code=Code.FILE_NOT_FOUND)
@@ -107,7 +108,7 @@ def load(settings: Settings, progress=None, share: tuple | None = None) -> Sourc
     yaml_docs: dict[str, YMap] = {}
     unreadable: set = set()
     with bar(progress, N_("reading the sources"), _source_bytes(data_dir), "bytes") as advance:
-        _read_tables(data_dir, sources, problems, reference, yaml_docs, unreadable, advance, share)
+        _read_tables(data_dir, sources, problems, reference, yaml_docs, unreadable, advance, share, growing)
     problems.raise_if_any()
     _check_keys_and_references(sources, problems)
     problems.raise_if_any()
@@ -128,13 +129,16 @@ def _source_bytes(data_dir: Path) -> int:
 
 
 def _read_tables(data_dir: Path, sources: Sources, problems: Problems, reference: Reference, yaml_docs: dict,
-                 unreadable: set, advance, share: tuple | None = None) -> None:
+                 unreadable: set, advance, share: tuple | None = None, growing: bool = True) -> None:
     read: set = set()
     for table in TABLES:
         path = data_dir / table.file
         if table.file not in sources.files:
             sources.files.append(table.file)
         if table.file in unreadable:
+            continue
+        if table.name == GROWING and not growing:
+            sources.tables[table.name] = []
             continue
         try:
             if table.file.endswith(".yaml"):
@@ -183,12 +187,7 @@ def _table_file(data_dir: Path, table: Table) -> Path:
 def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, share: tuple | None = None) -> list[Record]:
     path = _table_file(path.parent, table)
     csv_table = read_workbook(path) if path.suffix in EXTENSIONS else read_csv(path, problems)
-    sheet = csv_table.sheet
-    cols = {name: i + 1 for i, name in enumerate(csv_table.header)} if sheet else {}
-
-    def where(line: int, field: str = "") -> Place:
-        return Place(csv_table.name, line, cols.get(field, 0), field, sheet)
-
+    where = _placer(csv_table)
     header_place = where(1)
     header_ok = True
     for name in csv_table.header:
@@ -209,11 +208,17 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, shar
         return []
     if not csv_table.rows and not table.allow_empty:
         problems.add(where(2), Msg('has a header but no rows'), code=Code.NO_ROWS)
+    return typed_rows(table, csv_table, share_of(csv_table.rows, share), problems, ref)
+
+
+def typed_rows(table: Table, csv_table, rows, problems: Problems, ref: Reference) -> list[Record]:
+    """The records of `rows` ((line, field texts), of `csv_table`, a readers.ReadTable whose
+    header has been checked), each value typed and placed; what is wrong goes to `problems`."""
+    where, table_name = _placer(csv_table), table.name
     columns = [(csv_table.header.index(f.name), f, _scalar_converter(f, ref)) for f in table.fields
                if f.name in csv_table.header]
-    name, table_name = csv_table.name, table.name
     records = []
-    for line, row in share_of(csv_table.rows, share):
+    for line, row in rows:
         record = Record(table_name, where(line))
         facts = record.facts
         for index, f, convert in columns:
@@ -228,6 +233,18 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, shar
                 problems.add(where(line, f.name), _about(f.name, exc.message), exc.hint, code=exc.code)
         records.append(record)
     return records
+
+
+def _placer(csv_table):
+    """where(line, field=""): the Place of a line of `csv_table`, or of one of its values; a
+    workbook's value has its column's number too."""
+    sheet, name = csv_table.sheet, csv_table.name
+    cols = {name: i + 1 for i, name in enumerate(csv_table.header)} if sheet else {}
+
+    def where(line: int, field: str = "") -> Place:
+        return Place(name, line, cols.get(field, 0), field, sheet)
+
+    return where
 
 
 def _about(field: str, message: Msg | str) -> Msg | str:
