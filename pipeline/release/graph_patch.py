@@ -158,7 +158,10 @@ def patched(settings: Settings, previous: records.Recorded, inputs: Inputs) -> P
     after = _records(sources, table, [(i + 1, new_lines[i]) for i in changed])
     if before is None or after is None or [r.key for r in before] != [r.key for r in after]:
         return None
-    _, built = pickle.loads(saved)  # the sources as loaded now stand in for those saved
+    try:
+        _, built = pickle.loads(saved)  # the sources as loaded now stand in for those saved
+    except Exception:  # noqa: BLE001 - a damaged cache file: build whole
+        return None
     removed, added = set(), set()
     for old, new in zip(before, after):
         then, now = _made(sources, built, old), _made(sources, built, new)
