@@ -114,14 +114,11 @@ def save(inputs: Inputs, pickled: bytes) -> dict:
     return {"graph": {"key": inputs.key, "context": inputs.context}}
 
 
-def eligible(settings: Settings, previous: records.Recorded) -> Inputs | None:
-    """The inputs, when the release in the output folder saved its graph under the same
-    context: then the graph child tries `patched` first."""
+def eligible(inputs: Inputs | None, previous: records.Recorded) -> bool:
+    """Whether the release in the output folder saved its graph under the context of
+    `inputs`: then the graph child tries `patched` first."""
     entry = previous.record.get("graph")
-    if not isinstance(entry, dict):
-        return None
-    inputs = Inputs.read(settings)
-    return inputs if inputs is not None and inputs.context == entry.get("context") else None
+    return inputs is not None and isinstance(entry, dict) and inputs.context == entry.get("context")
 
 
 @dataclass

@@ -69,22 +69,22 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
 
 
 def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
-           helper: tuple | None = None, patch: tuple | None = None):
+           inputs: graph_patch.Inputs | None, helper: tuple | None = None, previous: records.Recorded | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns, `early`, before the sort, so that the parent reads it while
     this process sorts; the graph itself is read back from the file it wrote. With `helper`
     (the ends of shares.channel()), half of the growing table comes from the helper process
-    (release/shares.py). With `patch` (the previous release and graph_patch.eligible's
-    inputs), the graph is the previous release's with the rows that changed made again,
-    where that is certain (release/graph_patch.py). Returns the timings, koko.nt's (size,
-    SHA-256) and the record's entry for what the next publish can patch from."""
+    (release/shares.py). `inputs` are the graph_patch.Inputs read before any process of
+    the stage started, None where nothing is saved; with the `previous` release, the graph is
+    its graph with the rows that changed made again, where that is certain
+    (release/graph_patch.py). Returns the timings, koko.nt's (size, SHA-256) and the
+    record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
-    if patch is not None:
+    if previous is not None:
         progress(N_("load"))
         start = time.perf_counter()
-        previous, inputs = patch
         done = graph_patch.patched(settings, previous, inputs)
         if done is not None and inputs.same(graph_patch.Inputs.read(settings)):
             timings["load"] = time.perf_counter() - start
@@ -93,7 +93,6 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
             staging.write_chunks("koko.nt", done.nt_pieces)
             timings["sort"] = time.perf_counter() - start
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
-    inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None
     if helper is None:
         sources, built = _load_and_build(settings, progress, timings)
     else:
@@ -305,8 +304,8 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     """_graph in a child process; with a large growing table, beside a helper that loads and
     builds half of it (release/shares.py), unless the `previous` release's graph can be
     patched (release/graph_patch.py)."""
-    inputs = graph_patch.eligible(settings, previous) if engine == "fast" else None
-    patch = (previous, inputs) if inputs is not None else None
+    inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None  # before any process reads them
+    patch = previous if graph_patch.eligible(inputs, previous) else None
     helper = ends = None
     if patch is None and shares.parts(settings) > 1:
         ends = shares.channel()
@@ -314,7 +313,7 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     graph = None
     try:
         early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
-        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, ends, patch))
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch))
         if ends is not None:
             shares.close(ends)
         return (*early.receive(graph), *graph.result())

@@ -127,8 +127,8 @@ def test_a_patch_is_the_serial_graph_and_map_or_none(released):
                 path.write_text(_edited(rng, original), encoding="utf-8")
                 settings = load_settings(data)
                 previous = records.Recorded.of(out.resolve(), settings.base_iri)
-                inputs = graph_patch.eligible(settings, previous)
-                assert inputs is not None, "the release saved its graph under these inputs"
+                inputs = graph_patch.Inputs.read(settings)
+                assert graph_patch.eligible(inputs, previous), "the release saved its graph under these inputs"
                 got = graph_patch.patched(settings, previous, inputs)
                 reference = _serial(settings)
                 if got is None:
@@ -154,7 +154,7 @@ def test_nothing_changed_is_the_same_graph(released):
         mp.setenv("KOKO_CACHE", str(out.parent / "cache"))
         settings = load_settings(data)
         previous = records.Recorded.of(out.resolve(), settings.base_iri)
-        got = graph_patch.patched(settings, previous, graph_patch.eligible(settings, previous))
+        got = graph_patch.patched(settings, previous, graph_patch.Inputs.read(settings))
     assert got is not None and got.rows == 0
     assert b"".join(got.nt_pieces) == (out / "koko.nt").read_bytes()
 
@@ -168,7 +168,8 @@ def test_another_file_changed_is_not_patched(released, tmp_path):
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("KOKO_CACHE", str(out.parent / "cache"))
             settings = load_settings(data)
-            assert graph_patch.eligible(settings, records.Recorded.of(out.resolve(), settings.base_iri)) is None
+            previous = records.Recorded.of(out.resolve(), settings.base_iri)
+            assert previous.record.get("graph") and not graph_patch.eligible(graph_patch.Inputs.read(settings), previous)
     finally:
         funding.write_text(before, encoding="utf-8")
 
@@ -243,6 +244,28 @@ def test_an_edit_that_reaches_other_rows_is_left_to_the_serial_path(released, ed
             settings = load_settings(data)
             previous = records.Recorded.of(out.resolve(), settings.base_iri)
             assert _serial(settings) is not None  # valid sources: only the patch stands aside
-            assert graph_patch.patched(settings, previous, graph_patch.eligible(settings, previous)) is None
+            inputs = graph_patch.Inputs.read(settings)
+            assert graph_patch.eligible(inputs, previous) and graph_patch.patched(settings, previous, inputs) is None
     finally:
         path.write_text(original, encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", ["pickle", "csv"])
+def test_a_damaged_saved_graph_is_built_whole(released, damage):
+    """A saved file cut short (a full disk, a copy broken off) is no patch: the serial path
+    builds the graph."""
+    data, out, _ = released
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KOKO_CACHE", str(out.parent / "cache"))
+        settings = load_settings(data)
+        previous = records.Recorded.of(out.resolve(), settings.base_iri)
+        inputs = graph_patch.Inputs.read(settings)
+        saved = graph_patch.cache_dir("graphs") / f"{previous.record['graph']['key']}.{damage}"
+        whole = saved.read_bytes()
+        try:
+            saved.write_bytes(whole[: len(whole) // 2])
+            assert graph_patch.eligible(inputs, previous)
+            assert graph_patch.patched(settings, previous, inputs) is None
+        finally:
+            saved.write_bytes(whole)
+        assert graph_patch.patched(settings, previous, inputs) is not None
