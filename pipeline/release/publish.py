@@ -75,7 +75,7 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     back to the sources returns, `early`, before the sort, so that the parent reads it while
     this process sorts; the graph itself is read back from the file it wrote. With `helper`
     (the ends of shares.channel()), half of the growing table comes from the helper process
-    (release/shares.py). `inputs` are the graph_patch.Inputs read before any process of
+    (release/shares.py), which waits until a patch is known to be impossible. `inputs` are the graph_patch.Inputs read before any process of
     the stage started, None where nothing is saved; with the `previous` release, the graph is
     its graph with the rows that changed made again, where that is certain
     (release/graph_patch.py). Returns the timings, koko.nt's (size, SHA-256) and the
@@ -302,13 +302,13 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
 def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging,
                  previous: records.Recorded):
     """_graph in a child process; with a large growing table, beside a helper that loads and
-    builds half of it (release/shares.py), unless the `previous` release's graph can be
+    builds half of it (release/shares.py) where the `previous` release's graph cannot be
     patched (release/graph_patch.py)."""
     inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None  # before any process reads them
     patch = previous if graph_patch.eligible(inputs, previous) else None
     helper = ends = None
-    if patch is None and shares.parts(settings) > 1:
-        ends = shares.channel()
+    if shares.parts(settings) > 1:  # where a patch is tried, the helper waits to hear whether it is needed
+        ends = shares.channel(waits=patch is not None)
         helper = parallel.start(lambda: shares.help_build(settings, ends))
     graph = None
     try:

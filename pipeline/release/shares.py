@@ -38,6 +38,7 @@ SPLIT_BYTES = 4 << 20  # below this the growing table is loaded in one process: 
 SPLIT_MAX_BYTES = 64 << 20
 WAIT = 60.0  # seconds the graph child waits for the helper at least; at most 4 times its own half's time beyond
 MAPS = ("subject_places", "fact_places", "value_places", "derived_from")
+BUILD = "build"  # the graph child's word to a helper that waits (channel(waits=True))
 PIECE_LINES = 20_000  # lines a piece of the helper's half: a few MB, so the half is never one text too
 
 
@@ -57,10 +58,14 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-def channel() -> tuple:
+def channel(waits: bool = False) -> tuple:
     """The one-way pipe from the helper to the graph child; make it before forking both, and
-    `close` the parent's ends after."""
-    return multiprocessing.get_context("fork").Pipe(duplex=False)
+    `close` the parent's ends after. With `waits`, a second one from the graph child to the
+    helper, which then builds only once told to: the graph child first tries to patch the
+    previous graph (release/graph_patch.py) and needs the helper only where it cannot."""
+    context = multiprocessing.get_context("fork")
+    ends = context.Pipe(duplex=False)
+    return (*ends, *context.Pipe(duplex=False)) if waits else ends
 
 
 def close(ends: tuple) -> None:
@@ -73,8 +78,11 @@ def close(ends: tuple) -> None:
 def help_build(settings: Settings, ends: tuple) -> None:
     """In the helper: type and build the second half of the growing table and send it to the
     graph child; whatever goes wrong, tell it that instead."""
-    receive, send = ends
+    receive, send, *word = ends
     receive.close()
+    if word and not _told_to_build(*word):
+        send.close()
+        return
     gc.disable()  # as in the graph child: millions of objects that live until this process ends
     try:
         sources = load(settings, None, (1, 2))
@@ -98,6 +106,18 @@ def help_build(settings: Settings, ends: tuple) -> None:
         pass
     finally:
         send.close()
+
+
+def _told_to_build(heard, said) -> bool:
+    """Waits for the graph child's word: True when it could not patch; False when it patched
+    or ended (its end of the pipe closes)."""
+    said.close()
+    try:
+        return heard.recv() == BUILD
+    except (EOFError, OSError):
+        return False
+    finally:
+        heard.close()
 
 
 def _part(builder: GraphBuilder, keys: list) -> dict:
@@ -127,8 +147,10 @@ def _pieces(lines: list):
 def load_and_build(settings: Settings, progress, timings: dict, ends: tuple, serial) -> tuple[Sources, Built]:
     """In the graph child: the first half here, the second from the helper, put together;
     `serial(settings, progress, timings)` (the reference) whenever that is not sure."""
-    receive, send = ends
+    receive, send, *word = ends
     send.close()
+    if word:
+        _tell_to_build(*word)
     began = time.perf_counter()
     try:
         progress(N_("load"))
@@ -151,6 +173,16 @@ def load_and_build(settings: Settings, progress, timings: dict, ends: tuple, ser
         return serial(settings, progress, timings)
     finally:
         receive.close()
+
+
+def _tell_to_build(heard, said) -> None:
+    heard.close()
+    try:
+        said.send(BUILD)
+    except OSError:  # the helper has gone: its half will not come, and the serial path runs
+        pass
+    finally:
+        said.close()
 
 
 class _Serial(Exception):

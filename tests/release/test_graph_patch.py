@@ -174,31 +174,53 @@ def test_another_file_changed_is_not_patched(released, tmp_path):
         funding.write_text(before, encoding="utf-8")
 
 
-def test_a_publish_after_an_edit_patches_and_writes_a_whole_publishs_bytes(tmp_path, monkeypatch):
-    monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
-    data = generate(ROWS, tmp_path / "data")
-    heard = tmp_path / "patched.txt"
-    real = graph_patch.patched
-
-    def spy(*args):
-        done = real(*args)
-        with open(heard, "a", encoding="utf-8") as fh:  # the graph child is another process
-            fh.write(f"{done is not None}\n")
-        return done
-
-    monkeypatch.setattr(graph_patch, "patched", spy)
-    out, whole = tmp_path / "out", tmp_path / "whole"
-    publishing.publish(load_settings(data), out)
-    assert not heard.exists()  # nothing to patch from
-    path = data / "decisions.csv"
-    rows = _rows(path.read_text(encoding="utf-8"))
+def _edit_taken(rows: list) -> None:
     header = rows[0]
     rows[1][header.index("amount")] = "777.00"  # the first decision of its project: it declares it
     rows[1][header.index("project_name")] = "Uusi nimi"
     rows[2][header.index("source")] = "vasek-fi"
+
+
+def _edit_refused(rows: list) -> None:
+    rows[3][rows[0].index("key")] = "bench-9999999"  # a changed key: the serial path decides
+
+
+@pytest.mark.parametrize("edit, patched", [(_edit_taken, True), (_edit_refused, False)])
+def test_a_publish_after_an_edit_writes_a_whole_publishs_bytes(tmp_path, monkeypatch, edit, patched):
+    """Patched or not, the same files as a publish into a new folder; where the patch is
+    refused, the table is still loaded on two cores (the helper that waited builds its half)."""
+    monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(shares, "SPLIT_BYTES", 1)  # the 300-row table is split as a large one is
+    monkeypatch.setattr(shares, "_cores", lambda: 2)
+    data = generate(ROWS, tmp_path / "data")
+    heard = tmp_path / "heard.txt"
+    real_patched, real_part = graph_patch.patched, shares._part
+
+    def tell(word: str) -> None:
+        with open(heard, "a", encoding="utf-8") as fh:  # the graph child and the helper are other processes
+            fh.write(f"{word}\n")
+
+    def patched_spy(*args):
+        done = real_patched(*args)
+        tell(f"patched={done is not None}")
+        return done
+
+    def part_spy(*args):
+        tell("helper built")
+        return real_part(*args)
+
+    monkeypatch.setattr(graph_patch, "patched", patched_spy)
+    monkeypatch.setattr(shares, "_part", part_spy)
+    out, whole = tmp_path / "out", tmp_path / "whole"
+    publishing.publish(load_settings(data), out)
+    assert heard.read_text().split("\n")[:-1] == ["helper built"]  # nothing to patch from
+    heard.unlink()
+    path = data / "decisions.csv"
+    rows = _rows(path.read_text(encoding="utf-8"))
+    edit(rows)
     path.write_text("\n".join(_line(row) for row in rows) + "\n", encoding="utf-8")
     publishing.publish(load_settings(data), out)
-    assert heard.read_text().split() == ["True"]
+    assert heard.read_text().split("\n")[:-1] == (["patched=True"] if patched else ["patched=False", "helper built"])
     publishing.publish(load_settings(data), whole)
     assert contents(out) == contents(whole)
 
