@@ -12,6 +12,13 @@ size whose estimate passes 10 minutes is skipped and said so. Prints a table wit
 as a ratio of the peer's (below 1: koko is faster) and the baseline's over koko's, and writes
 benchmarks/results.json. The peer's first run makes its own virtual environment (PyPI).
 
+Every run writes into a folder that does not exist yet: koko's is a first publish, never one
+that patches or links the release an earlier benchmark left (release/graph_patch.py,
+site_reuse.py). Those folders are moved aside and removed only once the benchmark is done:
+on ext4 without a journal (this machine class), a file created in the minutes after a large
+removal costs many times more (the kernel passes over every inode freed in the last 60-360 s),
+which would charge an earlier run's clean-up to the next one.
+
     python benchmarks/run.py --rows 1000,10000,100000
 """
 
@@ -86,6 +93,14 @@ def measure(cmd: list, timeout: float | None = None) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak[0] / 1024), "stdout": out}
 
 
+def set_aside(path: Path, trash: Path) -> Path:
+    """`path`, made free: what an earlier run left there goes into `trash` (see the module)."""
+    if path.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        path.rename(trash / f"{path.name}-{time.time_ns()}")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1000,10000,100000", help="comma-separated sizes")
@@ -99,17 +114,19 @@ def main() -> None:
     results = []
     peer_python = peer_venv(args.work)
     baseline_rate = None  # seconds per triple of the last baseline run, for the estimate
+    trash = args.work / "trash"
     for rows in sizes:
         data = generate(rows, args.work / f"data-{rows}")
-        out = args.work / f"out-{rows}"
+        out = set_aside(args.work / f"out-{rows}", trash)
         run = measure(koko + ["publish", "--data", str(data), "--out", str(out), "--release-date", "2026-11-28"])
-        bare = measure(koko + ["publish", "--data", str(data), "--out", str(out) + "-no-site", "--release-date", "2026-11-28",
-                               "--no-site"])
+        bare = measure(koko + ["publish", "--data", str(data), "--out", str(set_aside(args.work / f"out-{rows}-no-site", trash)),
+                               "--release-date", "2026-11-28", "--no-site"])
         triples = sum(1 for _ in open(out / "koko.nt", "rb"))
         row = {"rows": rows, "triples": triples, "koko_s": run["seconds"], "koko_triples_per_s": round(triples / run["seconds"]),
                "koko_peak_memory_mb": run["peak_rss_mb"], "site_files": sum(1 for p in (out / "site").rglob("*") if p.is_file()),
                "no_site_s": bare["seconds"], "no_site_peak_memory_mb": bare["peak_rss_mb"]}
-        steps = {name: measure(cmd) for name, cmd in peer_commands(peer_python, data, args.work / f"peer-{rows}")}
+        peer_out = set_aside(args.work / f"peer-{rows}", trash)
+        steps = {name: measure(cmd) for name, cmd in peer_commands(peer_python, data, peer_out)}
         row.update({"peer_s": round(sum(m["seconds"] for m in steps.values()), 2),
                     "peer_steps_s": {name: m["seconds"] for name, m in steps.items()},
                     "peer_peak_memory_mb": max(m["peak_rss_mb"] for m in steps.values()),
@@ -120,7 +137,8 @@ def main() -> None:
         if estimate and estimate > BASELINE_LIMIT_S:
             row.update({"baseline_s": None, "baseline_skipped": f"estimated {estimate:.0f} s, over {BASELINE_LIMIT_S} s"})
         else:
-            base = measure([sys.executable, str(HERE / "baseline.py"), "--data", str(data), "--out", str(args.work / f"base-{rows}")],
+            base = measure([sys.executable, str(HERE / "baseline.py"), "--data", str(data),
+                            "--out", str(set_aside(args.work / f"base-{rows}", trash))],
                            timeout=BASELINE_LIMIT_S)
             if base.get("timed_out"):
                 row.update({"baseline_s": None, "baseline_skipped": f"stopped at {BASELINE_LIMIT_S} s"})
@@ -138,13 +156,13 @@ def main() -> None:
         from profile_publish import record, summarise
 
         rows = max(sizes)
-        out = args.work / f"profile-{rows}"
-        shutil.rmtree(out, ignore_errors=True)
+        out = set_aside(args.work / f"profile-{rows}", trash)
         record(koko + ["publish", "--data", str(args.work / f"data-{rows}"), "--out", str(out), "--release-date", "2026-11-28"],
                args.work / f"profile-{rows}.raw")
         text = f"`koko publish` of {rows:,} generated rows, sampled by py-spy at 200 Hz (benchmarks/profile_publish.py)\n\n"
         (HERE / "profile.txt").write_text(text + summarise(args.work / f"profile-{rows}.raw"), encoding="utf-8")
         print(f"wrote {HERE / 'profile.txt'}")
+    shutil.rmtree(trash, ignore_errors=True)
     print(f"\nwrote {HERE / 'results.json'} ({machine['cpus']} CPUs, Python {machine['python']}, {machine['machine']})")
 
 
