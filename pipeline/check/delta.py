@@ -170,14 +170,14 @@ class Graph:
             at = nt.find(needle)
             while at >= 0:
                 line = nt[nt.rfind(b"\n", 0, at) + 1:at + len(needle) - 1]
-                if _parts(line)[2] == term:  # not the same bytes at the end of a longer literal
+                if line_parts(line)[2] == term:  # not the same bytes at the end of a longer literal
                     found.append(line)
                 at = nt.find(needle, at + 1)
             self._to[term] = found
         return found
 
 
-def _parts(line: bytes) -> tuple:
+def line_parts(line: bytes) -> tuple:
     """(subject, predicate, object) of a line, as N-Triples terms."""
     subject, predicate, rest = line.split(b" ", 2)
     return subject, predicate, rest[:-2]
@@ -188,7 +188,7 @@ def _judged_again(graph: Graph, change: Change, reach: Reach) -> set | None:
     too many."""
     seeds, judged = set(), set()
     for line in change.added + change.removed:
-        s, p, o = _parts(line)
+        s, p, o = line_parts(line)
         seeds.add(s)
         if p in reach.object_targets:
             if not o.startswith(b"<"):
@@ -198,7 +198,7 @@ def _judged_again(graph: Graph, change: Change, reach: Reach) -> set | None:
     judged |= seeds
     while frontier:  # back along the path predicates: every node that reaches a changed subject
         for line in graph.lines_to(frontier.pop()):
-            s, p, _ = _parts(line)
+            s, p, _ = line_parts(line)
             if s not in judged and p in reach.paths:
                 judged.add(s)
                 frontier.append(s)
@@ -214,7 +214,7 @@ def _reach_lines(graph: Graph, judged: set, reach: Reach) -> list | None:
     while frontier:
         for line in graph.lines_of(frontier.pop()):
             out.append(line)
-            _, p, o = _parts(line)
+            _, p, o = line_parts(line)
             if p in reach.paths and o.startswith(b"<") and o not in seen:
                 seen.add(o)
                 frontier.append(o)
@@ -222,7 +222,7 @@ def _reach_lines(graph: Graph, judged: set, reach: Reach) -> list | None:
             return None
     if reach.object_targets:
         for node in judged:
-            out.extend(line for line in graph.lines_to(node) if _parts(line)[1] in reach.object_targets)
+            out.extend(line for line in graph.lines_to(node) if line_parts(line)[1] in reach.object_targets)
     return out
 
 
@@ -281,7 +281,7 @@ def rules_kept(constraints: dict, earlier: Earlier | None, change: Change | None
 
 def _matched(line: bytes) -> bytes:
     """The term of a line a subset's pick looks at: its class for rdf:type, else its predicate."""
-    _, p, o = _parts(line)
+    _, p, o = line_parts(line)
     return o if p == RDF_TYPE_TERM else p
 
 
@@ -299,12 +299,12 @@ def rule_results(graph: Graph, c, key: str, earlier: Earlier, change: Change, ru
     edges = [(None if names is None else {f"<{iri}>".encode() for iri in names}, forward) for names, forward in edges]
     seeds = set()
     for line in change.added + change.removed:
-        s, p, o = _parts(line)
+        s, p, o = line_parts(line)
         for names, forward in edges:
             if names is None or p in names:
                 seeds.add(s if forward else o)
-    touched = _reach(graph, seeds, edges, True, MAX_NODES)
-    part = _reach(graph, touched, edges, False, MAX_LINES) if touched is not None else None
+    touched = follow(graph, seeds, edges, True, MAX_NODES)
+    part = follow(graph, touched, edges, False, MAX_LINES) if touched is not None else None
     if part is None:
         return None
     names = {term.decode("utf-8") for term in touched}
@@ -313,7 +313,7 @@ def rule_results(graph: Graph, c, key: str, earlier: Earlier, change: Change, ru
     return kept + [r for r in fresh if r.focus in names]
 
 
-def _reach(graph: Graph, start: set, edges: list, back: bool, limit: int):
+def follow(graph: Graph, start: set, edges: list, back: bool, limit: int):
     """Following `edges` from the terms `start`: along them (the terms reached, the lines
     read), or `back` against them (the terms that reach `start`); None past `limit` terms or
     lines."""
@@ -323,7 +323,7 @@ def _reach(graph: Graph, start: set, edges: list, back: bool, limit: int):
         for names, forward in edges:
             out = forward != back  # from a subject to its objects
             for line in graph.lines_of(term) if out else graph.lines_to(term):
-                s, p, o = _parts(line)
+                s, p, o = line_parts(line)
                 if names is not None and p not in names:
                     continue
                 lines.add(line)

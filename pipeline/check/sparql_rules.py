@@ -33,6 +33,7 @@ class Constraint:
     scope: str = "subset"  # "subset": only the lines `named` can match; "whole": the whole graph
     named: frozenset = frozenset()  # predicates and classes the query can match
     why: str = ""  # why the whole graph, when it is
+    classes: tuple = ()  # the shape's target classes, when its targets are classes only (check/focus.py)
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,17 @@ def constraints_of(g, shape) -> list:
         severity = (g.objects(node, SH + "severity") or g.objects(shape, SH + "severity") or [ox.NamedNode(SH + "Violation")])[0]
         messages = tuple(sorted(m.value for m in g.objects(node, SH + "message")))
         found.append(Constraint(shape.value if isinstance(shape, ox.NamedNode) else str(shape), query, messages,
-                                severity.value, how, named | _iris_of(targets, prologue), why))
+                                severity.value, how, named | _iris_of(targets, prologue), why, _classes_only(g, shape)))
     return found
+
+
+def _classes_only(g, shape) -> tuple:
+    """The shape's target classes, sorted, where it has no other kind of target; else ()."""
+    classes = g.objects(shape, SH + "targetClass")
+    others = ("targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
+    if any(g.objects(shape, SH + name) for name in others) or not all(isinstance(c, ox.NamedNode) for c in classes):
+        return ()
+    return tuple(sorted({c.value for c in classes}))
 
 
 def check_query(g, node, select: str) -> tuple:

@@ -16,6 +16,7 @@ AS $this; section 5.3.1) is a shapes error.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..errors import Code, InputError, Problem
 from ..graph.vocab import RDF_TYPE
@@ -222,13 +223,20 @@ def scope(joined: str, place=None) -> tuple:
 
 
 def _parse(query: str, place):
-    from rdflib.plugins.sparql import prepareQuery
-
     try:
-        return prepareQuery(query).algebra
+        return _algebra(query)
     except Exception as exc:  # the parser's errors are of many kinds; all mean the same here
         raise InputError([Problem(place, Msg('the SPARQL query does not parse: {reason}', reason=str(exc).splitlines()[0][:200]),
                                   code=Code.SHAPES_ERROR)]) from None
+
+
+@lru_cache(maxsize=256)
+def _algebra(query: str):
+    """The algebra of a query, parsed once a process: scope and pattern_edges read the same
+    joined query, and only read what they are given."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(query).algebra
 
 
 def _merged(a: dict, b: dict) -> dict:

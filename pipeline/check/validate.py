@@ -33,6 +33,7 @@ from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
 from . import delta
+from .focus import parts as focus_parts
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, load_into, named_iris, relevant_lines, store_of
 
@@ -226,6 +227,10 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
                 if found is not None:
                     bounded[key_of_rule] = found
         run = {k: c for k, c in subset.items() if k not in kept and k not in bounded}
+        focused = {}
+        for key_of_rule, (focus, part) in (focus_parts(nt, run) if run and flat else {}).items():
+            names = {term.decode("utf-8") for term in focus}
+            focused[key_of_rule] = [r for r in evaluate(store_of(part), [run.pop(key_of_rule)]) if r.focus in names]
         store = ox.Store() if run else None
         sink = load_into(store, nt, flat) if run else None  # the lines go into the store as they are picked
         if run or not counted:
@@ -236,12 +241,14 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
             del lines
         elif advance is not None:
             advance(nt.count(b"\n"))
-        by_rule = {**kept, **bounded, **{k: evaluate(store, [c]) for k, c in run.items()}}
+        by_rule = {**kept, **bounded, **focused, **{k: evaluate(store, [c]) for k, c in run.items()}}
         del store
         core_found = core.result() if core is not None else []
     raw = core_found + [r for k in subset for r in by_rule[k]]
     if kept or bounded:
         told["rules_kept"], told["rules_bounded"] = len(kept), len(bounded)
+    if focused:
+        told["rules_focused"] = len(focused)
     if counted:
         told["counted"] = True
     if not odd and flat:
