@@ -16,7 +16,9 @@ one search of the graph's bytes each. The constraint then runs on a store of tho
 
 Only a constraint whose targets are all classes, whose patterns can be followed, and which
 names the predicate of each pattern it follows backwards, with at most MAX_FOCUS focus nodes
-and MAX_LINES lines, runs so; the others go to the store of all the rules' lines as before.
+and MAX_LINES lines, runs so, and only while the searches of the graph's bytes they need stay
+within MAX_SEARCHES (steward's shapes with many classes); the others go to the store of all
+the rules' lines as before.
 tests/check/test_focus.py holds both to the same results on random graphs and constraints.
 """
 
@@ -26,6 +28,7 @@ from ..graph.vocab import RDF_TYPE
 from .delta import MAX_LINES, Graph, follow, line_parts
 
 MAX_FOCUS = 1_000  # focus nodes of one constraint
+MAX_SEARCHES = 24  # searches of the graph's bytes, one a class and one a predicate read backwards: each reads it whole
 
 _TYPE = f"<{RDF_TYPE}>".encode()
 
@@ -37,6 +40,7 @@ def parts(nt: bytes, rules: dict) -> dict:
     from .sparql_scope import pattern_edges
 
     instances: dict = {}  # class IRI -> its instances, None past MAX_FOCUS
+    backward: set = set()  # predicates read against a pattern
     plans = {}
     for key, c in rules.items():
         edges = pattern_edges(c.query) if c.classes else None
@@ -45,6 +49,9 @@ def parts(nt: bytes, rules: dict) -> dict:
         edges = [(None if names is None else {f"<{iri}>".encode() for iri in names}, forward) for names, forward in edges]
         if any(names is None and not forward for names, forward in edges):
             continue  # back along any predicate: every line with the node as object
+        against = {p for names, forward in edges if not forward for p in names} - backward
+        if len(instances) + len(backward) + len(set(c.classes) - instances.keys()) + len(against) > MAX_SEARCHES:
+            continue
         focus: set | None = set()
         for cls in c.classes:
             if cls not in instances:
@@ -55,9 +62,10 @@ def parts(nt: bytes, rules: dict) -> dict:
             focus |= instances[cls]
         if focus is not None and len(focus) <= MAX_FOCUS:
             plans[key] = (focus, edges)
+            backward |= against
     if not plans:
         return {}
-    graph = _Against(nt, {p for _, edges in plans.values() for names, forward in edges if not forward for p in names})
+    graph = _Against(nt, backward)
     found = {}
     for key, (focus, edges) in plans.items():
         reached = follow(graph, focus, edges, False, MAX_LINES)

@@ -113,8 +113,18 @@ def test_a_pattern_back_along_any_predicate_goes_to_the_store(real_nt):
     assert same_both_ways(real_nt, text) == 0
 
 
-def rules_text(cls: str, query: str) -> str:
-    return PREFIXES + (f'ex:Shape0 a sh:NodeShape ; sh:targetClass {cls} ;\n  sh:sparql [ sh:prefixes ex:prefixes ; '
+def test_the_searches_of_the_graph_are_bounded(real_nt, monkeypatch):
+    """Each class and each predicate read backwards costs a search of the whole graph: past
+    MAX_SEARCHES, the constraints go to the store (a steward's shapes on many classes)."""
+    query = "SELECT $this WHERE { FILTER NOT EXISTS { $this schema:name ?n } }"
+    text = rules_text("koko:KokoArea", query) + rules_text("koko:Municipality", query, "ex:Shape1")[len(PREFIXES):]
+    assert same_both_ways(real_nt, text) == 2
+    monkeypatch.setattr(focus, "MAX_SEARCHES", 1)
+    assert same_both_ways(real_nt, text) == 1
+
+
+def rules_text(cls: str, query: str, shape: str = "ex:Shape0") -> str:
+    return PREFIXES + (f'{shape} a sh:NodeShape ; sh:targetClass {cls} ;\n  sh:sparql [ sh:prefixes ex:prefixes ; '
                        f'sh:message "rule" ; sh:select """{query}""" ] .\n')
 
 
