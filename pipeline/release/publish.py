@@ -127,22 +127,30 @@ def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, n
 
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging, site: bool,
                        templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None,
-                       claim=None, earlier: delta.Earlier | None = None, previous: records.Recorded | None = None):
+                       claim=None, earlier: delta.Earlier | None = None, previous: records.Recorded | None = None,
+                       graph_files: parallel.Claims | None = None):
     """The second worker's share: validation, the counts, and, when the graph conforms, the
-    graph files made from the `previous` release's (write_graph_files; then the parent
-    leaves them) and with `site` the things of the static site it claims (see write_site).
-    Returns the report, the counts and the (size, SHA-256) of each file it wrote."""
+    graph files made from the `previous` release's (write_graph_files) where it claims them
+    first (`graph_files`: the parent tries too, after its own first share) and with `site`
+    the things of the static site it claims (see write_site). Returns the report, the counts
+    and the (size, SHA-256) of each file it wrote."""
     gc.disable()  # a short-lived process: its memory goes back when it ends
     report, stats = _validate(built, nt, settings, engine, nt_file=nt_file, earlier=earlier)
     if not report.conforms:  # nothing will be published: answer at once
         return report, stats, {}
     files = {}
-    if previous is not None:
+    if previous is not None and _first(graph_files):
         write_graph_files(nt, settings.base_iri, staging, previous)
         files.update({name: staging.files[name] for name in splice.SPLICED})
     if site:
         files.update(write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries))
     return report, stats, files
+
+
+def _first(token: parallel.Claims | None) -> bool:
+    """Whether this process is the first to claim a piece of work the two share (a Claims of
+    batch 1); True without one."""
+    return token is None or token()[0] == 0
 
 
 def check(settings: Settings, progress: Progress = _quiet, engine: str = "fast") -> Outcome:
@@ -348,10 +356,13 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
     change = previous.change(nt)  # from the release in the output folder, found once for all that follow it
     earlier = delta.Earlier.of(previous.record.get("validation"), change)
-    # after an edit the validating process has the least to do: it makes the graph files from the previous release's
+    # after an edit the graph files are made from the previous release's by whichever process is free first: the
+    # validating process where validation follows the change, the parent where it judges the whole graph
     beside = previous if previous.out_dir is not None and isinstance(previous.record.get("files"), dict) else None
+    graph_files = parallel.Claims(batch=1) if beside is not None else None
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging, shared, templates,
-                                                    boundaries, staging.tmp / "koko.nt", claim, earlier, beside))
+                                                    boundaries, staging.tmp / "koko.nt", claim, earlier, beside,
+                                                    graph_files))
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
@@ -363,6 +374,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
 
         try:
             render(outcome, settings, staging, boundaries, None if beside is not None else previous)
+            if beside is not None and not refused() and _first(graph_files):
+                write_graph_files(nt, settings.base_iri, staging, beside)
             if site and not refused():
                 write_site(nt, settings, staging, claim, True, templates, outcome.history, boundaries, stop=refused,
                            progress=progress, reuse=reuse)

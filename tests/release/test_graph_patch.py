@@ -188,7 +188,8 @@ def _edit_refused(rows: list) -> None:
 @pytest.mark.parametrize("edit, patched", [(_edit_taken, True), (_edit_refused, False)])
 def test_a_publish_after_an_edit_writes_a_whole_publishs_bytes(tmp_path, monkeypatch, edit, patched):
     """Patched or not, the same files as a publish into a new folder; where the patch is
-    refused, the table is still loaded on two cores (the helper that waited builds its half)."""
+    refused, the table is still loaded on two cores (the helper that waited builds its half);
+    the graph files are made once, by whichever process claims them first."""
     monkeypatch.setenv("KOKO_CACHE", str(tmp_path / "cache"))
     monkeypatch.setattr(shares, "SPLIT_BYTES", 1)  # the 300-row table is split as a large one is
     monkeypatch.setattr(shares, "_cores", lambda: 2)
@@ -209,18 +210,27 @@ def test_a_publish_after_an_edit_writes_a_whole_publishs_bytes(tmp_path, monkeyp
         tell("helper built")
         return real_part(*args)
 
+    real_files = publishing.write_graph_files
+
+    def files_spy(*args):
+        tell("graph files")  # by either process: exactly one makes them
+        return real_files(*args)
+
     monkeypatch.setattr(graph_patch, "patched", patched_spy)
     monkeypatch.setattr(shares, "_part", part_spy)
+    monkeypatch.setattr(publishing, "write_graph_files", files_spy)
     out, whole = tmp_path / "out", tmp_path / "whole"
     publishing.publish(load_settings(data), out)
-    assert heard.read_text().split("\n")[:-1] == ["helper built"]  # nothing to patch from
+    assert sorted(heard.read_text().split("\n")[:-1]) == ["graph files", "helper built"]  # nothing to patch from
     heard.unlink()
     path = data / "decisions.csv"
     rows = _rows(path.read_text(encoding="utf-8"))
     edit(rows)
     path.write_text("\n".join(_line(row) for row in rows) + "\n", encoding="utf-8")
     publishing.publish(load_settings(data), out)
-    assert heard.read_text().split("\n")[:-1] == (["patched=True"] if patched else ["patched=False", "helper built"])
+    told = heard.read_text().split("\n")[:-1]
+    assert told.count("graph files") == 1, told
+    assert [w for w in told if w != "graph files"] == (["patched=True"] if patched else ["patched=False", "helper built"])
     publishing.publish(load_settings(data), whole)
     assert contents(out) == contents(whole)
 
