@@ -150,31 +150,41 @@ def plain(text: bytes) -> bool:
 
 class Graph:
     """Canonical N-Triples read by subject (a binary search of the sorted lines) and by object
-    (a search of the bytes, each term's lines remembered: both validations ask)."""
+    (a search of the bytes), each term's lines remembered: both validations ask, and the
+    constraints of one shape reach the same nodes."""
 
     def __init__(self, nt: bytes):
-        self.nt, self._to = nt, {}
+        self.nt, self._of, self._to = nt, {}, {}
 
     def lines_of(self, term: bytes) -> list:
         """The lines whose subject is `term` (an N-Triples term); none for a literal."""
         if not term.startswith(b"<"):
             return []
-        start, end = stretch_span(self.nt, term[1:] + b" ")
-        return self.nt[start:end].splitlines()
+        found = self._of.get(term)
+        if found is None:
+            start, end = stretch_span(self.nt, term[1:] + b" ")
+            found = self._of[term] = self.nt[start:end].splitlines()
+        return found
 
     def lines_to(self, term: bytes) -> list:
         """The lines whose object is `term` (an N-Triples term, as the line writes it)."""
         found = self._to.get(term)
-        if found is None:
-            nt, needle, found = self.nt, b" " + term + b" .\n", []
-            at = nt.find(needle)
-            while at >= 0:
-                line = nt[nt.rfind(b"\n", 0, at) + 1:at + len(needle) - 1]
-                if line_parts(line)[2] == term:  # not the same bytes at the end of a longer literal
-                    found.append(line)
-                at = nt.find(needle, at + 1)
-            self._to[term] = found
+        if found is None:  # the same bytes may end a longer literal: the object is checked
+            found = self._to[term] = [line for line in lines_holding(self.nt, b" " + term + b" .\n")
+                                      if line_parts(line)[2] == term]
         return found
+
+
+def lines_holding(nt: bytes, needle: bytes):
+    """Each line of `nt` (without its line end) that holds `needle`, once; the caller checks
+    where."""
+    find, at = nt.find, nt.find(needle)
+    while at >= 0:
+        start = nt.rfind(b"\n", 0, at) + 1
+        end = find(b"\n", at)
+        end = len(nt) if end < 0 else end
+        yield nt[start:end]
+        at = find(needle, end)
 
 
 def line_parts(line: bytes) -> tuple:

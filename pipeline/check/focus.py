@@ -25,7 +25,7 @@ tests/check/test_focus.py holds both to the same results on random graphs and co
 from __future__ import annotations
 
 from ..graph.vocab import RDF_TYPE
-from .delta import MAX_LINES, Graph, follow, line_parts
+from .delta import MAX_LINES, Graph, follow, line_parts, lines_holding
 
 MAX_FOCUS = 1_000  # focus nodes of one constraint
 MAX_SEARCHES = 24  # searches of the graph's bytes, one a class and one a predicate read backwards: each reads it whole
@@ -50,7 +50,8 @@ def parts(nt: bytes, rules: dict) -> dict:
         if any(names is None and not forward for names, forward in edges):
             continue  # back along any predicate: every line with the node as object
         against = {p for names, forward in edges if not forward for p in names} - backward
-        if len(instances) + len(backward) + len(set(c.classes) - instances.keys()) + len(against) > MAX_SEARCHES:
+        searches = len(instances) + len(backward)  # made so far; this constraint's new ones next
+        if searches + len(set(c.classes) - instances.keys()) + len(against) > MAX_SEARCHES:
             continue
         focus: set | None = set()
         for cls in c.classes:
@@ -78,24 +79,13 @@ def _instances(nt: bytes, cls: str) -> set | None:
     """The subjects of the typing lines of `cls`; None past MAX_FOCUS."""
     term = f"<{cls}>".encode()
     found = set()
-    for line in _lines_holding(nt, b"> " + _TYPE + b" " + term + b" ."):
+    for line in lines_holding(nt, b"> " + _TYPE + b" " + term + b" ."):
         s, p, o = line_parts(line)
         if p == _TYPE and o == term:
             found.add(s)
             if len(found) > MAX_FOCUS:
                 return None
     return found
-
-
-def _lines_holding(nt: bytes, needle: bytes):
-    """Each line of `nt` that holds `needle`, once (the caller checks where)."""
-    find, at = nt.find, nt.find(needle)
-    while at >= 0:
-        start = nt.rfind(b"\n", 0, at) + 1
-        end = find(b"\n", at)
-        end = len(nt) if end < 0 else end
-        yield nt[start:end]
-        at = find(needle, end)
 
 
 class _Against(Graph):
@@ -105,18 +95,10 @@ class _Against(Graph):
     def __init__(self, nt: bytes, predicates: set):
         super().__init__(nt)
         for predicate in predicates:
-            for line in _lines_holding(nt, b"> " + predicate + b" "):
-                s, p, o = line_parts(line)
+            for line in lines_holding(nt, b"> " + predicate + b" "):
+                _, p, o = line_parts(line)
                 if p == predicate:
                     self._to.setdefault(o, []).append(line)
-
-        self._of: dict = {}
-
-    def lines_of(self, term: bytes) -> list:
-        found = self._of.get(term)
-        if found is None:  # the constraints of one shape, or of shapes on one class, reach the same nodes
-            found = self._of[term] = super().lines_of(term)
-        return found
 
     def lines_to(self, term: bytes) -> list:
         return self._to.get(term, [])
