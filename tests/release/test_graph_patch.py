@@ -301,3 +301,16 @@ def test_a_damaged_saved_graph_is_built_whole(released, damage):
         finally:
             saved.write_bytes(whole)
         assert graph_patch.patched(settings, previous, inputs) is not None
+
+
+def test_a_workbook_for_the_growing_table_is_never_patched(tmp_path):
+    """Excel's own file: its rows are not lines, so nothing is saved to patch from, and a
+    workbook beside the CSV (a steward's mistake the reading names) saves nothing either."""
+    from openpyxl import Workbook
+
+    data = generate(20, tmp_path / "data")
+    assert graph_patch.Inputs.read(load_settings(data)) is not None
+    Workbook().save(data / "decisions.xlsx")  # beside the CSV
+    assert graph_patch.Inputs.read(load_settings(data)) is None
+    (data / "decisions.csv").unlink()  # in its place
+    assert graph_patch.Inputs.read(load_settings(data)) is None
