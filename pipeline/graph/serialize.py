@@ -7,7 +7,6 @@ order, and the JSON-LD writer below compacts the same list with the published co
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import json
 import operator
@@ -159,74 +158,137 @@ def to_jsonld(nt: bytes, base_iri: str, context_url: str | None = None) -> bytes
 def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size: int = 1 << 20,
                   piece: int = 1 << 22):
     """The text of to_jsonld in pieces of about `size` bytes, made as they are written: a large
-    graph's JSON-LD is never whole in memory. The N-Triples are read `piece` bytes at a time,
-    decoded and split at once; each distinct predicate and object met (a link, a year, a name)
-    keeps its JSON-LD form in a bounded memo, as most repeat across subjects."""
-    pfx, by_iri = _jsonld_terms(base_iri)
-    compact_cache: dict = {}
+    graph's JSON-LD is never whole in memory.
 
-    def compact(iri: str) -> str:
-        found = compact_cache.get(iri)
-        if found is None:
-            if len(compact_cache) >= KNOWN_LINKS:  # bounded, as `known` is
-                compact_cache.clear()
-            found = compact_cache[iri] = compact_iri(iri, pfx)
+    The N-Triples are read `piece` bytes at a time and stay bytes: split into lines and each
+    line at its subject by C calls, the lines grouped by subject by itertools.groupby (the
+    graph is sorted, so a subject's lines come together). Decoding the whole text first cost
+    half the time: a text with one non-ASCII character is stored wide, and each of its
+    millions of slices is scanned again. Each distinct predicate and object met (a link, a
+    year, a name) keeps its JSON-LD form in a bounded memo, as most repeat across subjects;
+    only those it does not hold are decoded. tests/graph/test_jsonld_pieces.py holds it to
+    the plain per-line loop."""
+    pfx, by_iri = _jsonld_terms(base_iri)
+    compact = _bounded(lambda iri: compact_iri(iri, pfx))
+    node_text = _node_writer(pfx, compact)
+    type_iri = RDF + "type"
+    known: dict = {}  # b"<predicate> object ." -> (name, value)
+    known_get = known.get
+
+    def form(tail: bytes) -> tuple:
+        text = tail.decode("utf-8")
+        p_end = text.index("> ")
+        p, o = text[1:p_end], text[p_end + 2:-2]
+        if p == type_iri:
+            found = ("type", compact(o[1:-1]))
+        else:
+            name, coercion = by_iri.get(p, (None, None))
+            value = _fit(o, coercion, pfx, compact) if name else None
+            if value is None:
+                name, value = compact(p), _value_object(o, pfx, compact)
+            found = (name, value)
+        if len(known) >= KNOWN_LINKS:  # bounded: a graph of unique values does not fill memory
+            known.clear()
+        known[tail] = found
         return found
 
-    type_iri = RDF + "type"
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # one encoder: json.dumps makes one a call
-    known: dict = {}  # "<predicate> object" -> (name, value)
     yield jsonld_head(base_iri, context_url)
-    out = io.BytesIO()
-    current, node, separator = None, None, b""
+    out: list = []
+    held, separator = 0, ""
+    current, pairs = None, []
     start, total = 0, len(nt)
     while start < total:
         end = nt.find(b"\n", start + piece)
         end = total if end < 0 else end + 1
-        lines = nt[start:end].decode("utf-8").split("\n")  # a line end is never inside a UTF-8 character
+        lines = filter(None, nt[start:end].split(b"\n"))
         start = end
-        for line in lines:
-            if not line:
+        for subject, group in itertools.groupby(map(bytes.partition, lines, itertools.repeat(b"> ")), _FIRST):
+            if subject == current:  # a subject whose lines began in the piece before
+                pairs.extend(known_get(tail) or form(tail) for _, _, tail in group)
                 continue
-            s_end = line.index("> ")
-            s = line[1:s_end]
-            if s != current:
-                if current is not None:
-                    out.write(separator)
-                    out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
-                    separator = b",\n"
-                    if out.tell() >= size:
-                        yield out.getvalue()
-                        out = io.BytesIO()
-                current, node = s, {}
-            tail = line[s_end + 2:-2]
-            found = known.get(tail)
-            if found is None:
-                p_end = tail.index("> ")
-                p = tail[1:p_end]
-                o = tail[p_end + 2:]
-                if p == type_iri:
-                    found = ("type", compact(o[1:-1]))
-                else:
-                    name, coercion = by_iri.get(p, (None, None))
-                    value = _fit(o, coercion, pfx, compact) if name else None
-                    if value is None:
-                        name, value = compact(p), _value_object(o, pfx, compact)
-                    found = (name, value)
-                if len(known) >= KNOWN_LINKS:  # bounded: a graph of unique values does not fill memory
-                    known.clear()
-                known[tail] = found
-            name, value = found
-            values = node.get(name)
-            if values is None:
-                node[name] = [value]
-            else:
-                values.append(value)
+            if current is not None:
+                text = node_text(current, pairs)
+                out.append(separator)
+                out.append(text)
+                separator = ",\n"
+                held += len(text)
+                if held >= size:
+                    yield "".join(out).encode("utf-8")
+                    out, held = [], 0
+            current = subject
+            pairs = [known_get(tail) or form(tail) for _, _, tail in group]
     if current is not None:
-        out.write(separator)
-        out.write(encode(_node(compact_iri(current, pfx), node, compact)).encode("utf-8"))
-    out.write(b"\n]}\n")
-    yield out.getvalue()
+        out.append(separator)
+        out.append(node_text(current, pairs))
+    out.append("\n]}\n")
+    yield "".join(out).encode("utf-8")
+
+
+_FIRST = operator.itemgetter(0)
+
+
+def _bounded(make):
+    """`make`, remembering up to KNOWN_LINKS answers; emptied when full."""
+    memo: dict = {}
+
+    def get(key):
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= KNOWN_LINKS:
+                memo.clear()
+            found = memo[key] = make(key)
+        return found
+    return get
+
+
+def _node_writer(pfx: dict, compact):
+    """subject (b"<IRI"), its (name, value) pairs in line order -> the JSON text of its node,
+    as _node makes it. Most nodes have each name once, or only several types: their node is
+    made from dict(pairs) at C speed; the rest go through _node."""
+    base = pfx["@base"].encode("utf-8")
+    cut = len(base) + 1
+    node_encoder = _NODE_ENCODER or json.JSONEncoder(ensure_ascii=False).iterencode
+
+    def subject_id(subject: bytes) -> str:
+        if subject.startswith(base, 1) and b":" not in subject[cut:]:
+            return subject[cut:].decode("utf-8")
+        return compact_iri(subject[1:].decode("utf-8"), pfx)
+
+    def node_text(subject: bytes, pairs: list) -> str:
+        node = dict(pairs)
+        out = {"id": subject_id(subject)}
+        if len(node) < len(pairs):
+            types = [value for name, value in pairs if name == "type"]
+            if len(node) + len(types) - 1 != len(pairs):  # a name other than type more than once
+                return "".join(node_encoder(_node(out["id"], _gather(pairs), compact), 0))
+            types.sort()
+            node["type"] = types
+        types = node.pop("type", None)
+        if types is not None:
+            out["type"] = types
+        for key in sorted(node):
+            value = node[key]
+            out[key] = {value[1]: value[2]} if isinstance(value, tuple) else value
+        return "".join(node_encoder(out, 0))
+    return node_text
+
+
+# json's own C encoder, made once: json.dumps and JSONEncoder.encode make one at every call,
+# which was a fifth of the writer's time at a node a call (ensure_ascii off: encode_basestring)
+_NODE_ENCODER = json.encoder.c_make_encoder(None, None, json.encoder.encode_basestring, None, ": ", ", ",
+                                            False, False, True) if json.encoder.c_make_encoder else None
+
+
+def _gather(pairs: list) -> dict:
+    """name -> its values, in order."""
+    node: dict = {}
+    for name, value in pairs:
+        values = node.get(name)
+        if values is None:
+            node[name] = [value]
+        else:
+            values.append(value)
+    return node
 
 
 @functools.lru_cache(maxsize=8)
