@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from ..check import delta
 from ..check.validate import Report, ontology_text, report_turtle, shapes_text, validate
+from ..check.validate import prepare as prepare_validation
 from ..config import Settings
 from ..errors import NonConformingError, machine_error
 from ..graph import serialize
@@ -324,7 +325,10 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch))
         if ends is not None:
             shares.close(ends)
-        return (*early.receive(graph), *graph.result())
+        mapped = early.receive(graph)
+        if engine == "fast":  # while the graph child sorts and writes: the validating process forks after
+            prepare_validation(settings.base_iri, settings.shapes)
+        return (*mapped, *graph.result())
     except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end
         if graph is not None:
             graph.cancel()

@@ -1,0 +1,64 @@
+"""The publish reads and plans the shapes, and parses the rules' queries, while it waits for
+the graph: the validating process, forked after, finds that work done (check/validate.py's
+`prepare`)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from helpers import ROOT
+
+from pipeline.check import sparql_scope
+from pipeline.check import validate as validating
+from pipeline.errors import InputError
+from pipeline.release import publish as publishing
+from pipeline.sources.settings import load_settings
+
+BASE = "https://w3id.org/koko-lod/"
+
+
+def _focusable(plan) -> list:
+    return [c for c in plan.constraints if c.scope == "subset" and c.classes]
+
+
+def test_prepare_leaves_the_rules_queries_parsed_and_the_shapes_compiled():
+    sparql_scope._algebra.cache_clear()
+    validating._compiled.cache_clear()
+    validating.prepare(BASE)
+    plan = validating.project_shapes(BASE).plan()
+    assert len(_focusable(plan)) >= 10  # koko's rules aimed at classes
+    algebra, compiled = sparql_scope._algebra.cache_info().misses, validating._compiled.cache_info().misses
+    for c in _focusable(plan):
+        sparql_scope.pattern_edges(c.query)
+    validating._compiled(plan.core)
+    assert sparql_scope._algebra.cache_info().misses == algebra
+    assert validating._compiled.cache_info().misses == compiled
+
+
+def test_prepare_leaves_broken_shapes_to_fail_where_they_are_used(tmp_path):
+    broken = tmp_path / "mine.ttl"
+    broken.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\nthis is not turtle\n", encoding="utf-8")
+    validating.prepare(BASE, broken)  # nothing raised here
+    with pytest.raises(InputError):
+        validating.project_shapes(BASE, broken)
+
+
+def test_the_validating_process_parses_no_query(tmp_path, monkeypatch):
+    """Counted in the validating process itself (a fork: it writes what it saw to a file)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    seen = tmp_path / "seen.txt"
+    real = publishing._validate
+
+    def counting(*args, **kwargs):
+        before = sparql_scope._algebra.cache_info().misses
+        try:
+            return real(*args, **kwargs)
+        finally:
+            seen.write_text(str(sparql_scope._algebra.cache_info().misses - before), encoding="utf-8")
+
+    sparql_scope._algebra.cache_clear()
+    monkeypatch.setattr(publishing, "_validate", counting)
+    publishing.publish(load_settings(data), tmp_path / "out", site=False)
+    assert seen.read_text(encoding="utf-8") == "0"
