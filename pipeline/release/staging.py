@@ -148,6 +148,10 @@ class Staging:
         self.files: dict = {}  # name -> (size, sha256 hex)
         self.attempted = 0  # bytes this process set out to write, the failed write included
         self._folders: set = set()
+        # a site's files are thousands of small writes: their paths are built as text, and the
+        # previous release is looked in only where there is one (see _keep)
+        self._root = str(self.tmp) + os.sep
+        self._previous = str(self.out_dir) + os.sep if self.out_dir.is_dir() else None
         self.committed = False
 
     def __enter__(self) -> "Staging":
@@ -190,16 +194,18 @@ class Staging:
                 yield out
         self.files[name] = (out.size, out.digest.hexdigest())
 
-    def _path(self, name: str) -> Path:
+    def _path(self, name: str) -> str:
         """Where `name` goes. A name written before in this folder is removed first: it may be
         a hard link to the previous release's file, which writing into would change in the
         folder being served."""
-        path = self.tmp / name
+        path = self._root + name
         if name in self.files:
-            path.unlink(missing_ok=True)
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+        folder = os.path.dirname(path)
+        if folder not in self._folders:
+            os.makedirs(folder, exist_ok=True)
+            self._folders.add(folder)
         return path
 
     @contextlib.contextmanager
@@ -222,15 +228,17 @@ class Staging:
         except OSError:
             with self._naming(name):
                 shutil.copyfile(source, path)
-        self.files[name] = entry or (path.stat().st_size, file_digest(path))
+        self.files[name] = entry or (os.stat(path).st_size, file_digest(path))
 
-    def _keep(self, name: str, path: Path, data: bytes) -> bool:
+    def _keep(self, name: str, path: str, data: bytes) -> bool:
         """Link the previous release's file when it holds exactly these bytes: the outputs are
         deterministic, so a publish after a small edit rewrites only what changed, and a
         link costs a small fraction of writing a file on a slow disk."""
-        previous = self.out_dir / name
+        if self._previous is None:  # a first publish into this folder
+            return False
+        previous = self._previous + name
         try:
-            if previous.stat().st_size != len(data) or not _holds(previous, data):
+            if os.stat(previous).st_size != len(data) or not _holds(previous, data):
                 return False
             os.link(previous, path)
             return True
