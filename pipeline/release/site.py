@@ -97,9 +97,10 @@ def render_site(site: Site, downloads: tuple, claim=None, first: bool = True, hi
             local = "site" + site.index.href(iri)
             html, ttl, jsonld, nt = THING_SUFFIXES
             yield local + html, site.page(iri, "fi").encode("utf-8")
-            yield local + ttl, site.rdf(iri, "ttl")
-            yield local + jsonld, site.rdf(iri, "jsonld")
-            yield local + nt, site.rdf(iri, "nt")  # a thing's last file
+            triples = site.rdf(iri, "nt")  # made once, for the three files
+            yield local + ttl, site.rdf(iri, "ttl", nt=triples)
+            yield local + jsonld, site.rdf(iri, "jsonld", nt=triples)
+            yield local + nt, triples  # a thing's last file
 
 
 def _batches(claim, total: int):

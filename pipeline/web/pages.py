@@ -108,9 +108,11 @@ class Site:
                            map=maps.page_map(self.index, self.summaries, self.boundaries, reference, iri),
                            downloads=[(ext, media, label) for (ext, media), label in zip(ALTERNATES, RDF_LABELS)])
 
-    def rdf(self, iri: str, fmt: str, pairs: list | None = None) -> bytes:
-        pairs = self.index.out.get(iri, []) if pairs is None else pairs
-        nt = serialize.nt_of([ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in pairs])
+    def rdf(self, iri: str, fmt: str, pairs: list | None = None, nt: bytes | None = None) -> bytes:
+        """A thing's triples in `fmt` (ttl, jsonld or nt); `nt`: them as N-Triples, already made."""
+        if nt is None:
+            pairs = self.index.out.get(iri, []) if pairs is None else pairs
+            nt = serialize.nt_of([ox.Triple(ox.NamedNode(iri), ox.NamedNode(p), o) for p, o in pairs])
         if fmt == "ttl":
             return serialize.to_turtle(nt, self.base, only_used=True)
         if fmt == "nt":
