@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +42,7 @@ from ..graph.serialize import first_line
 from ..sources import load as loading
 from ..sources.readers import ReadTable, display_path, sniff_delimiter
 from ..sources.schema import BY_NAME
-from . import records
+from . import records, shares
 
 MAX_ROWS = 1000  # rows that differ, beyond which the whole graph is built
 MAX_CSV_BYTES = 64 << 20  # a larger growing table is not kept: its copy and map would fill the cache
@@ -98,9 +97,9 @@ class Inputs:
 
 
 def save(inputs: Inputs, pickled: bytes) -> dict:
-    """Keeps the growing CSV's copy and the pickled (sources, built) made from `inputs`; the
-    record's entry for them ({} when the cache cannot be written: the next publish builds
-    whole)."""
+    """Keeps the growing CSV's copy and the graph child's first answer made from `inputs`
+    (shares.answer); the record's entry for them ({} when the cache cannot be written: the
+    next publish builds whole)."""
     folder = cache_dir("graphs")
     try:
         write_atomic(folder / f"{inputs.key}.csv", inputs.raw)
@@ -156,7 +155,7 @@ def patched(settings: Settings, previous: records.Recorded, inputs: Inputs) -> P
     if before is None or after is None or [r.key for r in before] != [r.key for r in after]:
         return None
     try:
-        _, built = pickle.loads(saved)  # the sources as loaded now stand in for those saved
+        _, built = shares.put_together(saved)  # the sources as loaded now stand in for those saved
     except Exception:  # noqa: BLE001 - a damaged cache file: build whole
         return None
     removed, added = set(), set()

@@ -11,7 +11,6 @@ import gc
 import mmap
 import multiprocessing
 import os
-import pickle
 import select
 import struct
 import time
@@ -108,17 +107,15 @@ class Early:
     """A worker's first answer, before its result: what it has made that the parent can take
     in while the worker goes on (reading a large answer costs the parent as much as writing it
     costs the worker, so the two overlap). Made before `start`; the work calls `send` once,
-    the parent `receive` once, after `start`."""
+    the parent `receive` once, after `start`. The answer is bytes: the two sides say what
+    they mean (a pickle, or more than one)."""
 
     def __init__(self):
         self._receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
 
-    def send(self, value) -> bytes:
-        """Sends `value`; returns it pickled, as sent."""
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    def send(self, data: bytes) -> None:
         self._send.send_bytes(data)
         self._send.close()
-        return data
 
     def receive(self, running: "_Running"):
         """The first answer; what the work raised, when it ended before sending it."""
@@ -128,7 +125,7 @@ class Early:
             while not self._receive.poll(1.0):
                 if not running.process.is_alive() and not self._receive.poll(0):
                     raise EOFError
-            return pickle.loads(self._receive.recv_bytes())
+            return self._receive.recv_bytes()
         except EOFError:
             running.result()  # raises what the work raised
             raise RuntimeError("the worker process ended without its first answer") from None

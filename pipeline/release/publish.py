@@ -89,18 +89,21 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
         done = graph_patch.patched(settings, previous, inputs)
         if done is not None and inputs.same(graph_patch.Inputs.read(settings)):
             timings["load"] = time.perf_counter() - start
-            pickled = early.send((done.sources, done.built))
+            pickled = shares.answer(done.sources, done.built)
+            early.send(pickled)
             start = time.perf_counter()
             staging.write_chunks("koko.nt", done.nt_pieces)
             timings["sort"] = time.perf_counter() - start
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
     if helper is None:
         sources, built = _load_and_build(settings, progress, timings)
+        theirs = b""
     else:
-        sources, built = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
+        sources, built, theirs = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
     sources.tables.clear()  # the records are in the graph now: their memory serves the sort
     lines, built.lines = built.lines, []
-    pickled = early.send((sources, built))
+    pickled = shares.answer(sources, built, theirs)
+    early.send(pickled)
     saved = graph_patch.save(inputs, pickled) if inputs is not None and inputs.same(graph_patch.Inputs.read(settings)) \
         else {}
     del pickled
@@ -325,7 +328,7 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch))
         if ends is not None:
             shares.close(ends)
-        mapped = early.receive(graph)
+        mapped = shares.put_together(early.receive(graph))
         if engine == "fast":  # while the graph child sorts and writes: the validating process forks after
             prepare_validation(settings.base_iri, settings.shapes)
         return (*mapped, *graph.result())

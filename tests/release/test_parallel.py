@@ -13,13 +13,13 @@ def test_the_first_answer_comes_while_the_worker_goes_on(tmp_path):
     gate = tmp_path / "go"
 
     def work():
-        early.send({"maps": list(range(1000))})
+        early.send(bytes(range(256)) * 1000)  # more than a pipe holds
         while not gate.exists():  # goes on only once the parent has the first answer
             time.sleep(0.01)
         return "done"
 
     running = parallel.start(work)
-    assert early.receive(running) == {"maps": list(range(1000))}
+    assert early.receive(running) == bytes(range(256)) * 1000
     assert not running.done()
     gate.touch()
     assert running.result() == "done"

@@ -40,13 +40,15 @@ def serial(settings):
 
 
 def split(settings, fallback=refuse):
-    """The graph child's side, run here, with a real helper process beside it."""
+    """The graph child's side, run here, with a real helper process beside it, and its answer
+    read as the parent reads it (the helper's maps are put together there)."""
     ends = shares.channel()
     helper = parallel.start(lambda: shares.help_build(settings, ends))
     try:
-        return shares.load_and_build(settings, quiet, {}, ends, fallback)
+        sources, built, theirs = shares.load_and_build(settings, quiet, {}, ends, fallback)
     finally:
         helper.cancel()
+    return shares.put_together(shares.answer(sources, built, theirs))
 
 
 def with_rows(data, rows: list[str]):
