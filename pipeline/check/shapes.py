@@ -82,21 +82,25 @@ def family_of(bound) -> str | None:
 
 def unguarded(plan: "Plan", nt: bytes) -> dict:
     """Core roots whose ranged predicates have a value outside their family in `nt`: root ->
-    the predicate. For each predicate, a pattern that begins with its bytes (which the regular
-    expression engine finds by a plain search) and matches only where the value is outside the
-    family; a match counts where the predicate is in the predicate's place, i.e. no space comes
-    before it in its line (a subject holds none), not inside a literal or as an object.
-    At 100,000 generated rows 0.64 s against 1.42 s for `unguarded_by_pattern` (held to the
-    same answer by tests/check/test_guards.py)."""
+    the predicate. Each place of a predicate's bytes, with a space on each side, is found by
+    the C search of bytes, and the value after it is matched against the family there; one
+    that does not match counts where the predicate is in the predicate's place, i.e. no space
+    comes before it in its line (a subject holds none), not inside a literal or as an object.
+    At 100,000 generated rows 0.26 s, against 0.66 s for a pattern that begins with the
+    predicate (the regular expression engine's own search for it is slower) and 1.42 s for
+    `unguarded_by_pattern`, its reference (tests/check/test_guards.py)."""
     odd = set()
     for family, predicates in _guarded(plan).items():
+        value = re.compile(rb"(?:" + FAMILIES[family][1] + rb") \.$", re.M)
         for p in predicates:
-            pattern = re.compile(b" <" + re.escape(p.encode()) + rb"> (?!(?:" + FAMILIES[family][1] + rb") \.$)", re.M)
-            for match in pattern.finditer(nt):
-                at = match.start()
-                if nt.find(b" ", nt.rfind(b"\n", 0, at) + 1, at) < 0:
+            needle = b" <" + p.encode() + b"> "
+            at = nt.find(needle)
+            while at >= 0:
+                after = at + len(needle)
+                if not value.match(nt, after) and nt.find(b" ", nt.rfind(b"\n", 0, at) + 1, at) < 0:
                     odd.add((family, p))
                     break
+                at = nt.find(needle, after)
     return _roots(plan, odd)
 
 
