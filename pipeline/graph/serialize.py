@@ -39,7 +39,9 @@ def nt_chunks(lines: list, size: int = 1 << 16):
     """The N-Triples text of `lines` in pieces of `size` lines: written one after another, a
     large graph never needs its whole text in memory at once."""
     for start in range(0, len(lines), size):
-        yield b"\n".join(lines[start:start + size]) + b"\n"
+        piece = lines[start:start + size]
+        piece.append(b"")  # the last line's end, made by the join: not a second copy of the piece
+        yield b"\n".join(piece)
 
 
 def canonical_nt(lines) -> bytes:
