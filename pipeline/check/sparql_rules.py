@@ -233,14 +233,28 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
     return b""
 
 
+LOAD_BYTES = 64 << 20  # lines held before they go into the store at once
+
+
 def load_into(store: ox.Store, nt: bytes, plain: bool = False):
-    """A `sink` for relevant_lines over `nt`: each piece of lines goes into `store`. None where
-    `nt` may hold a blank node: bulk_load names one afresh at each call, so the lines of one
-    blank node must go in by one call (the whole text, after the pass). `plain`: `nt` is known
-    to hold none."""
+    """A `sink` for relevant_lines over `nt`: the pieces of lines go into `store`, by one
+    bulk_load a LOAD_BYTES of them (each call has its cost: at 100,000 rows, 300,000 lines
+    went in in 0.5 s at once and in 0.9 s in pieces of 5,000). None where `nt` may hold a
+    blank node: bulk_load names one afresh at each call, so the lines of one blank node must
+    go in by one call (the whole text, after the pass). `plain`: `nt` is known to hold none.
+    Call it with b"" once the pass is over: what it holds then goes in."""
     if not plain and b"_:" in nt:
         return None
-    return lambda text: store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES, lenient=True)  # as store_of
+    held: list = []
+
+    def sink(text: bytes) -> None:
+        held.append(text)
+        if not text or sum(map(len, held)) >= LOAD_BYTES:
+            data = b"".join(held)
+            held.clear()
+            if data:
+                store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)  # as store_of
+    return sink
 
 
 def subclasses_of(classes: set, edges: list) -> set:

@@ -255,6 +255,8 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
         if run or not counted:
             lines = relevant_lines(nt, named_iris(run.values()), None if counted else counting, not flat and SUBCLASS in nt,
                                    advance, sink=sink)
+            if sink is not None:
+                sink(b"")  # the rest it holds
             if run and sink is None:
                 store = store_of(lines)
             del lines
