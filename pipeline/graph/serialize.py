@@ -177,15 +177,33 @@ def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size
     known: dict = {}  # b"<predicate> object ." -> (name, value)
     known_get = known.get
 
+    base = pfx["@base"]
+    cut = len(base)
+    terms: dict = {}  # b"<predicate>" -> (IRI, term name or None, coercion, a typed literal's ending)
+
+    def term_of(predicate: bytes) -> tuple:
+        iri = predicate[1:-1].decode("utf-8")
+        name, coercion = by_iri.get(iri, (None, None))
+        typed = f'"^^<{coercion}>' if name and coercion not in (None, "@id", "@language") else None
+        terms[predicate] = found = (iri, name, coercion, typed)
+        return found
+
     def form(tail: bytes) -> tuple:
-        text = tail.decode("utf-8")
-        p_end = text.index("> ")
-        p, o = text[1:p_end], text[p_end + 2:-2]
+        p_end = tail.index(b"> ") + 1
+        predicate = tail[:p_end]
+        p, name, coercion, typed = terms.get(predicate) or term_of(predicate)
+        o = tail[p_end + 1:-2].decode("utf-8")
         if p == type_iri:
             found = ("type", compact(o[1:-1]))
         else:
-            name, coercion = by_iri.get(p, (None, None))
-            value = _fit(o, coercion, pfx, compact) if name else None
+            value = None
+            if coercion == "@id" and o[0] == "<":  # a link, most often to a thing of the base: compact at once
+                iri = o[1:-1]
+                value = iri[cut:] if iri.startswith(base) and ":" not in iri[cut:] else compact(iri)
+            elif typed is not None and o.endswith(typed) and "\\" not in o:  # a value of the term's own type
+                value = o[1:-len(typed)]
+            elif name:
+                value = _fit(o, coercion, pfx, compact)
             if value is None:
                 name, value = compact(p), _value_object(o, pfx, compact)
             found = (name, value)

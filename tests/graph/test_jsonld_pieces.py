@@ -25,10 +25,11 @@ def _graphs():
     things = [ox.NamedNode(f"{BASE}id/decision/{n}") for n in range(4)] + [ox.NamedNode("urn:x:other"),
                                                                             ox.NamedNode(f"{BASE}id/x:y")]
     predicates = [ox.NamedNode(p) for p in (RDF_TYPE, SKOS + "prefLabel", KOKO + "year", KOKO + "amount",
-                                              "https://schema.org/name", "urn:x:p")]
+                                              "https://schema.org/name", "urn:x:p", "http://purl.org/dc/terms/source",
+                                              "https://schema.org/value")]  # a link and a decimal by their terms
     literals = st.one_of(
         st.builds(lambda v, t: ox.Literal(v, datatype=ox.NamedNode(XSD + t)),
-                  st.sampled_from(["2011", "12.50", "0", "007", "true", "x"]),
+                  st.sampled_from(["2011", "12.50", "0", "007", "true", "x", 'a"b\\c']),
                   st.sampled_from(["integer", "decimal", "gYear", "boolean", "string"])),
         st.builds(lambda v, lang: ox.Literal(v, language=lang), st.sampled_from(["Kuopio", "Åbo", "a \"b\""]),
                   st.sampled_from(["fi", "sv"])),
