@@ -197,7 +197,7 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
         end = size if end < 0 else end + 1
         lines = nt[start:end].split(b"\n")
         start = end
-        predicates, classes, subjects = [], [], 0
+        predicates, classes, typed, subjects = [], [], [], 0
         predicate_seen = predicates.append
         for line in lines:
             if not line:
@@ -210,6 +210,7 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
             if predicate == type_predicate:
                 obj = rest[:-2]
                 classes.append(obj)
+                typed.append(subject)
                 if obj in named_terms:
                     keep(line)
                 elif subclasses:
@@ -219,7 +220,7 @@ def relevant_lines(nt: bytes, named: frozenset, counting=None, subclasses: bool 
                 if predicate == SUBCLASS:
                     edges.append((subject, rest[:-2]))
         if counting is not None:
-            counting.add(predicates, classes, subjects, last)
+            counting.add(predicates, classes, subjects, last, typed)
         if advance is not None:
             advance(len(predicates))
     if edges and other_types:  # instances of subclasses of a named class count as its instances

@@ -400,6 +400,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         on_changes(outcome.history.summary)
     progress(N_("write"))
     start = time.perf_counter()
+    versions.write_release(settings, outcome.history, nt, staging, outcome.stats.mains)
     render_catalog(outcome, settings, staging)
     render_reports(outcome, settings, staging)
     staging.commit()

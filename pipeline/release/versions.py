@@ -38,7 +38,7 @@ class History:
     change: Change | None = None
     withdrawn: dict = field(default_factory=dict)  # IRI -> {"last", "withdrawn", "replaced_by", "reason"}
     releases: list = field(default_factory=list)  # the archived releases, oldest first
-    mains: Counter = field(default_factory=Counter)  # main class IRI -> its things (changes.main_class)
+    mains: Counter | None = None  # main class IRI -> its things (changes.main_class); None: not counted yet
 
     @property
     def previous(self) -> str | None:
@@ -56,10 +56,12 @@ def _check_lines(lines: list, out_dir: Path, version: str) -> None:
 
 
 def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, built=None, since=None) -> History:
-    """Compare with the release before, write the change set, the withdrawn IRIs, the
-    release's description and the archive into `staging`; return what the catalogue and the
-    pages need. `since`: (the class counts of the graph in the output folder, the change from
-    it to `nt`), when they are known, spares counting every thing again."""
+    """Compare with the release before, write the change set, the withdrawn IRIs and the
+    archive into `staging`; return what the catalogue and the pages need. `since`: (the class
+    counts of the graph in the output folder, the change from it to `nt`), when they are
+    known, spares counting every thing again. Where neither that nor the change summary gives
+    the class counts, `history.mains` is None: the pass that counts the graph's lines counts
+    them too (catalog.Counting), and write_release takes them from it."""
     version = settings.release_version
     current = archive.read_release(out_dir) if out_dir.is_dir() else None
     base = _base(out_dir, current, version)
@@ -69,9 +71,7 @@ def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, buil
         mains = Counter(main_class(c) for c in classes.values())
     else:
         mains = main_class_counts_after(since[0], nt, since[1]) if since is not None else None
-        mains = main_class_counts(nt) if mains is None else mains
-    release = archive.Release(version, settings.release_date.isoformat(), nt.count(b"\n"),
-                              _classes(mains, settings.base_iri))
+    release = archive.Release(version, settings.release_date.isoformat(), nt.count(b"\n"))
     history = History(release, mains=mains)
     if base is not None:
         base_version, base_nt, base_withdrawn = base
@@ -86,9 +86,17 @@ def prepare(settings: Settings, out_dir: Path, nt: bytes, staging: Staging, buil
         history.withdrawn = _withdrawn(settings, nt, history.change, base_version, version, base_withdrawn)
     _replacements(settings, nt, history.withdrawn)
     staging.write(archive.WITHDRAWN_FILE, _json(history.withdrawn))
-    staging.write(archive.RELEASE_FILE, release.to_bytes())
     history.releases = archive.archived(staging.tmp)
     return history
+
+
+def write_release(settings: Settings, history: History, nt: bytes, staging: Staging, counted: Counter | None) -> None:
+    """The release's description, with its class counts: those `prepare` found, else those
+    the graph's lines were counted to (`counted`), else counted here."""
+    if history.mains is None:
+        history.mains = counted if counted is not None else main_class_counts(nt)
+    history.release.classes = _classes(history.mains, settings.base_iri)
+    staging.write(archive.RELEASE_FILE, history.release.to_bytes())
 
 
 def _base(out_dir: Path, current, version: str):

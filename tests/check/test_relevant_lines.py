@@ -9,12 +9,14 @@ from hypothesis import strategies as st
 from pipeline.check.sparql_rules import SUBCLASS, relevant_lines, subclasses_of
 from pipeline.graph.vocab import RDF_TYPE, RDFS
 from pipeline.release.catalog import Counting
+from pipeline.release.changes import main_class_counts
 
 KOKO = "https://w3id.org/koko-lod/def/koko#"
 TYPE = ox.NamedNode(RDF_TYPE)
 SUB = ox.NamedNode(RDFS + "subClassOf")
 CLASSES = [ox.NamedNode(KOKO + name) for name in ("Funding", "FundingDecision", "Region", "Special", "Other")]
 PREDICATES = [ox.NamedNode(KOKO + name) for name in ("amount", "year", "name")] + [TYPE, SUB]
+OTHER_CLASSES = [ox.NamedNode("https://schema.org/MonetaryGrant"), ox.NamedNode("http://www.w3.org/ns/org#Organization")]
 NAMED = [KOKO + name for name in ("Funding", "Region", "amount", "year")] + [RDF_TYPE, RDFS + "subClassOf"]
 
 
@@ -56,7 +58,7 @@ def _graphs():
     subjects = st.one_of(st.sampled_from([ox.NamedNode(f"https://w3id.org/koko-lod/id/x/{n}") for n in range(4)]),
                          st.just(ox.BlankNode("b0")), st.sampled_from(CLASSES))
     texts = st.builds(ox.Literal, st.sampled_from(["plain", "two words .", f"<{KOKO}amount> x", "", "a\nb", "é ö"]))
-    objects = st.one_of(st.sampled_from(CLASSES), texts,
+    objects = st.one_of(st.sampled_from(CLASSES + OTHER_CLASSES), texts, st.just(ox.BlankNode("c0")),
                         st.builds(lambda v: ox.Literal(v, language="fi"), st.sampled_from(["nimi", "x y"])))
     return st.lists(st.builds(ox.Triple, subjects, st.sampled_from(PREDICATES), objects), max_size=30)
 
@@ -80,6 +82,8 @@ def test_the_pass_is_the_plain_loop_on_random_graphs():
         if counted:
             assert (counting.subjects, dict(counting.properties), dict(counting.classes)) == \
                 (subjects, properties, classes)
+            if in_order:  # the things by their main class, as the release counts them from the typing lines
+                assert counting.mains() == main_class_counts(nt)
 
     check()
 
@@ -121,3 +125,25 @@ def test_the_counts_after_a_change_are_the_counts_of_the_new_graph():
 
     check()
     assert not Counting().since({"properties": []}, b"", diff(b"", b""))
+
+
+def test_the_things_by_their_main_class_are_the_typing_lines_counts():
+    """Counting.mains on graphs of typing lines above all (IRI and blank-node subjects; the
+    project's classes, others, a blank node and a literal as the class), cut at every piece
+    size: a thing whose typing lines fall in two pieces is one thing."""
+    subjects = st.one_of(st.sampled_from([ox.NamedNode(f"https://w3id.org/koko-lod/id/x/{n}") for n in range(3)]),
+                         st.just(ox.BlankNode("b0")))
+    classes = st.one_of(st.sampled_from(CLASSES[:3] + OTHER_CLASSES), st.just(ox.BlankNode("c0")),
+                        st.just(ox.Literal("Region")))
+    triples = st.one_of(st.builds(ox.Triple, subjects, st.just(TYPE), classes),
+                        st.builds(ox.Triple, subjects, st.just(PREDICATES[0]), st.just(ox.Literal("1"))))
+
+    @settings(max_examples=300, deadline=None)
+    @given(nt_texts(st.lists(triples, max_size=12)), st.integers(min_value=1, max_value=120))
+    def check(nt, piece):
+        nt = b"".join(line + b"\n" for line in sorted(set(nt.splitlines())))
+        counting = Counting()
+        relevant_lines(nt, frozenset(), counting, False, piece=piece)
+        assert counting.mains() == main_class_counts(nt)
+
+    check()
