@@ -155,20 +155,25 @@ def _defines_a_shape(store) -> bool:
                for q in store)
 
 
-def prepare(base_iri: str, extra: Path | None = None) -> None:
+def prepare(base_iri: str, extra: Path | None = None, until=lambda: False) -> None:
     """Do now what validating starts with and reads of the shapes alone: read and plan them,
     compile them for the Rust engine, parse the queries of the rules that may run on their
-    focus nodes (check/focus.py). A process forked after this finds it all done: the publish
-    calls it while it waits for the graph (0.6 s at koko's shapes, most of it rdflib's SPARQL
-    parser). Only a cache: whatever fails here is left to fail where the work is done."""
-    from .sparql_scope import pattern_edges
-
+    focus nodes (check/focus.py). A process forked after this finds it done: the publish
+    calls it while it waits for the graph child to sort and write (0.6 s at koko's shapes,
+    most of it rdflib's SPARQL parser). It stops between steps once `until()`: the time is
+    only free while the graph child works, and what is left is done where it is needed, as
+    on a small graph, where the graph child is done at once. Only a cache: whatever fails
+    here is left to fail there."""
     try:
         plan = project_shapes(base_iri, extra).plan()
-        if plan.core is not None:
+        if plan.core is not None and not until():
             _compiled(plan.core)
         for c in plan.constraints:
+            if until():
+                return
             if c.scope == "subset" and c.classes:
+                from .sparql_scope import pattern_edges
+
                 pattern_edges(c.query)
     except Exception:  # noqa: BLE001 - see above
         pass

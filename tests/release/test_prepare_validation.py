@@ -12,6 +12,7 @@ from helpers import ROOT
 from pipeline.check import sparql_scope
 from pipeline.check import validate as validating
 from pipeline.errors import InputError
+from pipeline.release import parallel
 from pipeline.release import publish as publishing
 from pipeline.sources.settings import load_settings
 
@@ -44,8 +45,21 @@ def test_prepare_leaves_broken_shapes_to_fail_where_they_are_used(tmp_path):
         validating.project_shapes(BASE, broken)
 
 
-def test_the_validating_process_parses_no_query(tmp_path, monkeypatch):
-    """Counted in the validating process itself (a fork: it writes what it saw to a file)."""
+def test_prepare_stops_once_told():
+    plan = validating.project_shapes(BASE).plan()
+    sparql_scope._algebra.cache_clear()
+    validating.prepare(BASE, until=lambda: True)
+    assert sparql_scope._algebra.cache_info().currsize == 0
+    asked = []
+    validating.prepare(BASE, until=lambda: asked.append(1) or len(asked) > 3)  # the Rust shapes, then two rules
+    assert 0 < sparql_scope._algebra.cache_info().currsize < len(_focusable(plan))
+
+
+@pytest.mark.parametrize("graph_child_done", [False, True])
+def test_the_validating_process_parses_only_what_the_parent_did_not(tmp_path, monkeypatch, graph_child_done):
+    """The parent prepares while the graph child still works (as at 100,000 rows); where the
+    child is done (the real sources: at once), it leaves the parsing to the validating process.
+    Counted in the validating process itself (a fork: it writes what it saw to a file)."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
     seen = tmp_path / "seen.txt"
@@ -60,5 +74,7 @@ def test_the_validating_process_parses_no_query(tmp_path, monkeypatch):
 
     sparql_scope._algebra.cache_clear()
     monkeypatch.setattr(publishing, "_validate", counting)
+    monkeypatch.setattr(parallel._Running, "done", lambda self: graph_child_done)
     publishing.publish(load_settings(data), tmp_path / "out", site=False)
-    assert seen.read_text(encoding="utf-8") == "0"
+    parsed = int(seen.read_text(encoding="utf-8"))
+    assert parsed > 0 if graph_child_done else parsed == 0
