@@ -3,7 +3,8 @@
 For each size it generates a source folder (benchmarks/generate.py), then, each as its own
 process: `koko publish` as a steward runs it (no flags: the static site included) and
 `koko publish --no-site` (wall time, triples, triples per second, peak memory of the whole
-process tree, sampled from /proc); the hand-assembled peer on the same sources
+process tree, sampled from /proc), each `--repeat` times alternated (the median time, and
+the largest peak, go into the table; every run's time into results.json); the hand-assembled peer on the same sources
 (benchmarks/peer.py: morph-kgc with an RML mapping, pyoxigraph to sort and write Turtle, the
 Rust `shacl` engine with koko's Core shapes; its time is the sum of its three steps, its
 memory the largest step's); and the naive baseline (benchmarks/baseline.py: an rdflib Graph,
@@ -93,6 +94,12 @@ def measure(cmd: list, timeout: float | None = None) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak[0] / 1024), "stdout": out}
 
 
+def median_run(runs: list) -> dict:
+    """The run of median time, with the largest peak memory of them all."""
+    middle = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+    return {**middle, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
+
+
 def set_aside(path: Path, trash: Path) -> Path:
     """`path`, made free: what an earlier run left there goes into `trash` (see the module)."""
     if path.exists():
@@ -105,6 +112,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", default="1000,10000,100000", help="comma-separated sizes")
     parser.add_argument("--work", type=Path, default=HERE / "work", help="where the generated sources and outputs go")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="runs of koko's two commands at each size, alternated; the table gives each one's median "
+                             "(on this machine class the same publish varies by a second or more at 100,000 rows)")
     parser.add_argument("--profile", action="store_true",
                         help="also profile the default publish of the largest size with py-spy (make bench installs it); "
                              "writes benchmarks/profile.txt")
@@ -117,14 +127,19 @@ def main() -> None:
     trash = args.work / "trash"
     for rows in sizes:
         data = generate(rows, args.work / f"data-{rows}")
-        out = set_aside(args.work / f"out-{rows}", trash)
-        run = measure(koko + ["publish", "--data", str(data), "--out", str(out), "--release-date", "2026-11-28"])
-        bare = measure(koko + ["publish", "--data", str(data), "--out", str(set_aside(args.work / f"out-{rows}-no-site", trash)),
-                               "--release-date", "2026-11-28", "--no-site"])
+        runs, bares = [], []
+        for n in range(max(1, args.repeat)):  # alternated, each into a new folder: a first publish every time
+            runs.append(measure(koko + ["publish", "--data", str(data), "--out", str(set_aside(args.work / f"out-{rows}-{n}", trash)),
+                                        "--release-date", "2026-11-28"]))
+            bares.append(measure(koko + ["publish", "--data", str(data), "--release-date", "2026-11-28", "--no-site",
+                                         "--out", str(set_aside(args.work / f"out-{rows}-no-site-{n}", trash))]))
+        run, bare = median_run(runs), median_run(bares)
+        out = args.work / f"out-{rows}-0"
         triples = sum(1 for _ in open(out / "koko.nt", "rb"))
         row = {"rows": rows, "triples": triples, "koko_s": run["seconds"], "koko_triples_per_s": round(triples / run["seconds"]),
                "koko_peak_memory_mb": run["peak_rss_mb"], "site_files": sum(1 for p in (out / "site").rglob("*") if p.is_file()),
-               "no_site_s": bare["seconds"], "no_site_peak_memory_mb": bare["peak_rss_mb"]}
+               "no_site_s": bare["seconds"], "no_site_peak_memory_mb": bare["peak_rss_mb"],
+               "koko_runs_s": [r["seconds"] for r in runs], "no_site_runs_s": [r["seconds"] for r in bares]}
         peer_out = set_aside(args.work / f"peer-{rows}", trash)
         steps = {name: measure(cmd) for name, cmd in peer_commands(peer_python, data, peer_out)}
         row.update({"peer_s": round(sum(m["seconds"] for m in steps.values()), 2),
