@@ -329,7 +329,7 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         if ends is not None:
             shares.close(ends)
         mapped = shares.put_together(early.receive(graph))
-        if engine == "fast":  # while the graph child sorts and writes: the validating process forks after
+        if engine == "fast" and helper is not None:  # a large graph: while the graph child sorts and writes it
             prepare_validation(settings.base_iri, settings.shapes, until=graph.done)
         return (*mapped, *graph.result())
     except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end

@@ -5,6 +5,7 @@ the graph: the validating process, forked after, finds that work done (check/val
 from __future__ import annotations
 
 import shutil
+import sys
 
 import pytest
 from helpers import ROOT
@@ -12,9 +13,12 @@ from helpers import ROOT
 from pipeline.check import sparql_scope
 from pipeline.check import validate as validating
 from pipeline.errors import InputError
-from pipeline.release import parallel
+from pipeline.release import parallel, shares
 from pipeline.release import publish as publishing
 from pipeline.sources.settings import load_settings
+
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate  # noqa: E402
 
 BASE = "https://w3id.org/koko-lod/"
 
@@ -57,11 +61,13 @@ def test_prepare_stops_once_told():
 
 @pytest.mark.parametrize("graph_child_done", [False, True])
 def test_the_validating_process_parses_only_what_the_parent_did_not(tmp_path, monkeypatch, graph_child_done):
-    """The parent prepares while the graph child still works (as at 100,000 rows); where the
-    child is done (the real sources: at once), it leaves the parsing to the validating process.
-    Counted in the validating process itself (a fork: it writes what it saw to a file)."""
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    """With a large graph (its growing table split between the graph child and a helper), the
+    parent prepares while the graph child still works; where the child is done, it leaves the
+    parsing to the validating process. Counted in the validating process itself (a fork: it
+    writes what it saw to a file)."""
+    monkeypatch.setattr(shares, "SPLIT_BYTES", 1)  # the 300-row table is split as a large one is: a large graph
+    monkeypatch.setattr(shares, "_cores", lambda: 2)
+    data = generate(300, tmp_path / "data")
     seen = tmp_path / "seen.txt"
     real = publishing._validate
 
@@ -78,3 +84,15 @@ def test_the_validating_process_parses_only_what_the_parent_did_not(tmp_path, mo
     publishing.publish(load_settings(data), tmp_path / "out", site=False)
     parsed = int(seen.read_text(encoding="utf-8"))
     assert parsed > 0 if graph_child_done else parsed == 0
+
+
+def test_a_small_graph_is_not_prepared_for(tmp_path, monkeypatch):
+    """The real sources: no helper, the graph child is done at once, and preparing would only
+    come before the validating process (it cost their publish 0.1-0.3 s when tried)."""
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    called = []
+    monkeypatch.setattr(publishing, "prepare_validation", lambda *a, **k: called.append(1))
+    monkeypatch.setattr(parallel._Running, "done", lambda self: False)
+    publishing.publish(load_settings(data), tmp_path / "out", site=False)
+    assert called == []
