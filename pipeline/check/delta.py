@@ -33,7 +33,7 @@ from dataclasses import astuple, dataclass
 import pyoxigraph as ox
 
 from ..graph.nt_diff import Change
-from ..graph.serialize import stretch_span
+from ..graph.serialize import line_parts, lines_holding, stretch_span
 from ..graph.vocab import RDF, RDF_TYPE_TERM, RDFS, SH
 from .sparql_rules import SUBCLASS, RawResult
 
@@ -173,24 +173,6 @@ class Graph:
             found = self._to[term] = [line for line in lines_holding(self.nt, b" " + term + b" .\n")
                                       if line_parts(line)[2] == term]
         return found
-
-
-def lines_holding(nt: bytes, needle: bytes):
-    """Each line of `nt` (without its line end) that holds `needle`, once; the caller checks
-    where."""
-    find, at = nt.find, nt.find(needle)
-    while at >= 0:
-        start = nt.rfind(b"\n", 0, at) + 1
-        end = find(b"\n", at)
-        end = len(nt) if end < 0 else end
-        yield nt[start:end]
-        at = find(needle, end)
-
-
-def line_parts(line: bytes) -> tuple:
-    """(subject, predicate, object) of a line, as N-Triples terms."""
-    subject, predicate, rest = line.split(b" ", 2)
-    return subject, predicate, rest[:-2]
 
 
 def _judged_again(graph: Graph, change: Change, reach: Reach) -> set | None:

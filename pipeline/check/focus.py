@@ -24,8 +24,9 @@ tests/check/test_focus.py holds both to the same results on random graphs and co
 
 from __future__ import annotations
 
+from ..graph.serialize import line_parts, lines_holding
 from ..graph.vocab import RDF_TYPE
-from .delta import MAX_LINES, Graph, follow, line_parts, lines_holding
+from .delta import MAX_LINES, Graph, follow
 
 MAX_FOCUS = 1_000  # focus nodes of one constraint
 MAX_SEARCHES = 24  # searches of the graph's bytes, one a class and one a predicate read backwards: each reads it whole

@@ -36,6 +36,7 @@ from . import delta
 from .focus import parts as focus_parts
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, load_into, named_iris, relevant_lines, store_of
+from .sparql_scope import pattern_edges
 
 CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
 RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
@@ -172,8 +173,6 @@ def prepare(base_iri: str, extra: Path | None = None, until=lambda: False) -> No
             if until():
                 return
             if c.scope == "subset" and c.classes:
-                from .sparql_scope import pattern_edges
-
                 pattern_edges(c.query)
     except Exception:  # noqa: BLE001 - see above
         pass

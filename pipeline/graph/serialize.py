@@ -434,3 +434,21 @@ def first_line(nt: bytes, after, lo: int = 0) -> int:
         else:
             lo = end
     return lo
+
+
+def lines_holding(nt: bytes, needle: bytes):
+    """Each line of `nt` (without its line end) that holds `needle`, once; the caller checks
+    where."""
+    find, at = nt.find, nt.find(needle)
+    while at >= 0:
+        start = nt.rfind(b"\n", 0, at) + 1
+        end = find(b"\n", at)
+        end = len(nt) if end < 0 else end
+        yield nt[start:end]
+        at = find(needle, end)
+
+
+def line_parts(line: bytes) -> tuple:
+    """(subject, predicate, object) of a line, as N-Triples terms."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate, rest[:-2]

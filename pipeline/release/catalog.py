@@ -18,9 +18,8 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..config import Settings
-from ..check.delta import lines_holding
 from ..graph.releases import ARCHIVE
-from ..graph.serialize import stretch_span
+from ..graph.serialize import lines_holding, stretch_span
 from ..graph.vocab import (
     ADMS,
     ADMS_LICENCE_TYPE,

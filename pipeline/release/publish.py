@@ -79,8 +79,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     (release/shares.py), which waits until a patch is known to be impossible. `inputs` are
     the graph_patch.Inputs read before any process of the stage started, None where nothing
     is saved; with the `previous` release, the graph is its graph with the rows that changed
-    made again, where that is certain (release/graph_patch.py). Returns the timings, koko.nt's (size, SHA-256) and the
-    record's entry for what the next publish can patch from."""
+    made again, where that is certain (release/graph_patch.py). Returns the timings,
+    koko.nt's (size, SHA-256) and the record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
     if previous is not None:
