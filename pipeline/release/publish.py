@@ -20,6 +20,7 @@ from ..config import Settings
 from ..errors import NonConformingError, machine_error
 from ..graph import serialize
 from ..graph.build import Built, build
+from ..graph.sorted_runs import SortedRuns
 from ..i18n import N_, Msg
 from ..progress import bar
 from ..sources import boundaries as boundary_files
@@ -28,7 +29,7 @@ from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import catalog, geometry, graph_patch, outputs, parallel, records, shares, site_reuse, splice, tables, versions
+from . import batches, catalog, geometry, graph_patch, outputs, parallel, records, shares, site_reuse, splice, tables, versions
 from .lock import output_lock
 from .site import render_site, thing_files
 from .staging import Staging, folder_size, size_text
@@ -95,11 +96,14 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
             staging.write_chunks("koko.nt", done.nt_pieces)
             timings["sort"] = time.perf_counter() - start
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
-    if helper is None:
-        sources, built = _load_and_build(settings, progress, timings)
-        theirs = b""
-    else:
+    runs = SortedRuns(staging.tmp / ".runs")
+    theirs = b""
+    if helper is not None:
         sources, built, theirs = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
+    elif engine == "fast" and batches.wanted(settings):
+        sources, built = batches.load_and_build(settings, progress, timings, runs, _load_and_build)
+    else:
+        sources, built = _load_and_build(settings, progress, timings)
     sources.tables.clear()  # the records are in the graph now: their memory serves the sort
     lines, built.lines = built.lines, []
     pickled = shares.answer(sources, built, theirs)
@@ -108,8 +112,9 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
         else {}
     del pickled
     start = time.perf_counter()
-    lines = sorted_lines(lines, engine)
-    staging.write_chunks("koko.nt", serialize.nt_chunks(lines))
+    if engine == "pyshacl":
+        lines = sorted_lines(lines, engine)
+    staging.write_chunks("koko.nt", runs.chunks(lines))
     del lines
     timings["sort"] = time.perf_counter() - start
     return timings, staging.files["koko.nt"], saved

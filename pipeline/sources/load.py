@@ -7,6 +7,7 @@ so a steward can fix a file in one go.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -187,8 +188,16 @@ def _table_file(data_dir: Path, table: Table) -> Path:
 def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, share: tuple | None = None) -> list[Record]:
     path = _table_file(path.parent, table)
     csv_table = read_workbook(path) if path.suffix in EXTENSIONS else read_csv(path, problems)
-    where = _placer(csv_table)
-    header_place = where(1)
+    if not _header_ok(table, csv_table, problems):
+        return []
+    if not csv_table.rows and not table.allow_empty:
+        problems.add(_placer(csv_table)(2), Msg('has a header but no rows'), code=Code.NO_ROWS)
+    return typed_rows(table, csv_table, share_of(csv_table.rows, share), problems, ref)
+
+
+def _header_ok(table: Table, csv_table, problems: Problems) -> bool:
+    """Whether the header names the table's columns, each once, and every required one."""
+    header_place = _placer(csv_table)(1)
     header_ok = True
     for name in csv_table.header:
         if name not in table.names:
@@ -204,11 +213,37 @@ def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, shar
         if f.required and f.name not in csv_table.header:
             problems.add(header_place, Msg('missing column {name!r}', name=f.name), Msg('the header needs: {columns}', columns=','.join(table.names)), code=Code.MISSING_COLUMN)
             header_ok = False
-    if not header_ok:
-        return []
-    if not csv_table.rows and not table.allow_empty:
-        problems.add(where(2), Msg('has a header but no rows'), code=Code.NO_ROWS)
-    return typed_rows(table, csv_table, share_of(csv_table.rows, share), problems, ref)
+    return header_ok
+
+
+def growing_batches(sources: Sources, path: Path, size: int):
+    """The records of the GROWING table, read from the CSV `path` (its source_file), `size`
+    rows at a time, typed and checked as `load` checks them, for a table too large to hold
+    whole as records (release/batches.py). `sources` holds the rest, loaded without it
+    (load(..., growing=False)). Raises InputError at the first batch with a problem: the
+    caller loads it all then with `load`, whose messages, all of them in their order, are
+    the ones a steward reads."""
+    table = BY_NAME[GROWING]
+    problems = Problems()
+    csv_table = read_csv(path, problems, lazy=True)
+    if not _header_ok(table, csv_table, problems):
+        problems.raise_if_any()
+    keys = {t.name: set() if t.name == GROWING else {k for k in (r.key for r in sources.records(t.name)) if k}
+            for t in TABLES}
+    seen: dict = {}
+    rows = iter(csv_table.rows)
+    while True:
+        batch = list(itertools.islice(rows, size))
+        if not batch:
+            problems.raise_if_any()  # the last rows' shapes
+            return
+        records = typed_rows(table, csv_table, batch, problems, sources.reference)
+        del batch
+        _check_keys(table, records, seen, problems)
+        _check_references(table, records, keys, problems)
+        _check_decisions_of(records, problems)
+        problems.raise_if_any()
+        yield records
 
 
 def typed_rows(table: Table, csv_table, rows, problems: Problems, ref: Reference) -> list[Record]:
@@ -446,13 +481,28 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
     keys: dict[str, set] = {}
     for table in TABLES:
         seen: dict[str, Place] = {}
-        for record in sources.records(table.name):
-            k = record.key
-            if table.key and k:
-                if k in seen:
-                    problems.add(record.facts[table.key].place, Msg('duplicate key {k!r}', k=k), Msg('first used at line {line}', line=seen[k].line), code=Code.DUPLICATE_KEY)
-                seen[k] = record.facts[table.key].place
+        _check_keys(table, sources.records(table.name), seen, problems)
         keys[table.name] = set(seen)
+    for table in TABLES:
+        _check_references(table, sources.records(table.name), keys, problems)
+    _check_classification(sources, problems)
+
+
+def _check_keys(table: Table, records: list, seen: dict, problems: Problems) -> None:
+    """Each key of `records` once: `seen` (key -> Place of its last use) holds those before."""
+    if not table.key:
+        return
+    for record in records:
+        k = record.key
+        if k:
+            if k in seen:
+                problems.add(record.facts[table.key].place, Msg('duplicate key {k!r}', k=k), Msg('first used at line {line}', line=seen[k].line), code=Code.DUPLICATE_KEY)
+            seen[k] = record.facts[table.key].place
+
+
+def _check_references(table: Table, records: list, keys: dict, problems: Problems) -> None:
+    """Every reference of `records` (of `table`) to a key of another table (`keys`: table
+    name -> its keys), and every source a value names, a key of sources.yaml."""
 
     def check(target: str, fact: Fact, field_name: str) -> None:
         if fact.value not in keys[target]:
@@ -460,28 +510,26 @@ def _check_keys_and_references(sources: Sources, problems: Problems) -> None:
                                          file=BY_NAME[target].file + ("" if target != "programme" else " (programme)")),
                          _nearest(fact.value, sorted(keys[target])), code=Code.UNKNOWN_REFERENCE)
 
-    for table in TABLES:
-        refs = [(f.name, f.target, f.is_list) for f in table.fields if f.target]
-        texts = [f.name for f in table.fields if f.item in ("lang", "action-lines")]
-        list_fields = [f.name for f in table.fields if f.is_list and f.item != "lang"]  # items that may name a source
-        for record in sources.records(table.name):
-            facts = record.facts
-            for name, target, is_list in refs:
-                fact = facts.get(name)
-                if fact is not None:
-                    for item in (fact.value if is_list else (fact,)):
-                        check(target, item, name)
-            for name in texts:
-                fact = facts.get(name)
-                for source_fact in _source_overrides(fact) if fact is not None else ():
-                    if source_fact.source not in keys["sources"]:
-                        problems.add(source_fact.place, Msg('source {source!r} is not a key of sources.yaml', source=source_fact.source),
-                                     _nearest(source_fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
-            for fact in (*facts.values(), *(item for f in list_fields if f in facts for item in facts[f].value)):
-                if fact.source and fact.source not in keys["sources"]:
-                    problems.add(fact.place, Msg('source {source!r} is not a key of sources.yaml', source=fact.source),
-                                 _nearest(fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
-    _check_classification(sources, problems)
+    refs = [(f.name, f.target, f.is_list) for f in table.fields if f.target]
+    texts = [f.name for f in table.fields if f.item in ("lang", "action-lines")]
+    list_fields = [f.name for f in table.fields if f.is_list and f.item != "lang"]  # items that may name a source
+    for record in records:
+        facts = record.facts
+        for name, target, is_list in refs:
+            fact = facts.get(name)
+            if fact is not None:
+                for item in (fact.value if is_list else (fact,)):
+                    check(target, item, name)
+        for name in texts:
+            fact = facts.get(name)
+            for source_fact in _source_overrides(fact) if fact is not None else ():
+                if source_fact.source not in keys["sources"]:
+                    problems.add(source_fact.place, Msg('source {source!r} is not a key of sources.yaml', source=source_fact.source),
+                                 _nearest(source_fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
+        for fact in (*facts.values(), *(item for f in list_fields if f in facts for item in facts[f].value)):
+            if fact.source and fact.source not in keys["sources"]:
+                problems.add(fact.place, Msg('source {source!r} is not a key of sources.yaml', source=fact.source),
+                             _nearest(fact.source, sorted(keys["sources"])), code=Code.UNKNOWN_SOURCE)
 
 
 def _source_overrides(fact: Fact):
@@ -526,9 +574,7 @@ def _check_classification(sources: Sources, problems: Problems) -> None:
 
 def _check_what_records_are_of(sources: Sources, problems: Problems) -> None:
     """Fields that only make sense together: what a decision, a funding or an application is of."""
-    for record in sources.records("decisions"):
-        if not (record.get("area") or record.get("municipality") or record.get("subregion")):
-            problems.add(record.place, Msg('a decision needs an area, a municipality or a sub-region'), code=Code.MISSING_FIELD)
+    _check_decisions_of(sources.records("decisions"), problems)
     for record in sources.records("funding"):
         if bool(record.get("programme")) == bool(record.get("area")):
             problems.add(record.place, Msg('a funding is of the programme or of one area: give programme or area, not both'),
@@ -537,3 +583,9 @@ def _check_what_records_are_of(sources: Sources, problems: Problems) -> None:
         if record.get("applied_on") and record.get("stage") != "application":
             problems.add(record.facts["applied_on"].place, Msg('applied_on is for an application: add stage: application'),
                          code=Code.MISSING_FIELD)
+
+
+def _check_decisions_of(records: list, problems: Problems) -> None:
+    for record in records:
+        if not (record.get("area") or record.get("municipality") or record.get("subregion")):
+            problems.add(record.place, Msg('a decision needs an area, a municipality or a sub-region'), code=Code.MISSING_FIELD)

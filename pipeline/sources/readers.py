@@ -216,29 +216,37 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return count
 
 
-def read_csv(path: Path, problems) -> ReadTable | None:
-    """Read a CSV table. Row-shape problems go to `problems`; unreadable files raise."""
+def read_csv(path: Path, problems, lazy: bool = False) -> ReadTable | None:
+    """Read a CSV table. Row-shape problems go to `problems`; unreadable files raise. With
+    `lazy`, the rows are an iterator, read as it is taken (and their problems added then),
+    so that a large table is never whole in memory as rows."""
     name = display_path(path)
     raw = _read_bytes(path)
     text = decode(raw, name)
-    if not text.strip():
+    del raw
+    if not text or text.isspace():  # (no stripped copy of a large text)
         raise InputError([Problem(Place(name, 1), Msg('file is empty'), Msg('it needs at least the header row'), code=Code.EMPTY_FILE)])
-    first_line = text.splitlines()[0]
-    delimiter = sniff_delimiter(first_line)
+    end = text.find("\n")  # the first line as splitlines() gives it, without splitting the whole text
+    delimiter = sniff_delimiter(text[:end + 1 if end >= 0 else len(text)].splitlines()[0])
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # a coast's boundary (WKT) is a long field
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
         raise InputError([Problem(Place(name, 1), Msg('header row cannot be read: {exc}', exc=exc), code=Code.CSV_SYNTAX)]) from None
-    rows: list[tuple[int, list[str]]] = []
+    rows = _rows(reader, name, header, delimiter, problems)
+    return ReadTable(name, header, rows if lazy else list(rows), delimiter)
+
+
+def _rows(reader, name: str, header: list, delimiter: str, problems):
+    """(first line number, field texts) of each row after the header that holds something."""
     line_after = reader.line_num
     while True:
         start = line_after + 1
         try:
             fields = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
             raise InputError([Problem(Place(name, reader.line_num), Msg('row cannot be read: {exc}', exc=exc),
                                       Msg('check the quotes on this line'), code=Code.CSV_SYNTAX)]) from None
@@ -249,5 +257,4 @@ def read_csv(path: Path, problems) -> ReadTable | None:
             problems.add(Place(name, start), Msg('row has {fields} fields, the header has {header}', fields=len(fields), header=len(header)),
                          Msg('the delimiter here is {delimiter!r}; a value with it must be quoted', delimiter=delimiter), code=Code.FIELD_COUNT)
             continue
-        rows.append((start, fields))
-    return ReadTable(name, header, rows, delimiter)
+        yield start, fields

@@ -1,0 +1,71 @@
+"""N-Triples lines sorted on disk in runs: a graph too large to hold whole as lines is built
+a part at a time, each part sorted and written as a run, and the runs merged into the
+canonical N-Triples (serialize.canonical_lines: distinct, sorted) as they are read.
+
+A line ends with " ." and holds no byte below a space, so a line and its line end sort
+among the others as the line alone does: the runs are merged with their line ends on.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import operator
+import shutil
+from pathlib import Path
+
+from .serialize import canonical_lines, nt_chunks
+
+PIECE = 1 << 16  # lines a piece of the merged text
+
+
+class SortedRuns:
+    """The runs written so far, in `folder` (made when the first is written, removed with
+    them once merged, or by `discard`)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.paths: list = []
+
+    def spill(self, lines: list) -> None:
+        """`lines` (without their line ends) sorted into a new run; the list is emptied."""
+        if not lines:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"run-{len(self.paths)}.nt"
+        with open(path, "wb") as out:
+            for piece in nt_chunks(canonical_lines(lines)):
+                out.write(piece)
+        lines.clear()  # (canonical_lines sorted the caller's list itself, or gave a distinct copy)
+        self.paths.append(path)
+
+    def chunks(self, rest: list):
+        """The canonical N-Triples of every run and of the lines `rest`, in pieces; the runs
+        are removed once read. Without runs, the pieces of `rest` alone."""
+        rest = canonical_lines(rest)
+        if not self.paths:
+            yield from nt_chunks(rest)
+            return
+        files = [open(path, "rb") for path in self.paths]
+        try:
+            merged = heapq.merge(*files, map(operator.add, rest, itertools.repeat(b"\n")))
+            last = None
+            while True:
+                piece = list(itertools.islice(merged, PIECE))
+                if not piece:
+                    break
+                if piece[0] == last or any(map(operator.eq, piece, itertools.islice(piece, 1, None))):
+                    piece = [line for line in dict.fromkeys(piece) if line != last]  # sorted: twins sit together
+                    if not piece:
+                        continue
+                last = piece[-1]
+                yield b"".join(piece)
+        finally:
+            for file in files:
+                file.close()
+            self.discard()
+
+    def discard(self) -> None:
+        """Removes the runs."""
+        self.paths = []
+        shutil.rmtree(self.folder, ignore_errors=True)

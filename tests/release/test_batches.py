@@ -1,0 +1,151 @@
+"""The growing table built in batches, its lines sorted in runs on disk (release/batches.py,
+graph/sorted_runs.py), against the serial load and build: the same graph, the same map back
+to the sources, and the serial path itself, with its messages, whenever a batch finds a
+problem."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import shutil
+
+import pytest
+from helpers import contents
+from test_shares import FellBack, a_row, assert_same, quiet, refuse, serial, with_rows
+
+from pipeline.errors import InputError
+from pipeline.graph import serialize, sorted_runs
+from pipeline.graph.sorted_runs import SortedRuns
+from pipeline.release import batches, shares
+from pipeline.release import publish as publishing
+from pipeline.sources.settings import load_settings
+
+from generate import generate  # noqa: E402  (benchmarks/, put on the path by test_shares)
+
+ROWS = 801
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory):
+    return generate(ROWS, tmp_path_factory.mktemp("batches") / "data")
+
+
+@pytest.fixture
+def copy(data, tmp_path):
+    return shutil.copytree(data, tmp_path / "data")
+
+
+def in_batches(settings, tmp_path, fallback=refuse):
+    """The graph child's side: (sources, built) with the lines merged back from the runs,
+    read as the parent reads them; and whether the runs' folder is gone after."""
+    runs = SortedRuns(tmp_path / "runs")
+    sources, built = batches.load_and_build(settings, quiet, {}, runs, fallback)
+    lines, built.lines = built.lines, []
+    built.lines = b"".join(runs.chunks(lines)).splitlines()
+    assert not (tmp_path / "runs").exists()
+    sources.tables.clear()
+    return shares.put_together(shares.answer(sources, built))
+
+
+@pytest.mark.parametrize("batch_rows, run_lines", [(7, 50), (100, 1), (batches.BATCH_ROWS, batches.RUN_LINES)])
+def test_the_batches_are_the_serial_graph(copy, tmp_path, monkeypatch, batch_rows, run_lines):
+    """Projects across batches, one named differently by a later decision (the first name
+    stands), one first named late and again after it, a quoted name with a comma and a line
+    break in it; batches of a few rows and runs of a few lines, or one of each."""
+    monkeypatch.setattr(batches, "BATCH_ROWS", batch_rows)
+    monkeypatch.setattr(batches, "RUN_LINES", run_lines)
+    settings = with_rows(copy, [a_row("late-1", "bench-project-0000001", "Toinen nimi"),
+                                a_row("late-0", "quoted-project", '"Hanke, jonka nimi\njatkuu seuraavalle riville"'),
+                                a_row("late-2", "new-project", "Uusi hanke"),
+                                a_row("late-3", "new-project", "Uusi hanke toisin")])
+    ours = in_batches(settings, tmp_path)
+    assert_same(ours, serial(settings))
+
+
+def test_a_publish_in_batches_writes_the_serial_bytes(data, tmp_path, monkeypatch):
+    settings = load_settings(data)
+    publishing.publish(settings, tmp_path / "serial", site=False)
+    monkeypatch.setattr(batches, "MIN_BYTES", 0)
+    monkeypatch.setattr(batches, "BATCH_ROWS", 100)
+    monkeypatch.setattr(batches, "RUN_LINES", 2_000)
+    real = batches.load_and_build
+
+    def noted(settings, progress, timings, runs, serial):  # in the graph child: say how many runs it wrote
+        answer = real(settings, progress, timings, runs, serial)
+        (tmp_path / "runs-made").write_text(str(len(runs.paths)))
+        return answer
+
+    monkeypatch.setattr(batches, "load_and_build", noted)
+    publishing.publish(settings, tmp_path / "batches", site=False)
+    assert int((tmp_path / "runs-made").read_text()) > 3
+    assert contents(tmp_path / "batches") == contents(tmp_path / "serial")
+    assert not any(path.name == ".runs" for path in tmp_path.rglob("*"))
+
+
+@pytest.mark.parametrize("rows", [
+    [a_row("bench-0000003", "p", "Kahdesti käytetty avain")],  # a key of an early batch, again in the last
+    [a_row("late-1", "p", "Summa ei ole luku", amount="paljon")],
+    [a_row("late-1", "p", "Tuntematon rahoittaja").replace(",,maakunnan", ",ei-ole,maakunnan")],
+    [a_row("late-1", "p", "Ei aluetta").replace(",091,", ",,")],  # of no area, municipality or sub-region
+    [a_row("late-1", "p", "Liian vähän kenttiä").rsplit(",", 1)[0]],  # a field short
+    [a_row("late-1", "p", "Kaksi ongelmaa", amount="x"), a_row("bench-0000700", "p", "sama avain")],
+])
+def test_a_problem_goes_to_the_serial_path_and_its_messages(copy, tmp_path, monkeypatch, rows):
+    monkeypatch.setattr(batches, "BATCH_ROWS", 50)
+    monkeypatch.setattr(batches, "RUN_LINES", 100)
+    settings = with_rows(copy, rows)
+    with pytest.raises(FellBack):
+        in_batches(settings, tmp_path)
+    assert not (tmp_path / "runs").exists()  # its runs went with it
+    with pytest.raises(InputError) as serial_error:
+        serial(settings)
+    with pytest.raises(InputError) as batch_error:
+        in_batches(settings, tmp_path, publishing._load_and_build)
+    assert [str(p) for p in batch_error.value.problems] == [str(p) for p in serial_error.value.problems]
+
+
+def test_a_header_problem_goes_to_the_serial_path(copy, tmp_path):
+    text = (copy / "decisions.csv").read_text(encoding="utf-8")
+    (copy / "decisions.csv").write_text(text.replace("project_name", "projekti", 1), encoding="utf-8")
+    with pytest.raises(FellBack):
+        in_batches(load_settings(copy), tmp_path)
+
+
+def test_only_a_large_csv_is_built_in_batches(data, monkeypatch):
+    settings = load_settings(data)
+    assert not batches.wanted(settings)  # 801 rows
+    monkeypatch.setattr(batches, "MIN_BYTES", 1)
+    assert batches.wanted(settings)
+    (data / "decisions.xlsx").write_bytes(b"")  # a workbook beside it: the load says which to keep
+    try:
+        assert not batches.wanted(settings)
+    finally:
+        (data / "decisions.xlsx").unlink()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_runs_merge_into_the_canonical_lines(tmp_path, monkeypatch, seed):
+    """Random lines with twins within a run, across runs and across the merged pieces,
+    spilled at random points: the merge gives canonical_lines of them all."""
+    rng = random.Random(seed)
+    monkeypatch.setattr(sorted_runs, "PIECE", rng.choice([1, 2, 3, 64]))
+    pool = [f"<http://x/{rng.randrange(40)}> <http://p/{rng.randrange(3)}> \"{rng.choice(['a', 'a b', 'ä', ''])}\" ."
+            .encode() for _ in range(60)]
+    every, runs, lines = [], SortedRuns(tmp_path / f"runs-{seed}"), []
+    for _ in range(rng.randrange(0, 400)):
+        line = rng.choice(pool)
+        every.append(line)
+        lines.append(line)
+        if rng.random() < 0.05:
+            runs.spill(lines)
+            assert lines == []
+    merged = b"".join(runs.chunks(lines))
+    assert merged == b"".join(serialize.nt_chunks(serialize.canonical_lines(list(every))))
+    assert not (tmp_path / f"runs-{seed}").exists()
+
+
+def test_no_lines_no_runs(tmp_path):
+    runs = SortedRuns(tmp_path / "runs")
+    runs.spill([])
+    assert b"".join(runs.chunks([])) == b"" and not (tmp_path / "runs").exists()
+    assert list(itertools.islice(runs.chunks([b"<a> <b> <c> ."]), 3)) == [b"<a> <b> <c> .\n"]
