@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from ..graph import mapped
 from ..graph.vocab import RDF_TYPE, RDFS, SH, XSD
 from .sparql_scope import NotFast, check_allowed, scope
 
@@ -150,7 +151,7 @@ def store_of(nt: bytes) -> ox.Store:
     """A store of the graph's lines `nt`, read unchecked (see serialize.read_graph): the lines
     are the graph's own, and validation gives its results on a graph, not a check of its syntax."""
     store = ox.Store()
-    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    store.bulk_load(mapped.stream(nt), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     return store
 
 

@@ -334,7 +334,7 @@ def _pyshacl(nt: bytes, shapes: str, shapes_format: str) -> list:
 
     normalize, rdflib.NORMALIZE_LITERALS = rdflib.NORMALIZE_LITERALS, False  # values as written, as in the data
     try:
-        data = Graph().parse(data=nt, format="nt")
+        data = Graph().parse(data=bytes(nt), format="nt")  # (the reference engine, on graphs that fit)
         shapes_graph = Graph().parse(data=shapes, format=shapes_format)
     finally:
         rdflib.NORMALIZE_LITERALS = normalize

@@ -14,6 +14,7 @@ import re
 
 import pyoxigraph as ox
 
+from . import mapped
 from .model import json_terms
 from .vocab import RDF, XSD, prefixes, vocabulary_prefixes
 
@@ -51,7 +52,7 @@ def canonical_nt(lines) -> bytes:
 
 def parse_nt(nt: bytes) -> list:
     """The triples of canonical N-Triples, in their order."""
-    return list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    return list(ox.parse(mapped.stream(nt), format=ox.RdfFormat.N_TRIPLES))
 
 
 def nt_of(triples) -> bytes:
@@ -93,7 +94,7 @@ def read_graph(nt: bytes, checked: bool = True):
     values that become IRIs or language tags by this same parser, sources/values.py; the
     literals escaped as it writes them), and which the Rust SHACL engine reads checked when it
     judges it whole."""
-    return ox.parse(nt, format=ox.RdfFormat.N_TRIPLES, lenient=not checked)
+    return ox.parse(mapped.stream(nt), format=ox.RdfFormat.N_TRIPLES, lenient=not checked)
 
 
 def to_turtle(nt: bytes, base_iri: str, only_used: bool = False, output=None, checked: bool = True) -> bytes | None:

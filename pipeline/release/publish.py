@@ -18,7 +18,7 @@ from ..check.validate import Report, ontology_text, report_turtle, shapes_text, 
 from ..check.validate import prepare as prepare_validation
 from ..config import Settings
 from ..errors import NonConformingError, machine_error
-from ..graph import serialize
+from ..graph import mapped, serialize
 from ..graph.build import Built, build
 from ..graph.sorted_runs import SortedRuns
 from ..i18n import N_, Msg
@@ -359,7 +359,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
     previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
     sources, built, timings, staging.files["koko.nt"], saved = _graph_stage(settings, progress, engine, staging, previous)
-    nt = (staging.tmp / "koko.nt").read_bytes()
+    nt = mapped.read(staging.tmp / "koko.nt")  # shared with the validating process, in the file cache
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
     reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(nt, settings, ontology_text(settings.base_iri),

@@ -1,0 +1,120 @@
+"""The published graph as the parent and the validating process read it: koko.nt mapped from
+the staged file, not read into memory. Its pages are the kernel's file cache, shared by both
+processes, which the kernel reads again when it has let them go: a graph larger than the
+memory left beside the rest of a publish still goes through (README, "What still grows").
+
+A map is not `bytes`: `in` looks for one byte only, `==` compares identity, and several of
+bytes' methods are missing. `Mapped` answers as bytes do for what the pipeline asks of a
+graph (tests/graph/test_mapped.py holds it to bytes); slices are bytes. A parser reads it through `stream`, never as a file.
+"""
+
+from __future__ import annotations
+
+import mmap
+from pathlib import Path
+
+_PIECE = 64 << 20  # bytes counted at a time
+
+
+class Mapped(mmap.mmap):
+    """A read-only map of a whole file that behaves as its bytes."""
+
+    __hash__ = None  # as a bytearray: compared by content, so not a key
+
+    def __contains__(self, sub) -> bool:
+        return self.find(sub) != -1
+
+    def __eq__(self, other) -> bool:
+        try:
+            return memoryview(self) == memoryview(other)
+        except TypeError:
+            return NotImplemented
+
+    def __ne__(self, other) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __iter__(self):  # ints, as bytes gives them
+        return iter(memoryview(self))
+
+    def __bytes__(self) -> bytes:
+        return self[:]
+
+    def __add__(self, other) -> bytes:
+        return self[:] + bytes(other)
+
+    def __radd__(self, other) -> bytes:
+        return bytes(other) + self[:]
+
+    def find(self, sub, start: int = 0, end: int | None = None) -> int:  # a map's own starts at its position
+        return super().find(sub, start, len(self) if end is None else end)
+
+    def rfind(self, sub, start: int = 0, end: int | None = None) -> int:
+        return super().rfind(sub, start, len(self) if end is None else end)
+
+    def read(self, *_):
+        """Refused: a parser given a map reads it as a file, from where the last one stopped
+        (the second parse of it finds nothing). Give it `stream(nt)`."""
+        raise TypeError("a mapped graph is read through mapped.stream(), from its start")
+
+    readline = read
+
+    def count(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
+        end = len(self) if end is None else end
+        if len(sub) != 1:  # a longer one may straddle the pieces: found one by one
+            found, at = 0, self.find(sub, start, end)
+            while at >= 0 and sub:
+                found += 1
+                at = self.find(sub, at + len(sub), end)
+            return found if sub else max(end - start, 0) + 1
+        return sum(self[at:min(at + _PIECE, end)].count(sub) for at in range(start, end, _PIECE))
+
+    def startswith(self, prefix, start: int = 0) -> bool:
+        prefixes = prefix if isinstance(prefix, tuple) else (prefix,)
+        return any(self[start:start + len(p)] == p for p in prefixes)
+
+    def endswith(self, suffix) -> bool:
+        suffixes = suffix if isinstance(suffix, tuple) else (suffix,)
+        return any(len(s) <= len(self) and self[len(self) - len(s):] == s for s in suffixes)
+
+    def index(self, sub, start: int = 0, end: int | None = None) -> int:
+        at = self.find(sub, start, len(self) if end is None else end)
+        if at < 0:
+            raise ValueError("subsection not found")
+        return at
+
+    def decode(self, *args) -> str:
+        return self[:].decode(*args)
+
+    def split(self, *args) -> list:
+        return self[:].split(*args)
+
+    def splitlines(self, *args) -> list:
+        return self[:].splitlines(*args)
+
+
+def read(path: Path):
+    """The file's bytes as a `Mapped`; an empty file's as b"" (an empty file cannot be mapped)."""
+    with open(path, "rb") as file:
+        if not file.seek(0, 2):
+            return b""
+        return Mapped(file.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+class _Stream:
+    """A file-like reading of a map from its start, for a parser (pyoxigraph's take `read`)."""
+
+    def __init__(self, whole: Mapped):
+        self.whole, self.at = whole, 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.whole) if size is None or size < 0 else self.at + size
+        piece = self.whole[self.at:end]
+        self.at += len(piece)
+        return piece
+
+
+def stream(nt):
+    """What a parser is given for the graph `nt`: bytes as they are, a `Mapped` as a new
+    reading of it from its start, a piece at a time (never a copy of it whole)."""
+    return _Stream(nt) if isinstance(nt, Mapped) else nt

@@ -1,0 +1,77 @@
+"""koko.nt mapped (graph/mapped.py) answers as its bytes do, for what the pipeline asks of a
+graph; and a whole publish reads it so (the rest of the suite runs on it)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from pipeline.graph import mapped
+
+
+@pytest.fixture(params=range(4))
+def pair(request, tmp_path):
+    rng = random.Random(request.param)
+    text = b"".join(rng.choice([b"<a> <b> <c> .\n", b'<a> <b> "x y" .\n', b"<d> <e> _:b .\n", b"\n", b"\xc3\xa4"])
+                    for _ in range(rng.randrange(1, 200)))
+    path = tmp_path / "g.nt"
+    path.write_bytes(text)
+    return mapped.read(path), text
+
+
+NEEDLES = [b"<a>", b"\n", b" .\n<d>", b"_:", b"zz", b"<a> <b> <c> .\n<a>", b"\xc3", b""]
+
+
+def test_searches_and_counts_are_those_of_bytes(pair):
+    m, b = pair
+    m.seek(len(b) // 2)  # a map's own find starts at its position; these do not
+    for needle in NEEDLES:
+        assert (needle in m) == (needle in b)
+        assert m.find(needle) == b.find(needle)
+        assert m.rfind(needle) == b.rfind(needle)
+        assert m.count(needle) == b.count(needle), needle
+        for start in (0, 1, len(b) // 3, len(b)):
+            assert m.find(needle, start) == b.find(needle, start)
+            assert m.rfind(needle, 0, start) == b.rfind(needle, 0, start)
+            assert m.count(needle, start) == b.count(needle, start)
+        if needle:
+            assert m.startswith(needle) == b.startswith(needle)
+            assert m.endswith(needle) == b.endswith(needle)
+            assert m.startswith((b"zz", needle)) == b.startswith((b"zz", needle))
+            if needle in b:
+                assert m.index(needle) == b.index(needle)
+            else:
+                with pytest.raises(ValueError):
+                    m.index(needle)
+
+
+def test_whole_and_sliced_it_is_its_bytes(pair):
+    m, b = pair
+    assert m == b and not (m != b) and m != b + b"x" and m != b"" and m != "text"
+    assert bytes(m) == b and m[:] == b and m[3:10] == b[3:10] and len(m) == len(b)
+    assert list(m) == list(b) and m[0] == b[0]
+    assert m.splitlines() == b.splitlines() and m.split(b" ") == b.split(b" ") and m.split() == b.split()
+    assert m.decode("utf-8", "replace") == b.decode("utf-8", "replace")
+    assert m + b"x" == b + b"x" and b"x" + m == b"x" + b
+    assert b"".join([m, b"!"]) == b + b"!"
+    with pytest.raises(TypeError):
+        hash(m)
+
+
+def test_an_empty_file_is_empty_bytes(tmp_path):
+    (tmp_path / "e.nt").write_bytes(b"")
+    assert mapped.read(tmp_path / "e.nt") == b""
+
+
+def test_a_parser_reads_it_whole_each_time_through_stream(tmp_path):
+    import pyoxigraph as ox
+
+    text = b"".join(b"<http://x/%d> <http://p/> \"%d\" .\n" % (i, i) for i in range(5000))
+    (tmp_path / "g.nt").write_bytes(text)
+    m = mapped.read(tmp_path / "g.nt")
+    for _ in range(2):  # a map given as a file would be read from where the last parse stopped
+        assert len(list(ox.parse(mapped.stream(m), format=ox.RdfFormat.N_TRIPLES))) == 5000
+    assert mapped.stream(text) is text
+    with pytest.raises(TypeError):
+        list(ox.parse(m, format=ox.RdfFormat.N_TRIPLES))
