@@ -12,11 +12,21 @@ import mmap
 import multiprocessing
 import os
 import select
+import signal
 import struct
 import time
 import weakref
 
+from ..errors import MachineError
+from ..i18n import Msg
 from ..processes import die_with_parent, signals_held, unhold
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return "?"
 
 
 class _Done:
@@ -57,7 +67,12 @@ class _Running:
             kind, value = self.connection.recv()
         except EOFError:
             self.process.join()
-            raise RuntimeError(f"the worker process ended without an answer (exit {self.process.exitcode})") from None
+            code = self.process.exitcode
+            if code is not None and code < 0:  # a signal it did not send itself: the kernel's OOM killer sends SIGKILL
+                raise MachineError(Msg("a process of this run was stopped by signal {number} ({name}), most often "
+                                       "sent when the machine runs out of memory; the previous output is as it was",
+                                       number=-code, name=_signal_name(-code))) from None
+            raise RuntimeError(f"the worker process ended without an answer (exit {code})") from None
         except BaseException:  # Ctrl-C while waiting: the worker may be blocked writing its answer
             self.cancel()
             raise

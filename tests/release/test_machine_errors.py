@@ -111,3 +111,18 @@ def test_a_refused_permission_is_exit_5(refusing_folder):
     line = one_line_error(result.stderr)
     assert str(refusing_folder) in line and ("not permitted" in line or "permission denied" in line), line
     assert list(refusing_folder.iterdir()) == []
+
+
+def test_a_process_the_kernel_kills_is_exit_5_and_the_output_stays(tmp_path):
+    """The validating process killed with SIGKILL, as the out-of-memory killer does it."""
+    out = tmp_path / "output"
+    assert publish(out, "--release-date", RELEASE).returncode == 0
+    before = as_it_stands(out)
+    killed = ("import os, signal, sys; from pipeline.release import publish; "
+              "publish._validate_and_site = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL); "
+              "from pipeline.cli import main; sys.exit(main())")
+    result = subprocess.run([sys.executable, "-c", killed, "publish", "--data", str(DATA), "--out", str(out),
+                             "--release-date", "2030-01-01"], capture_output=True, text=True, timeout=300)
+    assert result.returncode == EXIT_MACHINE, result.stderr
+    assert "signal 9 (SIGKILL)" in one_line_error(result.stderr)
+    assert as_it_stands(out) == before

@@ -41,3 +41,17 @@ def test_a_worker_killed_before_its_first_answer_is_said():
     running = parallel.start(lambda: os._exit(3))
     with pytest.raises(RuntimeError, match="exit 3"):
         early.receive(running)
+
+
+@pytest.mark.parametrize("first", [False, True])
+def test_a_worker_killed_by_a_signal_is_the_machine_s_doing(first):
+    """SIGKILL, as the kernel's out-of-memory killer sends it: exit 5 and a sentence, not a bug."""
+    import signal
+
+    from pipeline.errors import EXIT_MACHINE, MachineError
+
+    early = parallel.Early()
+    running = parallel.start(lambda: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(MachineError, match=r"signal 9 \(SIGKILL\).*out of memory") as error:
+        early.receive(running) if first else running.result()
+    assert error.value.exit_code == EXIT_MACHINE
