@@ -23,8 +23,8 @@ class SortedRuns:
     """The runs written so far, in `folder` (made when the first is written, removed with
     them once merged, or by `discard`)."""
 
-    def __init__(self, folder: Path):
-        self.folder = folder
+    def __init__(self, folder: Path, prefix: str = ""):
+        self.folder, self.prefix = folder, prefix  # (a second process writing to the folder names its runs apart)
         self.paths: list = []
 
     def spill(self, lines: list) -> None:
@@ -32,7 +32,7 @@ class SortedRuns:
         if not lines:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        path = self.folder / f"run-{len(self.paths)}.nt"
+        path = self.folder / f"{self.prefix}run-{len(self.paths)}.nt"
         with open(path, "wb") as out:
             for piece in nt_chunks(canonical_lines(lines)):
                 out.write(piece)

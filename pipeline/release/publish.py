@@ -71,7 +71,8 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
 
 
 def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
-           inputs: graph_patch.Inputs | None, helper: tuple | None = None, previous: records.Recorded | None = None):
+           inputs: graph_patch.Inputs | None, helper: tuple | None = None, previous: records.Recorded | None = None,
+           split: int | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns, `early`, before the sort, so that the parent reads it while
@@ -80,7 +81,9 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     (release/shares.py), which waits until a patch is known to be impossible. `inputs` are
     the graph_patch.Inputs read before any process of the stage started, None where nothing
     is saved; with the `previous` release, the graph is its graph with the rows that changed
-    made again, where that is certain (release/graph_patch.py). Returns the timings,
+    made again, where that is certain (release/graph_patch.py). With `split` (not None), the
+    growing table is built in batches (release/batches.py), and from its line `split` on by
+    the helper, when there is one. Returns the timings,
     koko.nt's (size, SHA-256) and the record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
@@ -96,12 +99,12 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
             staging.write_chunks("koko.nt", done.nt_pieces)
             timings["sort"] = time.perf_counter() - start
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
-    runs = SortedRuns(staging.tmp / ".runs")
+    runs = SortedRuns(staging.tmp / batches.RUNS)
     theirs = b""
-    if helper is not None:
+    if split is not None:
+        sources, built, theirs = batches.load_and_build(settings, progress, timings, runs, _load_and_build, helper, split)
+    elif helper is not None:
         sources, built, theirs = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
-    elif engine == "fast" and batches.wanted(settings):
-        sources, built = batches.load_and_build(settings, progress, timings, runs, _load_and_build)
     else:
         sources, built = _load_and_build(settings, progress, timings)
     sources.tables.clear()  # the records are in the graph now: their memory serves the sort
@@ -323,14 +326,19 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     patched (release/graph_patch.py)."""
     inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None  # before any process reads them
     patch = previous if graph_patch.eligible(inputs, previous) else None
-    helper = ends = None
-    if shares.parts(settings) > 1:  # where a patch is tried, the helper waits to hear whether it is needed
+    helper = ends = split = None
+    if engine == "fast" and batches.wanted(settings):
+        split = batches.middle(settings) if batches.parts() > 1 else 0
+        if split:
+            ends = shares.channel()
+            helper = parallel.start(lambda: batches.help_build(settings, ends, staging.tmp / batches.RUNS, split))
+    elif shares.parts(settings) > 1:  # where a patch is tried, the helper waits to hear whether it is needed
         ends = shares.channel(waits=patch is not None)
         helper = parallel.start(lambda: shares.help_build(settings, ends))
     graph = None
     try:
         early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
-        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch))
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch, split))
         if ends is not None:
             shares.close(ends)
         mapped = shares.put_together(early.receive(graph))
@@ -344,6 +352,7 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     finally:
         if helper is not None:
             helper.cancel()
+            shutil.rmtree(staging.tmp / batches.RUNS, ignore_errors=True)  # what a helper the graph child gave up on wrote
 
 
 def class_counts_since(previous: records.Recorded, change) -> tuple | None:

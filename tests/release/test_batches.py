@@ -6,8 +6,10 @@ problem."""
 from __future__ import annotations
 
 import itertools
+import os
 import random
 import shutil
+import time
 
 import pytest
 from helpers import contents
@@ -16,7 +18,7 @@ from test_shares import FellBack, a_row, assert_same, quiet, refuse, serial, wit
 from pipeline.errors import InputError
 from pipeline.graph import serialize, sorted_runs
 from pipeline.graph.sorted_runs import SortedRuns
-from pipeline.release import batches, shares
+from pipeline.release import batches, parallel, shares
 from pipeline.release import publish as publishing
 from pipeline.sources.settings import load_settings
 
@@ -35,30 +37,42 @@ def copy(data, tmp_path):
     return shutil.copytree(data, tmp_path / "data")
 
 
-def in_batches(settings, tmp_path, fallback=refuse):
-    """The graph child's side: (sources, built) with the lines merged back from the runs,
-    read as the parent reads them; and whether the runs' folder is gone after."""
-    runs = SortedRuns(tmp_path / "runs")
-    sources, built = batches.load_and_build(settings, quiet, {}, runs, fallback)
+def in_batches(settings, tmp_path, fallback=refuse, helped=False):
+    """The graph child's side, with a real helper process beside it when `helped`: (sources,
+    built) with the lines merged back from the runs, read as the parent reads them; the
+    runs' folder is gone after."""
+    folder = tmp_path / "runs"
+    runs, ends, helper, split = SortedRuns(folder), None, None, 0
+    if helped:
+        split = batches.middle(settings)
+        ends = shares.channel()
+        helper = parallel.start(lambda: batches.help_build(settings, ends, folder, split))
+    try:
+        sources, built, theirs = batches.load_and_build(settings, quiet, {}, runs, fallback, ends, split)
+    finally:
+        if helper is not None:
+            helper.cancel()
     lines, built.lines = built.lines, []
     built.lines = b"".join(runs.chunks(lines)).splitlines()
-    assert not (tmp_path / "runs").exists()
+    assert not folder.exists()
     sources.tables.clear()
-    return shares.put_together(shares.answer(sources, built))
+    return shares.put_together(shares.answer(sources, built, theirs))
 
 
+@pytest.mark.parametrize("helped", [False, True])
 @pytest.mark.parametrize("batch_rows, run_lines", [(7, 50), (100, 1), (batches.BATCH_ROWS, batches.RUN_LINES)])
-def test_the_batches_are_the_serial_graph(copy, tmp_path, monkeypatch, batch_rows, run_lines):
-    """Projects across batches, one named differently by a later decision (the first name
-    stands), one first named late and again after it, a quoted name with a comma and a line
-    break in it; batches of a few rows and runs of a few lines, or one of each."""
+def test_the_batches_are_the_serial_graph(copy, tmp_path, monkeypatch, batch_rows, run_lines, helped):
+    """Projects across batches and across the halves, one named differently by a later
+    decision (the first name stands), one first named late and again after it, a quoted name
+    with a comma and a line break in it; batches of a few rows and runs of a few lines, or
+    one of each; alone, or with the helper's half."""
     monkeypatch.setattr(batches, "BATCH_ROWS", batch_rows)
     monkeypatch.setattr(batches, "RUN_LINES", run_lines)
     settings = with_rows(copy, [a_row("late-1", "bench-project-0000001", "Toinen nimi"),
                                 a_row("late-0", "quoted-project", '"Hanke, jonka nimi\njatkuu seuraavalle riville"'),
                                 a_row("late-2", "new-project", "Uusi hanke"),
                                 a_row("late-3", "new-project", "Uusi hanke toisin")])
-    ours = in_batches(settings, tmp_path)
+    ours = in_batches(settings, tmp_path, helped=helped)
     assert_same(ours, serial(settings))
 
 
@@ -70,12 +84,13 @@ def test_a_publish_in_batches_writes_the_serial_bytes(data, tmp_path, monkeypatc
     monkeypatch.setattr(batches, "RUN_LINES", 2_000)
     real = batches.load_and_build
 
-    def noted(settings, progress, timings, runs, serial):  # in the graph child: say how many runs it wrote
-        answer = real(settings, progress, timings, runs, serial)
+    def noted(settings, progress, timings, runs, *rest):  # in the graph child: say how many runs it took in
+        answer = real(settings, progress, timings, runs, *rest)
         (tmp_path / "runs-made").write_text(str(len(runs.paths)))
         return answer
 
     monkeypatch.setattr(batches, "load_and_build", noted)
+    monkeypatch.setattr(shares, "_cores", lambda: 2)  # with the helper's half
     publishing.publish(settings, tmp_path / "batches", site=False)
     assert int((tmp_path / "runs-made").read_text()) > 3
     assert contents(tmp_path / "batches") == contents(tmp_path / "serial")
@@ -90,18 +105,50 @@ def test_a_publish_in_batches_writes_the_serial_bytes(data, tmp_path, monkeypatc
     [a_row("late-1", "p", "Liian vähän kenttiä").rsplit(",", 1)[0]],  # a field short
     [a_row("late-1", "p", "Kaksi ongelmaa", amount="x"), a_row("bench-0000700", "p", "sama avain")],
 ])
-def test_a_problem_goes_to_the_serial_path_and_its_messages(copy, tmp_path, monkeypatch, rows):
+@pytest.mark.parametrize("helped", [False, True])
+def test_a_problem_goes_to_the_serial_path_and_its_messages(copy, tmp_path, monkeypatch, rows, helped):
+    """Problems in the last rows: the helper's half, where there is one; a key of the first
+    half again in the second."""
     monkeypatch.setattr(batches, "BATCH_ROWS", 50)
     monkeypatch.setattr(batches, "RUN_LINES", 100)
     settings = with_rows(copy, rows)
     with pytest.raises(FellBack):
-        in_batches(settings, tmp_path)
+        in_batches(settings, tmp_path, helped=helped)
     assert not (tmp_path / "runs").exists()  # its runs went with it
     with pytest.raises(InputError) as serial_error:
         serial(settings)
     with pytest.raises(InputError) as batch_error:
-        in_batches(settings, tmp_path, publishing._load_and_build)
+        in_batches(settings, tmp_path, publishing._load_and_build, helped)
     assert [str(p) for p in batch_error.value.problems] == [str(p) for p in serial_error.value.problems]
+
+
+def test_a_problem_in_the_first_half_goes_to_the_serial_path(copy, tmp_path):
+    text = (copy / "decisions.csv").read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(",EUR,", ",SEK,")
+    (copy / "decisions.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    with pytest.raises(FellBack):
+        in_batches(load_settings(copy), tmp_path, helped=True)
+
+
+@pytest.mark.parametrize("how", ["raises", "dies", "hangs"])
+def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, tmp_path, monkeypatch, how):
+    real = batches._Half.build
+
+    def build(half):
+        if half.declared is not None:  # the helper's
+            if how == "raises":
+                raise MemoryError
+            if how == "dies":
+                os._exit(9)
+            time.sleep(30)
+        real(half)
+
+    monkeypatch.setattr(batches._Half, "build", build)
+    monkeypatch.setattr(shares, "WAIT", 0.5)
+    settings = load_settings(data)
+    with pytest.raises(FellBack):
+        in_batches(settings, tmp_path, helped=True)
+    assert_same(in_batches(settings, tmp_path, publishing._load_and_build, helped=True), serial(settings))
 
 
 def test_a_header_problem_goes_to_the_serial_path(copy, tmp_path):
