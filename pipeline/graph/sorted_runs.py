@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .serialize import canonical_lines, nt_chunks
 
-PIECE = 1 << 16  # lines a piece of the merged text
+MERGE_PIECE = 1 << 16  # lines a piece of the merged text
 
 
 class SortedRuns:
@@ -51,7 +51,7 @@ class SortedRuns:
             merged = heapq.merge(*files, map(operator.add, rest, itertools.repeat(b"\n")))
             last = None
             while True:
-                piece = list(itertools.islice(merged, PIECE))
+                piece = list(itertools.islice(merged, MERGE_PIECE))
                 if not piece:
                     break
                 if piece[0] == last or any(map(operator.eq, piece, itertools.islice(piece, 1, None))):

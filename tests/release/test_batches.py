@@ -175,7 +175,7 @@ def test_runs_merge_into_the_canonical_lines(tmp_path, monkeypatch, seed):
     """Random lines with twins within a run, across runs and across the merged pieces,
     spilled at random points: the merge gives canonical_lines of them all."""
     rng = random.Random(seed)
-    monkeypatch.setattr(sorted_runs, "PIECE", rng.choice([1, 2, 3, 64]))
+    monkeypatch.setattr(sorted_runs, "MERGE_PIECE", rng.choice([1, 2, 3, 64]))
     pool = [f"<http://x/{rng.randrange(40)}> <http://p/{rng.randrange(3)}> \"{rng.choice(['a', 'a b', 'ä', ''])}\" ."
             .encode() for _ in range(60)]
     every, runs, lines = [], SortedRuns(tmp_path / f"runs-{seed}"), []
