@@ -14,12 +14,15 @@ import mmap
 from pathlib import Path
 
 _PIECE = 64 << 20  # bytes counted at a time
+BEHIND = 128 << 20  # bytes a forward pass keeps mapped behind where it reads
+_LET_GO = getattr(mmap, "MADV_DONTNEED", None)  # (not on every system: the pages are then the kernel's to take)
 
 
 class Mapped(mmap.mmap):
     """A read-only map of a whole file that behaves as its bytes."""
 
     __hash__ = None  # as a bytearray: compared by content, so not a key
+    _held = 1 << 62  # the offset from which this process may hold pages it read (none yet)
 
     def __contains__(self, sub) -> bool:
         return self.find(sub) != -1
@@ -47,10 +50,36 @@ class Mapped(mmap.mmap):
         return bytes(other) + self[:]
 
     def find(self, sub, start: int = 0, end: int | None = None) -> int:  # a map's own starts at its position
-        return super().find(sub, start, len(self) if end is None else end)
+        end = len(self) if end is None else end
+        while end - start > 2 * BEHIND:  # a long search: by windows, letting go of each it passed
+            at = super().find(sub, start, start + BEHIND + len(sub) - 1)
+            if at >= 0:
+                self.passed(start, at + len(sub))
+                return at
+            start += BEHIND
+            self.passed(start, start)
+        at = super().find(sub, start, end)
+        self.passed(start, at + len(sub) if at >= 0 else end)
+        return at
 
     def rfind(self, sub, start: int = 0, end: int | None = None) -> int:
-        return super().rfind(sub, start, len(self) if end is None else end)
+        end = len(self) if end is None else end
+        at = super().rfind(sub, start, end)
+        self.passed(at if at >= 0 else start, end)
+        return at
+
+    def passed(self, first: int, last: int) -> None:
+        """A read of the bytes from `first` to `last`: the pages more than BEHIND before
+        `last` that this process read since it last let go are let go (its hold on them: the
+        kernel keeps them as file cache while it has room), so that a pass over the graph
+        does not hold the whole of it in the process's memory."""
+        held = min(self._held, first)
+        upto = (last - BEHIND) // mmap.PAGESIZE * mmap.PAGESIZE
+        if upto - held >= BEHIND and _LET_GO is not None:
+            start = held // mmap.PAGESIZE * mmap.PAGESIZE
+            self.madvise(_LET_GO, start, upto - start)
+            held = upto
+        self._held = held
 
     def read(self, *_):
         """Refused: a parser given a map reads it as a file, from where the last one stopped
@@ -67,7 +96,11 @@ class Mapped(mmap.mmap):
                 found += 1
                 at = self.find(sub, at + len(sub), end)
             return found if sub else max(end - start, 0) + 1
-        return sum(self[at:min(at + _PIECE, end)].count(sub) for at in range(start, end, _PIECE))
+        found = 0
+        for at in range(start, end, _PIECE):
+            found += self[at:min(at + _PIECE, end)].count(sub)
+            self.passed(at, min(at + _PIECE, end))
+        return found
 
     def startswith(self, prefix, start: int = 0) -> bool:
         prefixes = prefix if isinstance(prefix, tuple) else (prefix,)
@@ -110,6 +143,7 @@ class _Stream:
     def read(self, size: int = -1) -> bytes:
         end = len(self.whole) if size is None or size < 0 else self.at + size
         piece = self.whole[self.at:end]
+        self.whole.passed(self.at, self.at + len(piece))
         self.at += len(piece)
         return piece
 
