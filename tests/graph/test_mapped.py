@@ -10,6 +10,11 @@ import pytest
 from pipeline.graph import mapped
 
 
+@pytest.fixture(autouse=True)
+def always_mapped(monkeypatch):
+    monkeypatch.setattr(mapped, "MAP_BYTES", 0)
+
+
 @pytest.fixture(params=range(4))
 def pair(request, tmp_path):
     rng = random.Random(request.param)
@@ -62,6 +67,37 @@ def test_whole_and_sliced_it_is_its_bytes(pair):
 def test_an_empty_file_is_empty_bytes(tmp_path):
     (tmp_path / "e.nt").write_bytes(b"")
     assert mapped.read(tmp_path / "e.nt") == b""
+
+
+def test_a_small_graph_is_read_and_a_large_one_mapped(tmp_path, monkeypatch):
+    (tmp_path / "g.nt").write_bytes(b"<a> <b> <c> .\n")
+    monkeypatch.setattr(mapped, "MAP_BYTES", 15)
+    assert type(mapped.read(tmp_path / "g.nt")) is bytes
+    monkeypatch.setattr(mapped, "MAP_BYTES", 14)
+    assert isinstance(mapped.read(tmp_path / "g.nt"), mapped.Mapped)
+
+
+def test_a_publish_reading_its_graph_mapped_writes_the_same_bytes(tmp_path, monkeypatch):
+    """The whole of a publish (the outputs, validation, the site) on the map, against the read graph."""
+    from helpers import DATA, contents
+
+    from pipeline.release.publish import publish
+    from pipeline.sources.settings import load_settings
+
+    import datetime
+    import shutil
+
+    data = shutil.copytree(DATA, tmp_path / "data")
+    for way, size in (("mapped", 0), ("read", 1 << 40)):
+        monkeypatch.setattr(mapped, "MAP_BYTES", size)
+        settings = load_settings(data)
+        publish(settings, tmp_path / way)
+        # again, over the first, with a source edited: the change, the earlier results, the splice
+        text = (data / "funding.csv").read_text(encoding="utf-8")
+        (data / "funding.csv").write_text(text.replace("11000000", "11000001", 1), encoding="utf-8")
+        publish(settings.with_release_date(datetime.date(2030, 1, 1)), tmp_path / way)
+        (data / "funding.csv").write_text(text, encoding="utf-8")
+    assert contents(tmp_path / "mapped") == contents(tmp_path / "read")
 
 
 def test_a_parser_reads_it_whole_each_time_through_stream(tmp_path):
