@@ -8,12 +8,11 @@ from __future__ import annotations
 import itertools
 import os
 import random
-import shutil
 import time
 
 import pytest
 from helpers import contents
-from test_shares import FellBack, a_row, assert_same, quiet, refuse, serial, with_rows
+from test_shares import FellBack, a_row, assert_same, copy, data, quiet, refuse, serial, with_rows  # noqa: F401 (fixtures)
 
 from pipeline.errors import InputError
 from pipeline.graph import serialize, sorted_runs
@@ -21,20 +20,6 @@ from pipeline.graph.sorted_runs import SortedRuns
 from pipeline.release import batches, parallel, shares
 from pipeline.release import publish as publishing
 from pipeline.sources.settings import load_settings
-
-from generate import generate  # noqa: E402  (benchmarks/, put on the path by test_shares)
-
-ROWS = 801
-
-
-@pytest.fixture(scope="module")
-def data(tmp_path_factory):
-    return generate(ROWS, tmp_path_factory.mktemp("batches") / "data")
-
-
-@pytest.fixture
-def copy(data, tmp_path):
-    return shutil.copytree(data, tmp_path / "data")
 
 
 def in_batches(settings, tmp_path, fallback=refuse, helped=False):
