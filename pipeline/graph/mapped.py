@@ -13,7 +13,6 @@ from __future__ import annotations
 import mmap
 from pathlib import Path
 
-_PIECE = 64 << 20  # bytes counted at a time
 BEHIND = 128 << 20  # bytes a forward pass keeps mapped behind where it reads
 #: From this size on (about 200,000 rows) the graph is mapped: below it, read, it is read
 #: faster (each pass over a map takes its pages again, and every search goes through Python:
@@ -101,9 +100,9 @@ class Mapped(mmap.mmap):
                 at = self.find(sub, at + len(sub), end)
             return found if sub else max(end - start, 0) + 1
         found = 0
-        for at in range(start, end, _PIECE):
-            found += self[at:min(at + _PIECE, end)].count(sub)
-            self.passed(at, min(at + _PIECE, end))
+        for at in range(start, end, BEHIND):  # a piece at a time, each let go of once passed
+            found += self[at:min(at + BEHIND, end)].count(sub)
+            self.passed(at, min(at + BEHIND, end))
         return found
 
     def startswith(self, prefix, start: int = 0) -> bool:

@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..graph.build import GraphBuilder
 from ..graph.sorted_runs import SortedRuns
 from ..i18n import N_
-from ..sources.load import GROWING, growing_batches, load, source_file
+from ..sources.load import EVERY_LINE, GROWING, growing_batches, load, source_file
 from ..sources.schema import BY_NAME
 from . import shares
 
@@ -39,7 +39,6 @@ from . import shares
 MIN_BYTES = 64 << 20
 BATCH_ROWS = 20_000
 RUN_LINES = 1_000_000  # lines held before they are sorted into a run: about 200 MB
-EVERY_LINE = (0, float("inf"))
 RUNS = ".runs"  # the runs' folder, in the staging folder: removed before it is swapped in
 
 
@@ -66,10 +65,6 @@ def middle(settings: Settings) -> int:
 
 def _path(settings: Settings):
     return source_file(settings.data_dir, BY_NAME[GROWING])
-
-
-class _Serial(Exception):
-    """The halves cannot be put together with certainty: do it all in one process."""
 
 
 class _Half:
@@ -137,15 +132,15 @@ def load_and_build(settings: Settings, progress, timings: dict, runs: SortedRuns
         half.build()
         theirs = b""
         if helper is not None:
-            part = _answer(receive, max(shares.WAIT, 4 * (time.perf_counter() - start)))
+            part = shares.receive_part(receive, max(shares.WAIT, 4 * (time.perf_counter() - start)))
             if part is None or not half.keys.isdisjoint(part["keys"]):
-                raise _Serial
+                raise shares.Serial
             theirs = _merge(builder, part, runs)
         built = builder.finish()
         timings["load"] = time.perf_counter() - start - half.building
         timings["build"] = half.building
         return sources, built, theirs
-    except (InputError, _Serial):
+    except (InputError, shares.Serial):
         runs.discard()
         timings.clear()
         return (*serial(settings, progress, timings), b"")
@@ -154,20 +149,10 @@ def load_and_build(settings: Settings, progress, timings: dict, runs: SortedRuns
             receive.close()
 
 
-def _answer(receive, wait: float) -> dict | None:
-    """The helper's answer; None when it failed, died or did not send within `wait` s."""
-    try:
-        if not receive.poll(wait):
-            return None
-        kind, value = receive.recv()
-    except (EOFError, OSError):
-        return None
-    return value if kind == "ok" else None
-
-
 def _merge(builder: GraphBuilder, part: dict, runs: SortedRuns) -> bytes:
     """The helper's runs, the lines declaring its projects that the first half did not
-    declare, its columns and notes into the graph child's; returns its maps, pickled."""
+    declare, then its columns and notes as release/shares.py takes them in; returns its
+    maps, pickled."""
     runs.paths.extend(part["runs"])
     with open(part["declared"], "rb") as file:
         while True:
@@ -178,9 +163,7 @@ def _merge(builder: GraphBuilder, part: dict, runs: SortedRuns) -> bytes:
             for project, text in kept:
                 if project not in builder.projects:
                     builder.lines.extend(text.split(b"\n"))
-    for key, value in part["columns"].items():
-        builder.columns.setdefault(key, value)
-    builder.built.notes.extend(part["notes"])
+    shares.merge_part(builder, part)
     return part["maps"]
 
 
@@ -198,17 +181,17 @@ def help_build(settings: Settings, ends: tuple, folder: Path, split: int) -> Non
         folder.mkdir(parents=True, exist_ok=True)
         declared = folder / "helper-declared.pickle"
         with open(declared, "wb") as file:
-            half = _Half(builder, runs, (split, float("inf")), file)
+            half = _Half(builder, runs, (split, EVERY_LINE[1]), file)
             half.build()
         runs.spill(builder.lines)
         built = builder.finish()
-        maps = pickle.dumps({name: getattr(built, name) for name in shares.MAPS}, protocol=pickle.HIGHEST_PROTOCOL)
-        answer = ("ok", {"keys": half.keys, "runs": runs.paths, "declared": declared, "columns": builder.columns,
-                         "notes": built.notes, "maps": maps})
+        answer = ("ok", {"keys": half.keys, "runs": runs.paths, "declared": declared, "projects": {},
+                         "columns": builder.columns, "notes": built.notes, "maps": shares.maps_pickled(built)})
     except BaseException as exc:  # noqa: BLE001 - the graph child does it all itself then
         answer = ("failed", f"{type(exc).__name__}: {exc}")
     try:
         send.send(answer)
+        send.send_bytes(b"")  # no lines come through the pipe: they are in the runs (shares.receive_part)
     except OSError:
         pass
     finally:

@@ -83,8 +83,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     is saved; with the `previous` release, the graph is its graph with the rows that changed
     made again, where that is certain (release/graph_patch.py). With `split` (not None), the
     growing table is built in batches (release/batches.py), and from its line `split` on by
-    the helper, when there is one. Returns the timings,
-    koko.nt's (size, SHA-256) and the record's entry for what the next publish can patch from."""
+    the helper, when there is one. Returns the timings, koko.nt's (size, SHA-256) and the
+    record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     timings: dict = {}
     if previous is not None:
@@ -341,10 +341,10 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch, split))
         if ends is not None:
             shares.close(ends)
-        mapped = shares.put_together(early.receive(graph))
+        answer = shares.put_together(early.receive(graph))
         if engine == "fast" and helper is not None:  # a large graph: while the graph child sorts and writes it
             prepare_validation(settings.base_iri, settings.shapes, until=graph.done)
-        return (*mapped, *graph.result())
+        return (*answer, *graph.result())
     except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end
         if graph is not None:
             graph.cancel()
@@ -368,7 +368,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
     previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
     sources, built, timings, staging.files["koko.nt"], saved = _graph_stage(settings, progress, engine, staging, previous)
-    nt = mapped.read(staging.tmp / "koko.nt")  # shared with the validating process, in the file cache
+    nt = mapped.read(staging.tmp / "koko.nt")  # a large graph mapped: the file cache, shared with the validating process
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
     reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(nt, settings, ontology_text(settings.base_iri),

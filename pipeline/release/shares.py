@@ -135,9 +135,13 @@ def _part(builder: GraphBuilder, keys: list) -> dict:
     rest.extend(lines[after:])
     lines.clear()
     built = builder.built
-    maps = pickle.dumps({name: getattr(built, name) for name in MAPS}, protocol=pickle.HIGHEST_PROTOCOL)
     return {"keys": keys, "lines": rest, "projects": declared, "columns": builder.columns, "notes": built.notes,
-            "maps": maps}
+            "maps": maps_pickled(built)}
+
+
+def maps_pickled(built: Built) -> bytes:
+    """A helper's maps back to the sources, pickled: the graph child passes them on unread."""
+    return pickle.dumps({name: getattr(built, name) for name in MAPS}, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _pieces(lines: list):
@@ -169,14 +173,14 @@ def load_and_build(settings: Settings, progress, timings: dict, ends: tuple, ser
         keys = {record.key for record in sources.records(GROWING)}
         builder = GraphBuilder(sources)
         builder.build_tables()
-        part = _receive(receive, max(WAIT, 4 * (time.perf_counter() - began)))
+        part = receive_part(receive, max(WAIT, 4 * (time.perf_counter() - began)))
         if part is None or not keys.isdisjoint(part["keys"]):
-            raise _Serial
-        _merge(builder, part)
+            raise Serial
+        merge_part(builder, part)
         built = builder.finish()
         timings["build"] = time.perf_counter() - start
         return sources, built, part["maps"]
-    except (InputError, _Serial):
+    except (InputError, Serial):
         timings.clear()
         return (*serial(settings, progress, timings), b"")
     finally:
@@ -193,11 +197,11 @@ def _tell_to_build(heard, said) -> None:
         said.close()
 
 
-class _Serial(Exception):
+class Serial(Exception):
     """The halves cannot be put together with certainty: do it all in one process."""
 
 
-def _receive(receive, wait: float) -> dict | None:
+def receive_part(receive, wait: float) -> dict | None:
     """The helper's half, its lines split as each piece comes; None when it failed, died or
     did not send within `wait` s."""
     try:
@@ -219,7 +223,7 @@ def _receive(receive, wait: float) -> dict | None:
     return value
 
 
-def _merge(builder: GraphBuilder, part: dict) -> None:
+def merge_part(builder: GraphBuilder, part: dict) -> None:
     """The helper's lines, projects, columns and notes into the graph child's; its maps are
     put together where they are read (put_together)."""
     lines = builder.lines

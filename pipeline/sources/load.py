@@ -216,7 +216,10 @@ def _header_ok(table: Table, csv_table, problems: Problems) -> bool:
     return header_ok
 
 
-def growing_batches(sources: Sources, path: Path, size: int, lines: tuple = (0, float("inf"))):
+EVERY_LINE = (0, float("inf"))  # the lines a growing_batches reads rows from, when not a share of them
+
+
+def growing_batches(sources: Sources, path: Path, size: int, lines: tuple = EVERY_LINE):
     """The records of the GROWING table, read from the CSV `path` (its source_file), `size`
     rows at a time, typed and checked as `load` checks them, for a table too large to hold
     whole as records (release/batches.py). `sources` holds the rest, loaded without it

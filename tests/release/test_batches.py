@@ -12,7 +12,8 @@ import time
 
 import pytest
 from helpers import contents
-from test_shares import FellBack, a_row, assert_same, copy, data, quiet, refuse, serial, with_rows  # noqa: F401 (fixtures)
+from test_shares import (FellBack, a_row, assert_same, copy, data, funder_only_late, quiet, refuse,  # noqa: F401
+                         serial, with_rows)
 
 from pipeline.errors import InputError
 from pipeline.graph import serialize, sorted_runs
@@ -181,3 +182,10 @@ def test_no_lines_no_runs(tmp_path):
     runs.spill([])
     assert b"".join(runs.chunks([])) == b"" and not (tmp_path / "runs").exists()
     assert list(itertools.islice(runs.chunks([b"<a> <b> <c> ."]), 3)) == [b"<a> <b> <c> .\n"]
+
+
+def test_a_column_only_the_helper_s_rows_use_is_placed_as_the_serial_build_places_it(copy, tmp_path):
+    settings = funder_only_late(copy)
+    ours = in_batches(settings, tmp_path, helped=True)
+    assert_same(ours, serial(settings))
+    assert any(column == "funder" for column in ours[1].columns.values())

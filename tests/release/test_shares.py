@@ -175,3 +175,20 @@ def test_only_a_large_but_not_huge_csv_on_two_cores_is_split(data, tmp_path, mon
     finally:
         (data / "decisions.xlsx").unlink()
 
+
+
+def funder_only_late(data):
+    """The settings of `data` where no row names a funder but three added at the end: where a
+    funder's value came from (its column) is known from the second half alone."""
+    text = (data / "decisions.csv").read_text(encoding="utf-8").splitlines()
+    text = [text[0]] + [",".join(f if i != 9 else "" for i, f in enumerate(row.split(","))) for row in text[1:]]
+    (data / "decisions.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    return with_rows(data, [a_row(f"late-{n}", "p", "Rahoittaja lopussa").replace(",EUR,,", ",EUR,tem,")
+                            for n in range(3)])
+
+
+def test_a_column_only_the_helper_s_rows_use_is_placed_as_the_serial_build_places_it(copy):
+    settings = funder_only_late(copy)
+    ours = split(settings)
+    assert_same(ours, serial(settings))
+    assert any(column == "funder" for column in ours[1].columns.values())
