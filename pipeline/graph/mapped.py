@@ -93,6 +93,16 @@ class Mapped(mmap.mmap):
 
     def count(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
         end = len(self) if end is None else end
+        if len(sub) > 1 and b"\n" not in sub:  # by pieces that end at a line's end, which no match straddles
+            found, at = 0, start
+            while at < end:
+                cut = min(at + BEHIND, end)
+                line_end = super().find(b"\n", cut, end) if cut < end else -1
+                cut = end if cut < end and line_end < 0 else max(cut, line_end + 1)
+                found += self[at:cut].count(sub)
+                self.passed(at, cut)
+                at = cut
+            return found
         if len(sub) != 1:  # a longer one may straddle the pieces: found one by one
             found, at = 0, self.find(sub, start, end)
             while at >= 0 and sub:

@@ -408,8 +408,15 @@ class Counting:
         stats.subjects = self.subjects
         stats.mains = self.mains()
         stats.examples = tuple(settings.id_base + e for e in ("programme/koko", "area/kuopio", "municipality/297")
-                               if f"\n<{settings.id_base}{e}> ".encode() in nt or nt.startswith(f"<{settings.id_base}{e}> ".encode()))
+                               if _is_subject(nt, f"{settings.id_base}{e}"))
         return stats
+
+
+def _is_subject(nt: bytes, iri: str) -> bool:
+    """Whether a line of the canonical (sorted) N-Triples `nt` has `iri` as its subject: a
+    binary search, not a pass over the bytes (at 1,000,000 rows each pass took 0.4 s)."""
+    start, end = stretch_span(nt, f"{iri}> ".encode())
+    return end > start
 
 
 def void(settings: Settings, stats: Stats) -> list:

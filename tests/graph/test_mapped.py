@@ -25,10 +25,15 @@ def pair(request, tmp_path):
     return mapped.read(path), text
 
 
-NEEDLES = [b"<a>", b"\n", b" .\n<d>", b"_:", b"zz", b"<a> <b> <c> .\n<a>", b"\xc3", b""]
+NEEDLES = [b"<a>", b"\n", b" .\n<d>", b"_:", b"zz", b"<a> <b> <c> .\n<a>", b"\xc3", b"",
+           b"> <", b"\xc3\xa4\xc3"]  # the last two can overlap themselves: a count takes the first of two
 
 
-def test_searches_and_counts_are_those_of_bytes(pair):
+@pytest.mark.parametrize("behind", [5, 64, mapped.BEHIND])
+def test_searches_and_counts_are_those_of_bytes(pair, monkeypatch, behind):
+    """With the pieces a long search or count goes by as small as a few bytes, and as large
+    as the pipeline's."""
+    monkeypatch.setattr(mapped, "BEHIND", behind)
     m, b = pair
     m.seek(len(b) // 2)  # a map's own find starts at its position; these do not
     for needle in NEEDLES:
@@ -139,7 +144,7 @@ def test_a_pass_over_the_graph_does_not_hold_it(tmp_path, monkeypatch, letting_g
     path.write_bytes(b"".join(line % i for i in range(800_000)))
     size_kib = path.stat().st_size // 1024
     passes = [lambda m: b"_:" in m, lambda m: sum(1 for _ in lines_holding(m, b" <http://p/q> ")),
-              lambda m: m.count(b"\n"), lambda m: sum(1 for _ in ox.parse(mapped.stream(m), format=ox.RdfFormat.N_TRIPLES))]
+              lambda m: m.count(b"\n"), lambda m: m.count(b" <http://p/q> "), lambda m: sum(1 for _ in ox.parse(mapped.stream(m), format=ox.RdfFormat.N_TRIPLES))]
     for one_pass in passes:
         m = mapped.read(path)
         one_pass(m)

@@ -124,3 +124,22 @@ def test_void_counts_are_the_graphs(published):
         == dict(classes)
     assert {r["x"]: int(r["n"]) for r in one("SELECT ?x ?n WHERE { ?d void:propertyPartition [ void:property ?x ; void:triples ?n ] }")} \
         == dict(properties)
+
+
+
+def test_void_examples_are_the_subjects_the_graph_has():
+    """void:exampleResource names an example only where a line has it as its subject: not
+    where it is only an object, a longer IRI's beginning or a literal's text."""
+    from pipeline.config import Settings
+    from pipeline.graph.serialize import canonical_nt
+    from pipeline.release.catalog import Counting
+
+    settings = Settings(None)
+    base = settings.id_base
+    lines = [f'<{base}area/kuopio> <urn:p> "x" .', f"<{base}municipality/2970> <urn:p> <{base}municipality/297> .",
+             f'<urn:s> <urn:p> "\\n<{base}programme/koko> " .', f"<urn:s> <urn:p> <{base}programme/koko> ."]
+    for more, expected in (([], ["area/kuopio"]),
+                           ([f"<{base}municipality/297> <urn:p> <urn:o> ."], ["area/kuopio", "municipality/297"]),
+                           ([f"<{base}programme/koko> <urn:p> <urn:o> ."], ["programme/koko", "area/kuopio"])):
+        nt = canonical_nt([line.encode() for line in lines + more])
+        assert Counting().stats(settings, nt).examples == tuple(base + e for e in expected)
