@@ -27,6 +27,7 @@ from ..sources import boundaries as boundary_files
 from ..sources import release_settings
 from ..sources.boundaries import read_boundaries
 from ..sources.load import Sources, load
+from ..web.graph_index import held
 from ..web.pages import Site
 from ..web.templating import Templates
 from . import batches, catalog, geometry, graph_patch, outputs, parallel, records, shares, site_reuse, splice, tables, versions
@@ -140,7 +141,7 @@ def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, n
 def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, staging: Staging, site: bool,
                        templates: Templates | None = None, boundaries: dict | None = None, nt_file: Path | None = None,
                        claim=None, earlier: delta.Earlier | None = None, previous: records.Recorded | None = None,
-                       graph_files: parallel.Claims | None = None):
+                       graph_files: parallel.Claims | None = None, part: tuple | None = None):
     """The second worker's share: validation, the counts, and, when the graph conforms, the
     graph files made from the `previous` release's (write_graph_files) where it claims them
     first (`graph_files`: the parent tries too, after its own first share) and with `site`
@@ -155,7 +156,7 @@ def _validate_and_site(built, nt: bytes, settings: Settings, engine: str, stagin
         write_graph_files(nt, settings.base_iri, staging, previous)
         files.update({name: staging.files[name] for name in splice.SPLICED})
     if site:
-        files.update(write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries))
+        files.update(write_site(nt, settings, staging, claim, False, templates, boundaries=boundaries, part=part))
     return report, stats, files
 
 
@@ -256,16 +257,17 @@ def write_serving(settings: Settings, staging: Staging) -> None:
 def write_site(nt: bytes, settings: Settings, staging: Staging, claim=None, first: bool = True,
                templates: Templates | None = None, history: versions.History | None = None,
                boundaries: dict | None = None, stop: Callable[[], bool] = lambda: False, progress=None,
-               reuse: site_reuse.Reuse | None = None) -> dict:
+               reuse: site_reuse.Reuse | None = None, part: tuple | None = None) -> dict:
     """The static site under site/ (or the share of it that `claim` hands out, and with
     `first` the pages not about one thing: see render_site); returns the (size, SHA-256) of
     each file written. It ends early, between things, once `stop()`. `progress` gets a bar
     over the things, when it draws one: the ones this process writes, then at its end those
     the other one has taken. With `reuse`, the things' files are the previous release's where
-    they can be (release/site_reuse.py), and `reuse` learns their names."""
+    they can be (release/site_reuse.py), and `reuse` learns their names. `part`: what the
+    site holds of `nt` (graph_index.held), when the caller has it."""
     ontology = ox.parse(ontology_text(settings.base_iri).encode("utf-8"), format=ox.RdfFormat.TURTLE)
     pages = Site.from_nt(nt, ontology, settings, endpoint=settings.sparql_endpoint, templates=templates,
-                         boundaries=boundaries)
+                         boundaries=boundaries, part=part)
     downloads = outputs.present(staging.files)
     carried = False
     if reuse is not None:
@@ -371,7 +373,8 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     nt = mapped.read(staging.tmp / "koko.nt")  # a large graph mapped: the file cache, shared with the validating process
     start = time.perf_counter()
     boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
-    reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(nt, settings, ontology_text(settings.base_iri),
+    part = held(nt, settings) if site else None  # what the site holds of the graph: found once, before the fork
+    reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(part, settings, ontology_text(settings.base_iri),
                                                                 boundaries)) if site else None
     shared = site and not reuse.planned  # the things' files are rendered, by both processes
     claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
@@ -383,7 +386,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
     graph_files = parallel.Claims(batch=1) if beside is not None else None
     job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging, shared, templates,
                                                     boundaries, staging.tmp / "koko.nt", claim, earlier, beside,
-                                                    graph_files))
+                                                    graph_files, part))
     try:
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
@@ -399,7 +402,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
                 write_graph_files(nt, settings.base_iri, staging, beside)
             if site and not refused():
                 write_site(nt, settings, staging, claim, True, templates, outcome.history, boundaries, stop=refused,
-                           progress=progress, reuse=reuse)
+                           progress=progress, reuse=reuse, part=part)
         finally:
             gc.enable()
         timings["render"] = time.perf_counter() - start

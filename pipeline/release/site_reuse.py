@@ -19,13 +19,13 @@ import hashlib
 import json
 
 from ..config import Settings
-from ..web.graph_index import held
 from . import records
 
 
-def inputs_digest(nt: bytes, settings: Settings, ontology: str, boundaries: dict) -> str:
-    """The digest of what a thing's files are made from (see the module)."""
-    kept, bulk = held(nt, settings)
+def inputs_digest(part: tuple, settings: Settings, ontology: str, boundaries: dict) -> str:
+    """The digest of what a thing's files are made from (see the module): `part` is what the
+    site holds of the graph, graph_index.held's answer."""
+    kept, bulk = part
     own = settings.templates
     templates = sorted((p.relative_to(own).as_posix(), p.read_bytes()) for p in own.rglob("*") if p.is_file()) \
         if own is not None and own.is_dir() else []

@@ -35,10 +35,12 @@ class GraphIndex:
     _types: dict = field(default_factory=dict)  # IRI -> its classes, once worked out
 
     @classmethod
-    def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, limit: int | None = None) -> "GraphIndex":
+    def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, limit: int | None = None,
+                part: tuple | None = None) -> "GraphIndex":
         """The index of a canonical (sorted) N-Triples graph, holding only the kinds of thing
-        with at most `limit` things (`bulk` counts the others; see held)."""
-        kept, bulk = held(nt, settings, limit)
+        with at most `limit` things (`bulk` counts the others; see held). `part`: held's answer
+        for `nt`, when the caller has it (a pass over a large graph's bytes spared)."""
+        kept, bulk = part if part is not None else held(nt, settings, limit)
         index = cls.from_triples(ox.parse(kept, format=ox.RdfFormat.N_TRIPLES), ontology_triples, settings)
         index.bulk = bulk
         return index

@@ -69,9 +69,12 @@ class Site:
 
     @classmethod
     def from_nt(cls, nt: bytes, ontology_triples, settings: Settings, endpoint: str = "/sparql",
-                limit: int | None = None, templates: Templates | None = None, boundaries: dict | None = None) -> "Site":
-        """The site of a canonical N-Triples graph (see GraphIndex.from_nt for the kinds it holds)."""
-        return cls(settings, GraphIndex.from_nt(nt, ontology_triples, settings, limit), endpoint, templates, boundaries or {})
+                limit: int | None = None, templates: Templates | None = None, boundaries: dict | None = None,
+                part: tuple | None = None) -> "Site":
+        """The site of a canonical N-Triples graph (see GraphIndex.from_nt for the kinds it
+        holds, and for `part`)."""
+        return cls(settings, GraphIndex.from_nt(nt, ontology_triples, settings, limit, part), endpoint, templates,
+                   boundaries or {})
 
     @classmethod
     def from_triples(cls, triples, ontology_triples, settings: Settings, endpoint: str = "/sparql",
