@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from ..config import cache_dir
 from ..errors import Code, InputError, Place, Problem
 from ..files import write_atomic
+from ..graph import mapped
 from ..graph.vocab import OWL, RDF, RDFS, SH, XSD
 from ..i18n import Msg
 from . import sparql_rules
@@ -94,13 +95,16 @@ def unguarded(plan: "Plan", nt: bytes) -> dict:
         value = re.compile(rb"(?:" + FAMILIES[family][1] + rb") \.$", re.M)
         for p in predicates:
             needle = b" <" + p.encode() + b"> "
-            at = nt.find(needle)
-            while at >= 0:
-                after = at + len(needle)
-                if not value.match(nt, after) and nt.find(b" ", nt.rfind(b"\n", 0, at) + 1, at) < 0:
-                    odd.add((family, p))
+            for piece in mapped.pieces(nt, needle):  # a mapped graph by pieces, each a line's end
+                at = piece.find(needle)
+                while at >= 0:
+                    after = at + len(needle)
+                    if not value.match(piece, after) and piece.find(b" ", piece.rfind(b"\n", 0, at) + 1, at) < 0:
+                        odd.add((family, p))
+                        break
+                    at = piece.find(needle, after)
+                if (family, p) in odd:
                     break
-                at = nt.find(needle, after)
     return _roots(plan, odd)
 
 

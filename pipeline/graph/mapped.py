@@ -84,6 +84,18 @@ class Mapped(mmap.mmap):
             held = upto
         self._held = held
 
+    def pieces(self, needle: bytes = b""):
+        """See `pieces`."""
+        start, size = 0, len(self)
+        while start < size:
+            cut = min(start + BEHIND, size)
+            line_end = super().find(b"\n", cut) if cut < size else -1
+            cut = size if cut == size or line_end < 0 else line_end + 1
+            if not needle or super().find(needle, start, cut) >= 0:
+                yield self[start:cut]
+            self.passed(start, cut)
+            start = cut
+
     def read(self, *_):
         """Refused: a parser given a map reads it as a file, from where the last one stopped
         (the second parse of it finds nothing). Give it `stream(nt)`."""
@@ -162,6 +174,19 @@ class _Stream:
         self.whole.passed(self.at, self.at + len(piece))
         self.at += len(piece)
         return piece
+
+
+def pieces(nt, needle: bytes = b""):
+    """The graph `nt` as bytes, in pieces that each end at a line's end, for a loop that reads
+    a line or finds a string many times: a map answers each of those through Python, a piece
+    in C. Bytes are one piece, themselves. A map is read BEHIND bytes at a time (to the next
+    line's end), each piece let go of once passed; with `needle`, only the pieces that hold
+    it, which a match cannot straddle unless it holds a line end before its last byte (then
+    the map is the one piece)."""
+    if not isinstance(nt, Mapped) or b"\n" in needle[:-1]:
+        yield nt
+        return
+    yield from nt.pieces(needle)
 
 
 def stream(nt):

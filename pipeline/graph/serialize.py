@@ -439,14 +439,15 @@ def first_line(nt: bytes, after, lo: int = 0) -> int:
 
 def lines_holding(nt: bytes, needle: bytes):
     """Each line of `nt` (without its line end) that holds `needle`, once; the caller checks
-    where."""
-    find, at = nt.find, nt.find(needle)
-    while at >= 0:
-        start = nt.rfind(b"\n", 0, at) + 1
-        end = find(b"\n", at)
-        end = len(nt) if end < 0 else end
-        yield nt[start:end]
-        at = find(needle, end)
+    where. A mapped graph is read by the pieces that hold it (mapped.pieces)."""
+    for piece in mapped.pieces(nt, needle):
+        find, at = piece.find, piece.find(needle)
+        while at >= 0:
+            start = piece.rfind(b"\n", 0, at) + 1
+            end = find(b"\n", at)
+            end = len(piece) if end < 0 else end
+            yield piece[start:end]
+            at = find(needle, end)
 
 
 def line_parts(line: bytes) -> tuple:

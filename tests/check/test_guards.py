@@ -50,3 +50,26 @@ def test_an_odd_value_is_found_and_one_inside_a_literal_is_not():
     odd = f'_:b <{AMOUNT}> "twelve" .\n'.encode()
     assert unguarded(PLAN, good + inside) == {}
     assert unguarded(PLAN, good + odd) == {"urn:root:money": AMOUNT}
+
+
+def test_a_mapped_graph_read_by_small_pieces_gives_the_same_answer(tmp_path, monkeypatch):
+    """A large graph is mapped and searched a piece at a time (graph/mapped.py): with pieces
+    of a few dozen bytes, each ending at a line's end, the answer is the pattern's."""
+    from pipeline.graph import mapped
+
+    monkeypatch.setattr(mapped, "MAP_BYTES", 0)
+    monkeypatch.setattr(mapped, "BEHIND", 48)
+    path = tmp_path / "g.nt"
+
+    @settings(max_examples=150, deadline=None)
+    @given(nt_texts(_graphs()))
+    def check(nt):
+        if not nt:
+            return
+        path.write_bytes(nt)
+        graph = mapped.read(path)
+        assert isinstance(graph, mapped.Mapped)
+        assert unguarded(PLAN, graph) == unguarded_by_pattern(PLAN, nt)
+        graph.close()
+
+    check()

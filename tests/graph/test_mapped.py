@@ -56,6 +56,20 @@ def test_searches_and_counts_are_those_of_bytes(pair, monkeypatch, behind):
                     m.index(needle)
 
 
+@pytest.mark.parametrize("behind", [5, 64, mapped.BEHIND])
+def test_lines_holding_a_string_are_those_of_bytes(pair, monkeypatch, behind):
+    """Read by pieces that each end at a line's end, those that hold the string (and the map
+    whole for a string with a line end before its last byte)."""
+    from pipeline.graph.serialize import lines_holding
+
+    monkeypatch.setattr(mapped, "BEHIND", behind)
+    m, b = pair
+    for needle in NEEDLES + [b" .\n", b"<b> "]:
+        if needle and not needle.startswith(b"\n"):  # (one that does would be found again at each line's end)
+            assert list(lines_holding(m, needle)) == list(lines_holding(b, needle)), needle
+    assert b"".join(mapped.pieces(m)) == b and list(mapped.pieces(b)) == [b]
+
+
 def test_whole_and_sliced_it_is_its_bytes(pair):
     m, b = pair
     assert m == b and not (m != b) and m != b + b"x" and m != b"" and m != "text"
