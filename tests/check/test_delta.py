@@ -165,3 +165,24 @@ def test_a_publish_after_an_edit_judges_what_a_whole_validation_does(data_dir, t
     assert after.report.rules_kept > 0 and fresh.report.rules_kept == 0
     assert after.report.results == fresh.report.results and after.report.results
     assert (out / "validation.ttl").read_bytes() == (whole / "validation.ttl").read_bytes()
+
+
+@pytest.mark.parametrize("mapped_graph", [False, True])
+def test_a_plain_graph_holds_no_blank_node_bytes_and_no_subclass_line(tmp_path, monkeypatch, mapped_graph):
+    """`plain` is a test of the bytes, read or mapped (by pieces of a few dozen bytes here)."""
+    import random
+
+    from pipeline.graph import mapped
+
+    monkeypatch.setattr(mapped, "MAP_BYTES", 0)
+    monkeypatch.setattr(mapped, "BEHIND", 40)
+    rng = random.Random(7)
+    parts = [b"<urn:a> <urn:p> <urn:b> .\n", b'<urn:a> <urn:p> "x_y:z" .\n', b"<urn:a> <urn:p> _:b1 .\n",
+             b'<urn:a> <urn:p> "_:" .\n', b"_:b2 <urn:p> <urn:b> .\n", b"<urn:a> " + delta.SUBCLASS + b" <urn:c> .\n",
+             b"<urn:a> <urn:p> <urn:b_> .\n", b"<urn:a> <urn:p> <urn::b> .\n"]
+    for n in range(200):
+        text = b"".join(rng.choice(parts) for _ in range(rng.randrange(1, 12)))
+        path = tmp_path / f"{n}.nt"
+        path.write_bytes(text)
+        graph = mapped.read(path) if mapped_graph else text
+        assert delta.plain(graph) == (b"_:" not in text and delta.SUBCLASS not in text), text
