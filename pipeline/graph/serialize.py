@@ -438,8 +438,9 @@ def first_line(nt: bytes, after, lo: int = 0) -> int:
 
 
 def lines_holding(nt: bytes, needle: bytes):
-    """Each line of `nt` (without its line end) that holds `needle`, once; the caller checks
-    where. A mapped graph is read by the pieces that hold it (mapped.pieces)."""
+    """Each line of `nt` (without its line end) that holds `needle`, once, or where the needle
+    holds a line end, the line it begins in; the caller checks where. A mapped graph is read
+    by the pieces that hold it (mapped.pieces)."""
     for piece in mapped.pieces(nt, needle):
         find, at = piece.find, piece.find(needle)
         while at >= 0:
@@ -447,7 +448,7 @@ def lines_holding(nt: bytes, needle: bytes):
             end = find(b"\n", at)
             end = len(piece) if end < 0 else end
             yield piece[start:end]
-            at = find(needle, end)
+            at = find(needle, max(end, at + 1))  # past it: a needle that begins with a line end ends its line there
 
 
 def line_parts(line: bytes) -> tuple:
