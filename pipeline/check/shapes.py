@@ -95,17 +95,21 @@ def unguarded(plan: "Plan", nt: bytes) -> dict:
         value = re.compile(rb"(?:" + FAMILIES[family][1] + rb") \.$", re.M)
         for p in predicates:
             needle = b" <" + p.encode() + b"> "
-            for piece in mapped.pieces(nt, needle):  # a mapped graph by pieces, each a line's end
-                at = piece.find(needle)
-                while at >= 0:
-                    after = at + len(needle)
-                    if not value.match(piece, after) and piece.find(b" ", piece.rfind(b"\n", 0, at) + 1, at) < 0:
-                        odd.add((family, p))
-                        break
-                    at = piece.find(needle, after)
-                if (family, p) in odd:
-                    break
+            if any(_odd_value(piece, needle, value) for piece in mapped.pieces(nt, needle)):
+                odd.add((family, p))
     return _roots(plan, odd)
+
+
+def _odd_value(text: bytes, needle: bytes, value) -> bool:
+    """Whether a place of the predicate `needle` in the predicate's place of a line of `text`
+    (lines whole) is followed by a value that does not match `value`."""
+    at = text.find(needle)
+    while at >= 0:
+        after = at + len(needle)
+        if not value.match(text, after) and text.find(b" ", text.rfind(b"\n", 0, at) + 1, at) < 0:
+            return True
+        at = text.find(needle, after)
+    return False
 
 
 def unguarded_by_pattern(plan: "Plan", nt: bytes) -> dict:

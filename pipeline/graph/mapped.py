@@ -84,13 +84,13 @@ class Mapped(mmap.mmap):
             held = upto
         self._held = held
 
-    def pieces(self, needle: bytes = b""):
-        """See `pieces`."""
-        start, size = 0, len(self)
-        while start < size:
-            cut = min(start + BEHIND, size)
-            line_end = super().find(b"\n", cut) if cut < size else -1
-            cut = size if cut == size or line_end < 0 else line_end + 1
+    def pieces(self, needle: bytes = b"", start: int = 0, end: int | None = None):
+        """See `pieces`; here from `start` to `end` only."""
+        end = len(self) if end is None else end
+        while start < end:
+            cut = min(start + BEHIND, end)
+            line_end = super().find(b"\n", cut, end) if cut < end else -1
+            cut = end if cut == end or line_end < 0 else line_end + 1
             if not needle or super().find(needle, start, cut) >= 0:
                 yield self[start:cut]
             self.passed(start, cut)
@@ -105,27 +105,13 @@ class Mapped(mmap.mmap):
 
     def count(self, sub: bytes, start: int = 0, end: int | None = None) -> int:
         end = len(self) if end is None else end
-        if len(sub) > 1 and b"\n" not in sub:  # by pieces that end at a line's end, which no match straddles
-            found, at = 0, start
-            while at < end:
-                cut = min(at + BEHIND, end)
-                line_end = super().find(b"\n", cut, end) if cut < end else -1
-                cut = end if cut < end and line_end < 0 else max(cut, line_end + 1)
-                found += self[at:cut].count(sub)
-                self.passed(at, cut)
-                at = cut
-            return found
-        if len(sub) != 1:  # a longer one may straddle the pieces: found one by one
-            found, at = 0, self.find(sub, start, end)
-            while at >= 0 and sub:
-                found += 1
-                at = self.find(sub, at + len(sub), end)
-            return found if sub else max(end - start, 0) + 1
-        found = 0
-        for at in range(start, end, BEHIND):  # a piece at a time, each let go of once passed
-            found += self[at:min(at + BEHIND, end)].count(sub)
-            self.passed(at, min(at + BEHIND, end))
-        return found
+        if sub and b"\n" not in sub[:-1]:  # by pieces that end at a line's end, which no match straddles
+            return sum(piece.count(sub) for piece in self.pieces(b"", start, end))
+        found, at = 0, self.find(sub, start, end)  # one that may straddle them: found one by one
+        while at >= 0 and sub:
+            found += 1
+            at = self.find(sub, at + len(sub), end)
+        return found if sub else max(end - start, 0) + 1
 
     def startswith(self, prefix, start: int = 0) -> bool:
         prefixes = prefix if isinstance(prefix, tuple) else (prefix,)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import InputError
+from ..files import count_lines
 from ..graph.build import GraphBuilder
 from ..graph.sorted_runs import SortedRuns
 from ..i18n import N_
@@ -56,11 +57,7 @@ def parts() -> int:
 def middle(settings: Settings) -> int:
     """The line on which the helper's half begins: read once, before both processes start,
     so that the two split the rows at the same line."""
-    lines = 0
-    with open(_path(settings), "rb") as file:
-        for piece in iter(lambda: file.read(1 << 23), b""):
-            lines += piece.count(b"\n")
-    return lines // 2 + 1
+    return count_lines(_path(settings)) // 2 + 1
 
 
 def _path(settings: Settings):
