@@ -288,9 +288,7 @@ def rule_results(graph: Graph, c, key: str, earlier: Earlier, change: Change, ru
     nodes a changed line can touch read (sparql_scope.pattern_edges: from each node every
     edge of the query, the way it goes from $this); None where `c` or the change cannot be
     bounded so (then `c` runs on all its lines). `key`: its rule_key."""
-    from .sparql_scope import pattern_edges
-
-    edges = pattern_edges(c.query) if c.scope == "subset" and key in earlier.rules else None
+    edges = c.edges if c.scope == "subset" and key in earlier.rules else None
     if edges is None:
         return None
     edges = [(None if names is None else {f"<{iri}>".encode() for iri in names}, forward) for names, forward in edges]

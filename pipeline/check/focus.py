@@ -38,13 +38,11 @@ def parts(nt: bytes, rules: dict) -> dict:
     """rule key -> (its focus nodes as N-Triples terms, the lines they reach as N-Triples), for
     each of `rules` (key -> sparql_rules.Constraint) that can run on what its focus nodes reach
     in the flat graph `nt` (see the module)."""
-    from .sparql_scope import pattern_edges
-
     instances: dict = {}  # class IRI -> its instances, None past MAX_FOCUS
     backward: set = set()  # predicates read against a pattern
     plans = {}
     for key, c in rules.items():
-        edges = pattern_edges(c.query) if c.classes else None
+        edges = c.edges if c.classes else None
         if edges is None:
             continue
         edges = [(None if names is None else {f"<{iri}>".encode() for iri in names}, forward) for names, forward in edges]

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from ..graph import mapped
 from ..graph.vocab import RDF_TYPE, RDFS, SH, XSD
-from .sparql_scope import NotFast, check_allowed, scope
+from .sparql_scope import NotFast, check_allowed, pattern_edges, scope
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Constraint:
     named: frozenset = frozenset()  # predicates and classes the query can match
     why: str = ""  # why the whole graph, when it is
     classes: tuple = ()  # the shape's target classes, when its targets are classes only (check/focus.py)
+    # a "subset" query's edges from $this (sparql_scope.pattern_edges; None where they cannot be told),
+    # found with the scope and kept in the plan's cache: a publish then parses no query (check/focus.py, delta.py)
+    edges: tuple | None = None
 
 
 @dataclass(frozen=True)
@@ -117,7 +120,8 @@ def constraints_of(g, shape) -> list:
         severity = (g.objects(node, SH + "severity") or g.objects(shape, SH + "severity") or [ox.NamedNode(SH + "Violation")])[0]
         messages = tuple(sorted(m.value for m in g.objects(node, SH + "message")))
         found.append(Constraint(shape.value if isinstance(shape, ox.NamedNode) else str(shape), query, messages,
-                                severity.value, how, named | _iris_of(targets, prologue), why, _classes_only(g, shape)))
+                                severity.value, how, named | _iris_of(targets, prologue), why, _classes_only(g, shape),
+                                pattern_edges(query) if how == "subset" else None))
     return found
 
 

@@ -36,7 +36,6 @@ from . import delta
 from .focus import parts as focus_parts
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, load_into, named_iris, relevant_lines, store_of
-from .sparql_scope import pattern_edges
 
 CORE_SHAPES = "koko-shapes.ttl"  # SHACL Core
 RULE_SHAPES = "koko-rules.ttl"  # SHACL-SPARQL rules
@@ -157,23 +156,17 @@ def _defines_a_shape(store) -> bool:
 
 
 def prepare(base_iri: str, extra: Path | None = None, until=lambda: False) -> None:
-    """Do now what validating starts with and reads of the shapes alone: read and plan them,
-    compile them for the Rust engine, parse the queries of the rules that may run on their
-    focus nodes (check/focus.py). A process forked after this finds it done: the publish
-    calls it while it waits for the graph child to sort and write (0.6 s at koko's shapes,
-    most of it rdflib's SPARQL parser). It stops between steps once `until()`: the time is
-    only free while the graph child works, and what is left is done where it is needed, as
-    on a small graph, where the graph child is done at once. Only a cache: whatever fails
-    here is left to fail there."""
+    """Do now what validating starts with and reads of the shapes alone: read and plan them
+    (the plan holds each rule's scope and edges, parsed once and kept in the plan's cache),
+    compile them for the Rust engine. A process forked after this finds it done: the publish
+    calls it while it waits for the graph child to sort and write. It stops between steps once
+    `until()`: the time is only free while the graph child works, and what is left is done
+    where it is needed, as on a small graph, where the graph child is done at once. Only a
+    cache: whatever fails here is left to fail there."""
     try:
         plan = project_shapes(base_iri, extra).plan()
         if plan.core is not None and not until():
             _compiled(plan.core)
-        for c in plan.constraints:
-            if until():
-                return
-            if c.scope == "subset" and c.classes:
-                pattern_edges(c.query)
     except Exception:  # noqa: BLE001 - see above
         pass
 

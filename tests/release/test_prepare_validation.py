@@ -1,6 +1,6 @@
-"""The publish reads and plans the shapes, and parses the rules' queries, while it waits for
-the graph: the validating process, forked after, finds that work done (check/validate.py's
-`prepare`)."""
+"""The publish reads and plans the shapes and compiles them while it waits for the graph: the
+validating process, forked after, finds that work done (check/validate.py's `prepare`). The
+plan holds what the rules' queries say (their scope, their edges), so validating parses none."""
 
 from __future__ import annotations
 
@@ -23,22 +23,27 @@ from generate import generate  # noqa: E402
 BASE = "https://w3id.org/koko-lod/"
 
 
-def _focusable(plan) -> list:
-    return [c for c in plan.constraints if c.scope == "subset" and c.classes]
+def _subset(plan) -> list:
+    return [c for c in plan.constraints if c.scope == "subset"]
 
 
-def test_prepare_leaves_the_rules_queries_parsed_and_the_shapes_compiled():
-    plan = validating.project_shapes(BASE).plan()  # planned here (which may parse), so that only prepare can parse below
-    sparql_scope._algebra.cache_clear()
+def test_the_plan_holds_each_rules_edges_as_the_parser_finds_them():
+    """The edges focus.py and delta.py follow from a rule's focus nodes are found once, with
+    its scope, and kept in the plan (and so in its cache): the same as parsing the query again."""
+    plan = validating.project_shapes(BASE).plan()
+    assert len([c for c in _subset(plan) if c.classes]) >= 10  # koko's rules aimed at classes
+    for c in _subset(plan):
+        assert c.edges == sparql_scope.pattern_edges(c.query)
+    assert any(c.edges for c in _subset(plan))
+
+
+def test_prepare_leaves_the_shapes_compiled():
+    plan = validating.project_shapes(BASE).plan()
     validating._compiled.cache_clear()
     validating.prepare(BASE)
-    assert len(_focusable(plan)) >= 10  # koko's rules aimed at classes
-    algebra, compiled = sparql_scope._algebra.cache_info().misses, validating._compiled.cache_info().misses
-    for c in _focusable(plan):
-        sparql_scope.pattern_edges(c.query)
+    compiled = validating._compiled.cache_info().misses
     validating._compiled(plan.core)
-    assert sparql_scope._algebra.cache_info().misses == algebra
-    assert validating._compiled.cache_info().misses == compiled
+    assert validating._compiled.cache_info().misses == compiled == 1
 
 
 def test_prepare_leaves_broken_shapes_to_fail_where_they_are_used(tmp_path):
@@ -50,21 +55,19 @@ def test_prepare_leaves_broken_shapes_to_fail_where_they_are_used(tmp_path):
 
 
 def test_prepare_stops_once_told():
-    plan = validating.project_shapes(BASE).plan()
-    sparql_scope._algebra.cache_clear()
+    validating.project_shapes(BASE).plan()
+    validating._compiled.cache_clear()
     validating.prepare(BASE, until=lambda: True)
-    assert sparql_scope._algebra.cache_info().currsize == 0
-    asked = []
-    validating.prepare(BASE, until=lambda: asked.append(1) or len(asked) > 3)  # the Rust shapes, then two rules
-    assert 0 < sparql_scope._algebra.cache_info().currsize < len(_focusable(plan))
+    assert validating._compiled.cache_info().currsize == 0
 
 
 @pytest.mark.parametrize("graph_child_done", [False, True])
-def test_the_validating_process_parses_only_what_the_parent_did_not(tmp_path, monkeypatch, graph_child_done):
+def test_the_validating_process_parses_no_query(tmp_path, monkeypatch, graph_child_done):
     """With a large graph (its growing table split between the graph child and a helper), the
-    parent prepares while the graph child still works; where the child is done, it leaves the
-    parsing to the validating process. Counted in the validating process itself (a fork: it
-    writes what it saw to a file)."""
+    parent prepares while the graph child still works, or leaves it where the child is done.
+    Either way the validating process, on the focus nodes' lines of a first publish, reads
+    each rule's edges from the plan and parses no query: counted in the validating process
+    itself (a fork: it writes what it saw to a file)."""
     monkeypatch.setattr(shares, "SPLIT_BYTES", 1)  # the 300-row table is split as a large one is: a large graph
     monkeypatch.setattr(shares, "_cores", lambda: 2)
     data = generate(300, tmp_path / "data")
@@ -78,12 +81,12 @@ def test_the_validating_process_parses_only_what_the_parent_did_not(tmp_path, mo
         finally:
             seen.write_text(str(sparql_scope._algebra.cache_info().misses - before), encoding="utf-8")
 
+    validating.project_shapes(BASE).plan()  # the plan known, as its cache gives it to a publish
     sparql_scope._algebra.cache_clear()
     monkeypatch.setattr(publishing, "_validate", counting)
     monkeypatch.setattr(parallel._Running, "done", lambda self: graph_child_done)
     publishing.publish(load_settings(data), tmp_path / "out", site=False)
-    parsed = int(seen.read_text(encoding="utf-8"))
-    assert parsed > 0 if graph_child_done else parsed == 0
+    assert int(seen.read_text(encoding="utf-8")) == 0
 
 
 def test_a_small_graph_is_not_prepared_for(tmp_path, monkeypatch):
