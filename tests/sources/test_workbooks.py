@@ -15,6 +15,9 @@ from helpers import DATA, RELEASE
 from openpyxl import load_workbook
 
 from pipeline.cli import main
+from pipeline.errors import Place
+from pipeline.sources.load import Fact, load
+from pipeline.sources.settings import load_settings
 from pipeline.sources.schema import BY_NAME, TABLES
 
 CSV_TABLES = [t for t in TABLES if t.file.endswith(".csv")]
@@ -152,3 +155,26 @@ def test_a_workbook_under_a_csv_name_says_what_it_is(data_dir, workbook_data):
     assert result.exit_code == 2
     assert "contacts.csv:1: is a zipped workbook (xlsx or ods), not CSV text" in result.output
     assert result.output.count("error:") == 1, "one clear message, not a missing column per column"
+
+
+@pytest.mark.parametrize("books", [False, True])
+def test_each_value_is_placed_at_its_cell(workbook_data, books):
+    """Every typed value keeps where it stands: its file and line, and in a workbook its sheet
+    and column, read here from the sheet's own header row (load.typed_rows makes the places
+    itself, without the placer's call for each value)."""
+    data = workbook_data if books else DATA
+    sources = load(load_settings(data))
+    checked = 0
+    for table in CSV_TABLES:
+        header = [c.value for c in load_workbook(data / table.file.replace(".csv", ".xlsx"))[table.name][1]] if books else []
+        for record in sources.records(table.name):
+            assert type(record.place) is Place and record.place.column == 0 and record.place.field == ""
+            assert record.place.sheet == (table.name if books else "")
+            for name, fact in record.facts.items():
+                if not isinstance(fact, Fact):
+                    continue
+                column = header.index(name) + 1 if books else 0
+                assert type(fact.place) is Place
+                assert fact.place == Place(record.place.file, record.place.line, column, name, record.place.sheet)
+                checked += 1
+    assert checked > 300
