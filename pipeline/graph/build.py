@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from ..config import LANGS
-from ..errors import Place
+from ..errors import Place, places_packed, places_unpacked
 from ..sources.load import Fact, Record, Sources
 from ..sources.values import decimal_lexical
 from .vocab import DCAT, DCT, EU_COUNTRY, FOAF, NUTS, ORG, PROV, RDF, SCHEMA, SKOS, VCARD, XSD
@@ -64,6 +64,20 @@ class Built:
     columns: dict = field(default_factory=dict)  # (file, predicate IRI) -> CSV column
     derived_from: dict = field(default_factory=dict)  # subject IRI -> source IRI (its record's)
     notes: list = field(default_factory=list)  # what a steward should know, e.g. data withheld
+
+    #: the maps of Places, pickled as columns (errors.places_packed) from the graph child to the parent
+    PLACED = ("subject_places", "fact_places", "value_places")
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        for name in self.PLACED:
+            state[name] = places_packed(state[name])
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in self.PLACED:
+            state[name] = places_unpacked(state[name])
+        self.__dict__.update(state)
 
     def place(self, subject: str, predicate: str = "", value: str = "") -> Place | None:
         """Where a fact (or, without a predicate, a subject) came from; with the value (an

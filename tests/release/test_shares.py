@@ -192,3 +192,26 @@ def test_a_column_only_the_helper_s_rows_use_is_placed_as_the_serial_build_place
     ours = split(settings)
     assert_same(ours, serial(settings))
     assert any(column == "funder" for column in ours[1].columns.values())
+
+
+def test_places_pickle_as_columns_and_read_back_as_places():
+    """Built's maps of Places cross processes as columns (errors.places_packed): read back, each
+    is a Place equal to the one written, in the same order; a map of anything else, or an
+    empty one, is pickled as it is."""
+    import pickle
+
+    from pipeline.errors import Place, places_packed, places_unpacked
+    from pipeline.graph.build import Built
+
+    places = {f"s{i}": Place("data/decisions.csv", i, i % 3, "amount" if i % 2 else "", "sheet" if i % 5 else "")
+              for i in range(50)}
+    built = Built([], subject_places=places, fact_places={("s", "p"): Place("data/programme.yaml", 3, 7)},
+                  value_places={}, derived_from={"s1": "https://example.org/source"})
+    back = pickle.loads(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    for name in (*Built.PLACED, "derived_from"):
+        assert list(getattr(back, name).items()) == list(getattr(built, name).items())
+        assert all(type(p) is Place for p in getattr(back, name).values()) or name == "derived_from"
+    assert places_packed(built.derived_from) is built.derived_from
+    assert places_unpacked(places_packed({})) == {}
+    mixed = {"a": Place("f", 1), "b": ("f", 1, 0, "", "")}
+    assert places_unpacked(places_packed(mixed)) is mixed
