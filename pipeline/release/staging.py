@@ -124,6 +124,13 @@ class _Hashing:
         self.size += len(data)
         return len(data)
 
+    def begin(self, data, threads) -> tuple:
+        """Write and hash `data` on two of `threads` at once; the futures of both. The caller
+        waits for them before it begins the next piece, so the pieces go in order."""
+        self.staging.attempted += len(data)
+        self.size += len(data)
+        return threads.submit(self.fh.write, data), threads.submit(self.digest.update, data)
+
     def flush(self) -> None:
         self.fh.flush()
 
@@ -186,17 +193,19 @@ class Staging:
         self.files[name] = (len(data), hashlib.sha256(data).hexdigest())
 
     def write_chunks(self, name: str, chunks) -> None:
-        """Write a large file from its pieces (bytes), never holding it whole. A thread writes
-        and hashes each piece (both let go of the interpreter) while the next one is made;
-        one piece at a time is in its hands."""
-        with self.writing(name) as out, ThreadPoolExecutor(1, thread_name_prefix="koko-write") as writer:
-            pending = None
+        """Write a large file from its pieces (bytes), never holding it whole. One thread
+        writes each piece and another hashes it (both let go of the interpreter) while the next
+        one is made; one piece at a time is in their hands. Writing a new file's pages is the
+        slower of the two (242 MB: 0.48 s against 0.15 s for the hash); one after the other in
+        one thread, they were the end of the graph child's work, with a core free beside it."""
+        with self.writing(name) as out, ThreadPoolExecutor(2, thread_name_prefix="koko-write") as threads:
+            pending: tuple = ()
             for chunk in chunks:
-                if pending is not None:
-                    pending.result()
-                pending = writer.submit(out.write, chunk)
-            if pending is not None:
-                pending.result()
+                for work in pending:
+                    work.result()
+                pending = out.begin(chunk, threads)
+            for work in pending:
+                work.result()
 
     @contextlib.contextmanager
     def writing(self, name: str):
