@@ -7,6 +7,7 @@ import gc
 import shutil
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -112,16 +113,27 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     lines, built.lines = built.lines, []
     pickled = shares.answer(sources, built, theirs)
     early.send(pickled)
-    saved = graph_patch.save(inputs, pickled) if inputs is not None and inputs.same(graph_patch.Inputs.read(settings)) \
-        else {}
-    del pickled
-    start = time.perf_counter()
-    if engine == "pyshacl":
-        lines = sorted_lines(lines, engine)
-    staging.write_chunks("koko.nt", runs.chunks(lines))
-    del lines
-    timings["sort"] = time.perf_counter() - start
+    with ThreadPoolExecutor(1, thread_name_prefix="koko-save") as beside:
+        # kept for the next publish while this thread sorts and writes: reading the inputs
+        # again and writing the copies is mostly waiting on the files
+        saving = beside.submit(_saved, settings, inputs, pickled)
+        del pickled
+        start = time.perf_counter()
+        if engine == "pyshacl":
+            lines = sorted_lines(lines, engine)
+        staging.write_chunks("koko.nt", runs.chunks(lines))
+        del lines
+        timings["sort"] = time.perf_counter() - start
+        saved = saving.result()
     return timings, staging.files["koko.nt"], saved
+
+
+def _saved(settings: Settings, inputs: graph_patch.Inputs | None, pickled: bytes) -> dict:
+    """graph_patch.save of the graph child's answer, where the inputs it was made from are
+    still the folder's; the record's entry for it."""
+    if inputs is None or not inputs.same(graph_patch.Inputs.read(settings)):
+        return {}
+    return graph_patch.save(inputs, pickled)
 
 
 def _validate(built, nt: bytes, settings: Settings, engine: str, advance=None, nt_file: Path | None = None,
