@@ -97,6 +97,10 @@ class Templates:
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             auto_reload=False, keep_trailing_newline=True, bytecode_cache=_Compiled())
         self.env.globals.update(langs=LANGS, ui=UI, asset=self.asset, t=texts, value=value, map_size=(WIDTH, HEIGHT))
+        # the same as filters, which the shipped page templates use (`names|t`): a template calls a
+        # filter directly, a global through the context's call, which was a seventh of a thing's page.
+        # Not `asset`: Jinja2 folds a filter of a constant when it compiles, and the file is the steward's
+        self.env.filters.update(t=texts, value=value)
         with _errors():
             self.pages = {name: self.env.get_template(name) for name in PAGES}
 
