@@ -138,3 +138,18 @@ def test_compiled_templates_come_from_the_cache_and_an_edit_is_compiled_again(se
         cached.render("error.html", **context)
     (own / "footer.html").write_text("<footer>two</footer>\n")
     assert "<footer>two</footer>" in Templates(own).env.get_template("footer.html").render()
+
+
+def test_a_stewards_template_writes_texts_and_values_by_call_or_by_filter(tmp_path):
+    """The shipped templates use the filters (names|t, v|value); a steward's template from an
+    earlier release calls the same functions, t(names) and value(v), with the same result."""
+    own = tmp_path / "templates"
+    own.mkdir()
+    (own / "footer.html").write_text('<p id="a">{{ t(ui.map_note) }}|{{ value({"kind": "link", "href": "https://x/?a&b"}) }}</p>\n'
+                                     '<p id="b">{{ ui.map_note|t }}|{{ {"kind": "link", "href": "https://x/?a&b"}|value }}</p>\n')
+    html = Templates(own).render("error.html", lang="fi", fixed=False, title={"fi": "x", "sv": "x", "en": "x"},
+                                 heading={"fi": "x", "sv": "x", "en": "x"}, text={"fi": "x", "sv": "x", "en": "x"},
+                                 path="")
+    by_call = html.split('<p id="a">')[1].split("</p>")[0]
+    by_filter = html.split('<p id="b">')[1].split("</p>")[0]
+    assert by_call == by_filter and 'lang="sv"' in by_call and "https://x/?a&amp;b" in by_call
