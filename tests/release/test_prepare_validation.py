@@ -37,6 +37,31 @@ def test_the_plan_holds_each_rules_edges_as_the_parser_finds_them():
     assert any(c.edges for c in _subset(plan))
 
 
+STEWARD = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix koko: <https://w3id.org/koko-lod/def/koko#> .
+@prefix schema: <https://schema.org/> .
+<https://example.org/shapes#Mine> a sh:NodeShape ; sh:targetClass koko:KokoArea ;
+  sh:sparql [ sh:message "an area with a part inside a place of itself" ; sh:select \"\"\"
+    SELECT $this WHERE { $this <https://schema.org/containsPlace>/^<https://w3id.org/koko-lod/def/koko#memberPlace> ?m .
+      ?m <https://w3id.org/koko-lod/def/koko#parentPlace>|<https://schema.org/containedInPlace>* $this }\"\"\" ] ;
+  sh:sparql [ sh:message "anything at all" ; sh:select \"\"\"SELECT $this WHERE { $this ?p ?o . ?o ?q $this }\"\"\" ] .
+"""
+
+
+def test_a_stewards_rules_get_their_edges_as_the_parser_finds_them(tmp_path):
+    """The same for a steward's own rules: paths (a sequence, an inverse, an alternative, a
+    closure) and variable predicates."""
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    (folder / "mine.ttl").write_text(STEWARD, encoding="utf-8")
+    plan = validating.project_shapes(BASE, folder).plan()
+    mine = [c for c in plan.constraints if c.shape == "https://example.org/shapes#Mine"]
+    assert len(mine) == 2
+    for c in mine:
+        assert c.edges == (sparql_scope.pattern_edges(c.query) if c.scope == "subset" else None)
+    assert any(c.edges for c in mine)
+
+
 def test_prepare_leaves_the_shapes_compiled():
     plan = validating.project_shapes(BASE).plan()
     validating._compiled.cache_clear()
