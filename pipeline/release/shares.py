@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import gc
 import io
-import multiprocessing
 import os
 import pickle
 import time
@@ -35,6 +34,7 @@ from ..graph.build import Built, GraphBuilder
 from ..i18n import N_
 from ..sources.load import GROWING, Sources, load, source_file
 from ..sources.schema import BY_NAME
+from .parallel import pipe
 
 SPLIT_BYTES = 4 << 20  # below this the growing table is loaded in one process: a helper costs more than it saves
 # Above this (about 450,000 rows) it is too: with both halves and the helper's text in memory
@@ -68,9 +68,8 @@ def channel(waits: bool = False) -> tuple:
     `close` the parent's ends after. With `waits`, a second one from the graph child to the
     helper, which then builds only once told to: the graph child first tries to patch the
     previous graph (release/graph_patch.py) and needs the helper only where it cannot."""
-    context = multiprocessing.get_context("fork")
-    ends = context.Pipe(duplex=False)
-    return (*ends, *context.Pipe(duplex=False)) if waits else ends
+    ends = pipe()
+    return (*ends, *pipe()) if waits else ends
 
 
 def close(ends: tuple) -> None:

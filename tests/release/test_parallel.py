@@ -1,5 +1,6 @@
 """release/parallel.py: a worker's first answer before its result (Early)."""
 
+import fcntl
 import os
 import time
 
@@ -13,13 +14,13 @@ def test_the_first_answer_comes_while_the_worker_goes_on(tmp_path):
     gate = tmp_path / "go"
 
     def work():
-        early.send(bytes(range(256)) * 1000)  # more than a pipe holds
+        early.send(bytes(range(256)) * 16000)  # more than a pipe holds
         while not gate.exists():  # goes on only once the parent has the first answer
             time.sleep(0.01)
         return "done"
 
     running = parallel.start(work)
-    assert early.receive(running) == bytes(range(256)) * 1000
+    assert early.receive(running) == bytes(range(256)) * 16000
     assert not running.done()
     gate.touch()
     assert running.result() == "done"
@@ -55,3 +56,16 @@ def test_a_worker_killed_by_a_signal_is_the_machine_s_doing(first):
     with pytest.raises(MachineError, match=r"signal 9 \(SIGKILL\).*out of memory") as error:
         early.receive(running) if first else running.result()
     assert error.value.exit_code == EXIT_MACHINE
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="pipe buffers are sized on Linux only")
+def test_the_pipes_between_processes_hold_a_megabyte():
+    limit = int(open("/proc/sys/fs/pipe-max-size").read())
+    receive, send = parallel.pipe()
+    try:
+        assert fcntl.fcntl(send.fileno(), fcntl.F_GETPIPE_SZ) >= min(parallel.PIPE_BYTES, limit) > 64 << 10
+        send.send_bytes(b"x" * (parallel.PIPE_BYTES - 64))  # fits whole: the writer does not wait for a reader
+        assert receive.recv_bytes() == b"x" * (parallel.PIPE_BYTES - 64)
+    finally:
+        receive.close()
+        send.close()
