@@ -175,8 +175,9 @@ def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size
     compact = _bounded(lambda iri: compact_iri(iri, pfx))
     node_text = _node_writer(pfx, compact)
     type_iri = RDF + "type"
-    known: dict = {}  # b"<predicate> object ." -> (name, value)
+    known: dict = {}  # b"<predicate> object ." -> (name, value, its member's JSON text; a type's: the type)
     known_get = known.get
+    member = _member_writer()
 
     base = pfx["@base"]
     cut = len(base)
@@ -195,7 +196,8 @@ def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size
         p, name, coercion, typed = terms.get(predicate) or term_of(predicate)
         o = tail[p_end + 1:-2].decode("utf-8")
         if p == type_iri:
-            found = ("type", compact(o[1:-1]))
+            cls = compact(o[1:-1])
+            found = ("type", cls, cls)
         else:
             value = None
             if coercion == "@id" and o[0] == "<":  # a link, most often to a thing of the base: compact at once
@@ -207,7 +209,7 @@ def jsonld_chunks(nt: bytes, base_iri: str, context_url: str | None = None, size
                 value = _fit(o, coercion, pfx, compact)
             if value is None:
                 name, value = compact(p), _value_object(o, pfx, compact)
-            found = (name, value)
+            found = (name, value, member(name, value))
         if len(known) >= KNOWN_LINKS:  # bounded: a graph of unique values does not fill memory
             known.clear()
         known[tail] = found
@@ -262,36 +264,65 @@ def _bounded(make):
     return get
 
 
+def _member_writer():
+    """(name, value) -> the JSON text of the member `"name": value` of a node, as json's
+    encoder writes it inside the node; a string or a language's string by hand, the rest by
+    the encoder (the writer keeps the text in its memo with the value)."""
+    node_encoder = _NODE_ENCODER or json.JSONEncoder(ensure_ascii=False).iterencode
+    quoted = json.encoder.encode_basestring
+    heads: dict = {}  # name -> '"name": '
+
+    def member(name: str, value) -> str:
+        head = heads.get(name)
+        if head is None:
+            if len(heads) >= KNOWN_LINKS:
+                heads.clear()
+            head = heads[name] = quoted(name) + ": "
+        if type(value) is str:
+            return head + quoted(value)
+        if type(value) is tuple:  # ("@lang", language, text): one value of a language map
+            return head + "{" + quoted(value[1]) + ": " + quoted(value[2]) + "}"
+        return "".join(node_encoder({name: value}, 0))[1:-1]
+    return member
+
+
 def _node_writer(pfx: dict, compact):
-    """subject (b"<IRI"), its (name, value) pairs in line order -> the JSON text of its node,
-    as _node makes it. Most nodes have each name once, or only several types: their node is
-    made from dict(pairs) at C speed; the rest go through _node."""
+    """subject (b"<IRI"), its (name, value, member text) triples in line order -> the JSON
+    text of its node, as _node makes it. Most nodes have each name once, or only several
+    types: their node is the members' texts, which the memo made once for each value met, in
+    the order of their names; the rest go through _node and json's encoder."""
     base = pfx["@base"].encode("utf-8")
     cut = len(base) + 1
     node_encoder = _NODE_ENCODER or json.JSONEncoder(ensure_ascii=False).iterencode
+    quoted = json.encoder.encode_basestring  # a string as the encoder writes it (ensure_ascii off)
 
     def subject_id(subject: bytes) -> str:
         if subject.startswith(base, 1) and b":" not in subject[cut:]:
             return subject[cut:].decode("utf-8")
         return compact_iri(subject[1:].decode("utf-8"), pfx)
 
-    def node_text(subject: bytes, pairs: list) -> str:
-        node = dict(pairs)
-        out = {"id": subject_id(subject)}
-        if len(node) < len(pairs):
-            types = [value for name, value in pairs if name == "type"]
-            if len(node) + len(types) - 1 != len(pairs):  # a name other than type more than once
-                return "".join(node_encoder(_node(out["id"], _gather(pairs), compact), 0))
+    def node_text(subject: bytes, found: list) -> str:
+        node = dict(map(_NAME_TEXT, found))
+        head = '{"id": ' + quoted(subject_id(subject))
+        if len(node) < len(found):
+            types = [cls for name, cls, _ in found if name == "type"]
+            if len(node) + len(types) - 1 != len(found):  # a name other than type more than once
+                pairs = [(name, value) for name, value, _ in found]
+                return "".join(node_encoder(_node(subject_id(subject), _gather(pairs), compact), 0))
             types.sort()
-            node["type"] = types
-        types = node.pop("type", None)
-        if types is not None:
-            out["type"] = types
-        for key in sorted(node):
-            value = node[key]
-            out[key] = {value[1]: value[2]} if isinstance(value, tuple) else value
-        return "".join(node_encoder(out, 0))
+            del node["type"]
+            head += ', "type": [' + ", ".join(map(quoted, types)) + "]"
+        else:
+            cls = node.pop("type", None)
+            if cls is not None:
+                head += ', "type": ' + quoted(cls)
+        if not node:
+            return head + "}"
+        return head + ", " + ", ".join(map(node.__getitem__, sorted(node))) + "}"
     return node_text
+
+
+_NAME_TEXT = operator.itemgetter(0, 2)
 
 
 # json's own C encoder, made once: json.dumps and JSONEncoder.encode make one at every call,
