@@ -209,28 +209,33 @@ def sorted_lines(lines: list, engine: str) -> list:
     return serialize.canonical_lines(lines)
 
 
-def render(outcome: Outcome, settings: Settings, staging: Staging, boundaries: dict,
-           previous: records.Recorded | None) -> None:
-    """Write every output file that does not depend on validation into `staging`, but the
-    catalogue (render_catalog) and, where `previous` (the release in the output folder, to
-    make koko.ttl and koko.jsonld from: write_graph_files) is None, those two, which the
-    validating process makes then; `boundaries` are the reference snapshot's (code -> WKT)."""
+def render_beside(settings: Settings, built: Built, staging: Staging, boundaries: dict) -> None:
+    """Write the output files that need neither the graph's text nor validation into
+    `staging`: done while the graph child sorts and writes koko.nt, with a core to spare;
+    `boundaries` are the reference snapshot's (code -> WKT)."""
     base = settings.base_iri
-    nt = outcome.nt
-    staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))  # first: the JSON-LD context is derived from it
-    if previous is not None:
-        write_graph_files(nt, base, staging, previous)
+    staging.write("ontology.ttl", ontology_text(base).encode("utf-8"))
     staging.write("context.jsonld", serialize.context_bytes(base))
     staging.write("shapes.ttl", shapes_text(base, settings.shapes).encode("utf-8"))
     staging.write("README.md", outputs.readme().encode("utf-8"))
-    for name, data in tables.tables(nt, settings).items():
-        staging.write(name, data)
     if boundaries:
         staging.write(geometry.FILE, geometry.geo_turtle(settings, boundaries))
     write_serving(settings, staging)
-    outcome.coverage = catalog.coverage(settings, nt)
-    prov = catalog.provenance(settings, outcome.built, catalog.input_files(settings.data_dir))
+    prov = catalog.provenance(settings, built, catalog.input_files(settings.data_dir))
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
+
+
+def render(outcome: Outcome, settings: Settings, staging: Staging, previous: records.Recorded | None) -> None:
+    """Write the output files made from the graph's text that do not depend on validation
+    into `staging` (render_beside wrote the rest), but the catalogue (render_catalog) and,
+    where `previous` (the release in the output folder, to make koko.ttl and koko.jsonld
+    from: write_graph_files) is None, those two, which the validating process makes then."""
+    nt = outcome.nt
+    if previous is not None:
+        write_graph_files(nt, settings.base_iri, staging, previous)
+    for name, data in tables.tables(nt, settings).items():
+        staging.write(name, data)
+    outcome.coverage = catalog.coverage(settings, nt)
 
 
 def render_catalog(outcome: Outcome, settings: Settings, staging: Staging) -> None:
@@ -334,10 +339,11 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
 
 
 def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging,
-                 previous: records.Recorded):
+                 previous: records.Recorded, meanwhile: Callable[[Built], None]):
     """_graph in a child process; with a large growing table, beside a helper that loads and
     builds half of it (release/shares.py) where the `previous` release's graph cannot be
-    patched (release/graph_patch.py)."""
+    patched (release/graph_patch.py). `meanwhile(built)` runs once the graph child has sent
+    what it built, while it sorts and writes."""
     inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None  # before any process reads them
     patch = previous if graph_patch.eligible(inputs, previous) else None
     helper = ends = split = None
@@ -358,6 +364,7 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         answer = shares.put_together(early.receive(graph))
         if engine == "fast" and helper is not None:  # a large graph: while the graph child sorts and writes it
             prepare_validation(settings.base_iri, settings.shapes, until=graph.done)
+        meanwhile(answer[1])
         return (*answer, *graph.result())
     except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end
         if graph is not None:
@@ -381,10 +388,17 @@ def class_counts_since(previous: records.Recorded, change) -> tuple | None:
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
     previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
-    sources, built, timings, staging.files["koko.nt"], saved = _graph_stage(settings, progress, engine, staging, previous)
+    read = {}
+
+    def meanwhile(built: Built) -> None:  # once the sources have loaded: their problems are said first
+        read["boundaries"] = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
+        render_beside(settings, built, staging, read["boundaries"])
+
+    sources, built, timings, staging.files["koko.nt"], saved = _graph_stage(settings, progress, engine, staging, previous,
+                                                                            meanwhile)
+    boundaries = read["boundaries"]
     nt = mapped.read(staging.tmp / "koko.nt")  # a large graph mapped: the file cache, shared with the validating process
     start = time.perf_counter()
-    boundaries = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
     part = held(nt, settings) if site else None  # what the site holds of the graph: found once, before the fork
     reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(part, settings, ontology_text(settings.base_iri),
                                                                 boundaries)) if site else None
@@ -409,7 +423,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
             return job.done() and not job.result()[0].conforms
 
         try:
-            render(outcome, settings, staging, boundaries, None if beside is not None else previous)
+            render(outcome, settings, staging, None if beside is not None else previous)
             if beside is not None and not refused() and _first(graph_files):
                 write_graph_files(nt, settings.base_iri, staging, beside)
             if site and not refused():
