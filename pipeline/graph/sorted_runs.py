@@ -39,10 +39,13 @@ class SortedRuns:
         lines.clear()  # (canonical_lines sorted the caller's list itself, or gave a distinct copy)
         self.paths.append(path)
 
-    def chunks(self, rest: list):
+    def chunks(self, rest: list, told=None):
         """The canonical N-Triples of every run and of the lines `rest`, in pieces; the runs
-        are removed once read. Without runs, the pieces of `rest` alone."""
+        are removed once read. Without runs, the pieces of `rest` alone, and `told(n)`, when
+        given, hears their size in bytes before the first; told(None) with runs."""
         rest = canonical_lines(rest)
+        if told is not None:
+            told(sum(map(len, rest)) + len(rest) if not self.paths else None)
         if not self.paths:
             yield from nt_chunks(rest)
             return

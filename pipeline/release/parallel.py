@@ -15,6 +15,7 @@ import os
 import select
 import signal
 import struct
+import threading
 import time
 import weakref
 
@@ -100,11 +101,15 @@ def pipe() -> tuple:
     along. Elsewhere (not Linux, over /proc/sys/fs/pipe-max-size, or past the user's quota of
     pipe pages) the buffer stays as the system made it."""
     receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    _widen(send.fileno())
+    return receive, send
+
+
+def _widen(fd: int) -> None:
     try:
-        fcntl.fcntl(send.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     except (AttributeError, OSError):
         pass
-    return receive, send
 
 
 def start(work, parallel: bool = True):
@@ -210,3 +215,83 @@ def _close(counter: mmap.mmap, *fds: int) -> None:
     counter.close()
     for fd in fds:
         os.close(fd)
+
+
+class Stream:
+    """A large text a worker writes as it makes it (into a file, say), read by a thread of
+    the parent into one bytes object as it comes: the parent has it when the worker has
+    written it, not a read of the file later. Made before `start`. The worker calls `size(n)`
+    and then `write` for each piece, or `none()`; the parent `begin()` after `start`, then
+    `result()`: the bytes, or None when none came whole (the worker said none, failed, or was
+    stopped). The parent's reading is a copy it would make anyway; a reader that is gone costs
+    the worker nothing: its writes stop, and its own work goes on."""
+
+    _HEAD = struct.Struct("q")
+
+    def __init__(self):
+        self._read, self._write = os.pipe()
+        _widen(self._write)
+        self._broken = False
+        self._thread: threading.Thread | None = None
+        self._got = None
+
+    # --- in the worker
+
+    def writing(self) -> None:
+        """First, in the worker: close its copy of the reading end, so that a parent that
+        stops reading makes its writes fail at once instead of wait."""
+        os.close(self._read)
+        self._read = -1
+
+    def size(self, n: int) -> None:
+        self._put(self._HEAD.pack(n))
+
+    def none(self) -> None:
+        """No text will come: the pieces written after are not sent."""
+        self._put(self._HEAD.pack(-1))
+        self._broken = True
+
+    def write(self, data) -> None:
+        self._put(data)
+
+    def _put(self, data) -> None:
+        view, done = memoryview(data), 0
+        try:
+            while done < len(view) and not self._broken:
+                done += os.write(self._write, view[done:])
+        except OSError:  # the parent stopped reading: it reads the file instead
+            self._broken = True
+
+    # --- in the parent
+
+    def begin(self) -> None:
+        """Close the parent's end of the writing (the worker's is then the only one, and its
+        end is seen) and read on a thread."""
+        os.close(self._write)
+        self._write = -1
+        self._thread = threading.Thread(target=self._receive, name="koko-stream", daemon=True)
+        self._thread.start()
+
+    def _receive(self) -> None:
+        with open(self._read, "rb") as reader:  # a buffered read of n bytes fills one bytes object, raw read by raw read
+            head = reader.read(self._HEAD.size)
+            if len(head) == self._HEAD.size:
+                (n,) = self._HEAD.unpack(head)
+                data = reader.read(n) if n >= 0 else None
+                if data is not None and len(data) == n:
+                    self._got = data
+
+    def result(self):
+        """The bytes the worker wrote, once it has ended or written them all; None when not whole."""
+        if self._thread is None:
+            return None
+        self._thread.join()
+        return self._got
+
+    def close(self) -> None:
+        """The parent's ends, where `begin` did not run (an error before it)."""
+        if self._thread is None:
+            for fd in (self._read, self._write):
+                if fd >= 0:
+                    os.close(fd)
+            self._read = self._write = -1

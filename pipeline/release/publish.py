@@ -73,12 +73,13 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
 
 
 def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
-           inputs: graph_patch.Inputs | None, helper: tuple | None = None, previous: records.Recorded | None = None,
-           split: int | None = None):
+           text: parallel.Stream, inputs: graph_patch.Inputs | None, helper: tuple | None = None,
+           previous: records.Recorded | None = None, split: int | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns, `early`, before the sort, so that the parent reads it while
-    this process sorts; the graph itself is read back from the file it wrote. With `helper`
+    this process sorts; the graph itself comes by `text` as it is written, or is mapped from
+    the file it wrote (a large graph, mapped.MAP_BYTES). With `helper`
     (the ends of shares.channel()), half of the growing table comes from the helper process
     (release/shares.py), which waits until a patch is known to be impossible. `inputs` are
     the graph_patch.Inputs read before any process of the stage started, None where nothing
@@ -88,6 +89,14 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     the helper, when there is one. Returns the timings, koko.nt's (size, SHA-256) and the
     record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
+    text.writing()
+
+    def told(size: int | None) -> None:  # koko.nt's size, once known: whether it goes by `text` too
+        if size is not None and size < mapped.MAP_BYTES:
+            text.size(size)
+        else:
+            text.none()
+
     timings: dict = {}
     if previous is not None:
         progress(N_("load"))
@@ -98,7 +107,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
             pickled = shares.answer(done.sources, done.built)
             early.send(pickled)
             start = time.perf_counter()
-            staging.write_chunks("koko.nt", done.nt_pieces)
+            told(sum(map(len, done.nt_pieces)))
+            staging.write_chunks("koko.nt", done.nt_pieces, also=text.write)
             timings["sort"] = time.perf_counter() - start
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
     runs = SortedRuns(staging.tmp / batches.RUNS)
@@ -121,7 +131,7 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
         start = time.perf_counter()
         if engine == "pyshacl":
             lines = sorted_lines(lines, engine)
-        staging.write_chunks("koko.nt", runs.chunks(lines))
+        staging.write_chunks("koko.nt", runs.chunks(lines, told), also=text.write)
         del lines
         timings["sort"] = time.perf_counter() - start
         saved = saving.result()
@@ -343,7 +353,8 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     """_graph in a child process; with a large growing table, beside a helper that loads and
     builds half of it (release/shares.py) where the `previous` release's graph cannot be
     patched (release/graph_patch.py). `meanwhile(built)` runs once the graph child has sent
-    what it built, while it sorts and writes."""
+    what it built, while it sorts and writes. Returns the sources, what was built, the graph
+    child's answer, and koko.nt's bytes where they came as it wrote them (else None)."""
     inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None  # before any process reads them
     patch = previous if graph_patch.eligible(inputs, previous) else None
     helper = ends = split = None
@@ -355,20 +366,25 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     elif shares.parts(settings) > 1:  # where a patch is tried, the helper waits to hear whether it is needed
         ends = shares.channel(waits=patch is not None)
         helper = parallel.start(lambda: shares.help_build(settings, ends))
-    graph = None
+    graph = text = None
     try:
         early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
-        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, inputs, ends, patch, split))
+        text = parallel.Stream()  # (the same)
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, text, inputs, ends, patch,
+                                              split))
+        text.begin()
         if ends is not None:
             shares.close(ends)
         answer = shares.put_together(early.receive(graph))
         if engine == "fast" and helper is not None:  # a large graph: while the graph child sorts and writes it
             prepare_validation(settings.base_iri, settings.shapes, until=graph.done)
         meanwhile(answer[1])
-        return (*answer, *graph.result())
+        return (*answer, *graph.result(), text.result())
     except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end
         if graph is not None:
             graph.cancel()
+        if text is not None:
+            text.close()
         raise
     finally:
         if helper is not None:
@@ -394,10 +410,11 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         read["boundaries"] = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
         render_beside(settings, built, staging, read["boundaries"])
 
-    sources, built, timings, staging.files["koko.nt"], saved = _graph_stage(settings, progress, engine, staging, previous,
-                                                                            meanwhile)
+    sources, built, timings, staging.files["koko.nt"], saved, nt = _graph_stage(settings, progress, engine, staging,
+                                                                                previous, meanwhile)
     boundaries = read["boundaries"]
-    nt = mapped.read(staging.tmp / "koko.nt")  # a large graph mapped: the file cache, shared with the validating process
+    if nt is None:  # a large graph mapped: the file cache, shared with the validating process
+        nt = mapped.read(staging.tmp / "koko.nt")
     start = time.perf_counter()
     part = held(nt, settings) if site else None  # what the site holds of the graph: found once, before the fork
     reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(part, settings, ontology_text(settings.base_iri),

@@ -69,3 +69,58 @@ def test_the_pipes_between_processes_hold_a_megabyte():
     finally:
         receive.close()
         send.close()
+
+
+def _streamed(work):
+    text = parallel.Stream()
+    running = parallel.start(lambda: (text.writing(), work(text))[1])
+    text.begin()
+    try:
+        return running, text.result()
+    finally:
+        running.cancel()
+
+
+def test_a_streamed_text_comes_whole_as_one_bytes_object():
+    pieces = [bytes([n]) * (300_000 + n) for n in range(12)]  # more than the pipe holds, and uneven
+
+    def work(text):
+        text.size(sum(map(len, pieces)))
+        for piece in pieces:
+            text.write(piece)
+        return "done"
+
+    running, got = _streamed(work)
+    assert type(got) is bytes and got == b"".join(pieces)
+    assert running.result() == "done"
+
+
+def test_a_streamed_text_said_to_be_none_or_cut_short_is_none():
+    def none(text):
+        text.none()
+        text.write(b"not sent")
+
+    def cut(text):
+        text.size(1000)
+        text.write(b"x" * 10)
+        os._exit(3)  # as a worker killed midway
+
+    assert _streamed(none)[1] is None
+    assert _streamed(cut)[1] is None
+
+
+def test_a_worker_whose_reader_has_gone_goes_on():
+    text = parallel.Stream()
+
+    def work():
+        text.writing()
+        text.size(50 << 20)
+        for _ in range(50):
+            text.write(b"y" * (1 << 20))  # would wait for ever on a full pipe if it still held the reading end
+        return "went on"
+
+    running = parallel.start(work)
+    text.close()  # the parent never reads: both its ends closed
+    running.process.join(timeout=60)
+    assert not running.process.is_alive(), "the worker waits on a pipe nobody reads"
+    assert running.result() == "went on"

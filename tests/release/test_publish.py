@@ -131,6 +131,27 @@ def test_a_refused_graph_stops_the_site_before_it_is_rendered(data_dir, tmp_path
     assert not (tmp_path / "out").exists()
 
 
+def test_the_graph_reaches_the_parent_as_the_graph_child_writes_it(settings, tmp_path, monkeypatch):
+    """koko.nt comes to the parent through a pipe while the graph child writes it
+    (parallel.Stream): the parent does not read the file back, and holds its very bytes."""
+    from pipeline.graph import mapped
+    from pipeline.release import publish as publishing
+
+    def read_back(path):
+        raise AssertionError(f"the parent read {path} back")
+
+    seen, held = [], publishing.held
+
+    def holding(nt, settings):
+        seen.append(nt)
+        return held(nt, settings)
+
+    monkeypatch.setattr(mapped, "read", read_back)
+    monkeypatch.setattr(publishing, "held", holding)
+    publish(settings, tmp_path / "out")
+    assert type(seen[0]) is bytes and seen[0] == (tmp_path / "out" / "koko.nt").read_bytes()
+
+
 def test_refuses_to_replace_a_foreign_folder(tmp_path, settings):
     from pipeline.errors import InputError
 
