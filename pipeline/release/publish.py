@@ -31,7 +31,8 @@ from ..sources.load import Sources, load
 from ..web.graph_index import held
 from ..web.pages import Site
 from ..web.templating import Templates
-from . import batches, catalog, geometry, graph_patch, outputs, parallel, records, shares, site_reuse, splice, tables, versions
+from . import (batches, catalog, following, geometry, graph_patch, outputs, parallel, records, shares, site_reuse,
+               splice, tables, versions)
 from .lock import output_lock
 from .site import render_site, thing_files
 from .staging import Staging, folder_size, size_text
@@ -73,8 +74,8 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
 
 
 def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
-           text: parallel.Stream, inputs: graph_patch.Inputs | None, helper: tuple | None = None,
-           previous: records.Recorded | None = None, split: int | None = None):
+           text: parallel.Stream, written: following.Written | None, inputs: graph_patch.Inputs | None,
+           helper: tuple | None = None, previous: records.Recorded | None = None, split: int | None = None):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns, `early`, before the sort, so that the parent reads it while
@@ -86,10 +87,13 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     is saved; with the `previous` release, the graph is its graph with the rows that changed
     made again, where that is certain (release/graph_patch.py). With `split` (not None), the
     growing table is built in batches (release/batches.py), and from its line `split` on by
-    the helper, when there is one. Returns the timings, koko.nt's (size, SHA-256) and the
-    record's entry for what the next publish can patch from."""
+    the helper, when there is one. `written` hears koko.nt's size once it is whole, where a
+    process reads it as it grows (release/following.py). Returns the timings, koko.nt's (size,
+    SHA-256) and the record's entry for what the next publish can patch from."""
     gc.disable()  # millions of objects that all live until this process ends: no cycles to find
     text.writing()
+    if written is not None:
+        written.writer()
 
     def told(size: int | None) -> None:  # koko.nt's size, once known: whether it goes by `text` too
         if size is not None and size < mapped.MAP_BYTES:
@@ -109,6 +113,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
             start = time.perf_counter()
             told(sum(map(len, done.nt_pieces)))
             staging.write_chunks("koko.nt", done.nt_pieces, also=text.write)
+            if written is not None:
+                written.done(staging.files["koko.nt"][0])
             timings["sort"] = time.perf_counter() - start
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
     runs = SortedRuns(staging.tmp / batches.RUNS)
@@ -132,6 +138,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
         if engine == "pyshacl":
             lines = sorted_lines(lines, engine)
         staging.write_chunks("koko.nt", runs.chunks(lines, told), also=text.write)
+        if written is not None:
+            written.done(staging.files["koko.nt"][0])
         del lines
         timings["sort"] = time.perf_counter() - start
         saved = saving.result()
@@ -235,14 +243,16 @@ def render_beside(settings: Settings, built: Built, staging: Staging, boundaries
     staging.write("provenance.ttl", serialize.to_turtle(serialize.nt_of(prov), base))
 
 
-def render(outcome: Outcome, settings: Settings, staging: Staging, previous: records.Recorded | None) -> None:
+def render(outcome: Outcome, settings: Settings, staging: Staging, previous: records.Recorded | None,
+           turtle: bool = True) -> None:
     """Write the output files made from the graph's text that do not depend on validation
     into `staging` (render_beside wrote the rest), but the catalogue (render_catalog) and,
     where `previous` (the release in the output folder, to make koko.ttl and koko.jsonld
-    from: write_graph_files) is None, those two, which the validating process makes then."""
+    from: write_graph_files) is None, those two, which the validating process makes then;
+    koko.ttl only with `turtle` (else another process makes it: release/following.py)."""
     nt = outcome.nt
     if previous is not None:
-        write_graph_files(nt, settings.base_iri, staging, previous)
+        write_graph_files(nt, settings.base_iri, staging, previous, turtle)
     for name, data in tables.tables(nt, settings).items():
         staging.write(name, data)
     outcome.coverage = catalog.coverage(settings, nt)
@@ -256,16 +266,30 @@ def render_catalog(outcome: Outcome, settings: Settings, staging: Staging) -> No
     staging.write("catalog.jsonld", serialize.to_jsonld(cat, base))
 
 
-def write_graph_files(nt: bytes, base: str, staging: Staging, release: records.Recorded) -> None:
-    """koko.ttl and koko.jsonld: from the previous release's where it can be trusted and the
-    graph changed little (release/splice.py), else made whole as they are written, never
-    whole in memory."""
+def write_graph_files(nt: bytes, base: str, staging: Staging, release: records.Recorded, turtle: bool = True) -> None:
+    """koko.ttl (with `turtle`) and koko.jsonld: from the previous release's where it can be
+    trusted and the graph changed little (release/splice.py), else made whole as they are
+    written, never whole in memory."""
     previous = splice.Previous(base, nt, release)
-    if not previous.write("koko.ttl", staging):
-        with staging.writing("koko.ttl") as out:
-            serialize.to_turtle(nt, base, output=out, checked=False)
+    if turtle and not previous.write("koko.ttl", staging):
+        write_turtle(nt, base, staging)
     if not previous.write("koko.jsonld", staging):
         staging.write_chunks("koko.jsonld", serialize.jsonld_chunks(nt, base))
+
+
+def write_turtle(nt: bytes, base: str, staging: Staging) -> None:
+    """koko.ttl made whole from the graph `nt`."""
+    with staging.writing("koko.ttl") as out:
+        serialize.to_turtle(nt, base, output=out, checked=False)
+
+
+def collect_turtle(turtle: parallel._Running, nt: bytes, base: str, staging: Staging) -> None:
+    """koko.ttl's entry from the process that wrote it beside the graph child; where that
+    failed, koko.ttl made here (release/following.py)."""
+    try:
+        staging.files["koko.ttl"] = turtle.result()
+    except Exception:  # noqa: BLE001 - made again below, by the same function on the same bytes
+        write_turtle(nt, base, staging)
 
 
 def write_serving(settings: Settings, staging: Staging) -> None:
@@ -349,42 +373,56 @@ def publish(settings: Settings, out_dir: Path, progress: Progress = _quiet, engi
 
 
 def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: Staging,
-                 previous: records.Recorded, meanwhile: Callable[[Built], None]):
+                 previous: records.Recorded, meanwhile: Callable[[Built], None], turtle: bool):
     """_graph in a child process; with a large growing table, beside a helper that loads and
     builds half of it (release/shares.py) where the `previous` release's graph cannot be
-    patched (release/graph_patch.py). `meanwhile(built)` runs once the graph child has sent
-    what it built, while it sorts and writes. Returns the sources, what was built, the graph
-    child's answer, and koko.nt's bytes where they came as it wrote them (else None)."""
+    patched (release/graph_patch.py), and, with `turtle`, beside a process that writes
+    koko.ttl from koko.nt as the graph child writes it (release/following.py). `meanwhile(built)`
+    runs once the graph child has sent what it built, while it sorts and writes. Returns the
+    sources, what was built, the graph child's answer, koko.nt's bytes where they came as it
+    wrote them (else None), and the process writing koko.ttl (else None), which the caller
+    collects (collect_turtle) or cancels."""
     inputs = graph_patch.Inputs.read(settings) if engine == "fast" else None  # before any process reads them
     patch = previous if graph_patch.eligible(inputs, previous) else None
+    batched = engine == "fast" and batches.wanted(settings)
+    shared = not batched and shares.parts(settings) > 1
+    written = following.Written() if turtle and (batched or shared) else None
+    # forked first: it holds no end of the pipes made for the others
+    beside = parallel.start(lambda: following.write_turtle(written, staging, settings.base_iri)) if written else None
     helper = ends = split = None
-    if engine == "fast" and batches.wanted(settings):
+    if batched:
         split = batches.middle(settings) if batches.parts() > 1 else 0
         if split:
             ends = shares.channel()
             helper = parallel.start(lambda: batches.help_build(settings, ends, staging.tmp / batches.RUNS, split))
-    elif shares.parts(settings) > 1:  # where a patch is tried, the helper waits to hear whether it is needed
+    elif shared:  # where a patch is tried, the helper waits to hear whether it is needed
         ends = shares.channel(waits=patch is not None)
         helper = parallel.start(lambda: shares.help_build(settings, ends))
     graph = text = None
     try:
         early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
         text = parallel.Stream()  # (the same)
-        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, text, inputs, ends, patch,
-                                              split))
+        graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, text, written, inputs, ends,
+                                              patch, split))
         text.begin()
+        if written is not None:  # both its ends are now where they are read and written
+            written.close()
+            written = None
         if ends is not None:
             shares.close(ends)
         answer = shares.put_together(early.receive(graph))
         if engine == "fast" and helper is not None:  # a large graph: while the graph child sorts and writes it
             prepare_validation(settings.base_iri, settings.shapes, until=graph.done)
         meanwhile(answer[1])
-        return (*answer, *graph.result(), text.result())
+        return (*answer, *graph.result(), text.result(), beside)
     except BaseException:  # Ctrl-C anywhere here: no child goes on writing, or is told to stop by its parent's end
-        if graph is not None:
-            graph.cancel()
+        for running in (graph, beside):
+            if running is not None:
+                running.cancel()
         if text is not None:
             text.close()
+        if written is not None:
+            written.close()
         raise
     finally:
         if helper is not None:
@@ -404,33 +442,34 @@ def class_counts_since(previous: records.Recorded, change) -> tuple | None:
 def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str, site: bool,
              on_changes: Callable | None, templates: Templates | None, staging: Staging) -> Outcome:
     previous = records.Recorded.of(out_dir.resolve(), settings.base_iri)
+    # after an edit the graph files are made from the previous release's by whichever process is free first: the
+    # validating process where validation follows the change, the parent where it judges the whole graph
+    beside = previous if previous.out_dir is not None and isinstance(previous.record.get("files"), dict) else None
     read = {}
 
     def meanwhile(built: Built) -> None:  # once the sources have loaded: their problems are said first
         read["boundaries"] = read_boundaries(settings.reference_dir)  # read once; the forked worker shares them
         render_beside(settings, built, staging, read["boundaries"])
 
-    sources, built, timings, staging.files["koko.nt"], saved, nt = _graph_stage(settings, progress, engine, staging,
-                                                                                previous, meanwhile)
+    sources, built, timings, staging.files["koko.nt"], saved, nt, turtle = _graph_stage(
+        settings, progress, engine, staging, previous, meanwhile, turtle=beside is None)
     boundaries = read["boundaries"]
-    if nt is None:  # a large graph mapped: the file cache, shared with the validating process
-        nt = mapped.read(staging.tmp / "koko.nt")
-    start = time.perf_counter()
-    part = held(nt, settings) if site else None  # what the site holds of the graph: found once, before the fork
-    reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(part, settings, ontology_text(settings.base_iri),
-                                                                boundaries)) if site else None
-    shared = site and not reuse.planned  # the things' files are rendered, by both processes
-    claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
-    change = previous.change(nt)  # from the release in the output folder, found once for all that follow it
-    earlier = delta.Earlier.of(previous.record.get("validation"), change)
-    # after an edit the graph files are made from the previous release's by whichever process is free first: the
-    # validating process where validation follows the change, the parent where it judges the whole graph
-    beside = previous if previous.out_dir is not None and isinstance(previous.record.get("files"), dict) else None
-    graph_files = parallel.Claims(batch=1) if beside is not None else None
-    job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging, shared, templates,
-                                                    boundaries, staging.tmp / "koko.nt", claim, earlier, beside,
-                                                    graph_files, part))
+    job = None
     try:
+        if nt is None:  # a large graph mapped: the file cache, shared with the validating process
+            nt = mapped.read(staging.tmp / "koko.nt")
+        start = time.perf_counter()
+        part = held(nt, settings) if site else None  # what the site holds of the graph: found once, before the fork
+        reuse = site_reuse.Reuse(previous, site_reuse.inputs_digest(part, settings, ontology_text(settings.base_iri),
+                                                                    boundaries)) if site else None
+        shared = site and not reuse.planned  # the things' files are rendered, by both processes
+        claim = parallel.Claims() if shared else None  # the site's things, to whichever process is free first
+        change = previous.change(nt)  # from the release in the output folder, found once for all that follow it
+        earlier = delta.Earlier.of(previous.record.get("validation"), change)
+        graph_files = parallel.Claims(batch=1) if beside is not None else None
+        job = parallel.start(lambda: _validate_and_site(built, nt, settings, engine, staging, shared, templates,
+                                                        boundaries, staging.tmp / "koko.nt", claim, earlier, beside,
+                                                        graph_files, part))
         progress(N_("validate and render"))
         outcome = Outcome(sources, built, None, nt, timings=timings)
         outcome.history = versions.prepare(settings, out_dir.resolve(), nt, staging, built, class_counts_since(previous, change))
@@ -440,7 +479,7 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
             return job.done() and not job.result()[0].conforms
 
         try:
-            render(outcome, settings, staging, None if beside is not None else previous)
+            render(outcome, settings, staging, None if beside is not None else previous, turtle is None)
             if beside is not None and not refused() and _first(graph_files):
                 write_graph_files(nt, settings.base_iri, staging, beside)
             if site and not refused():
@@ -452,8 +491,12 @@ def _publish(settings: Settings, out_dir: Path, progress: Progress, engine: str,
         outcome.report, outcome.stats, site_files = job.result()
         staging.files.update(site_files)
         timings["validate"] = time.perf_counter() - start
+        if turtle is not None and outcome.report.conforms:
+            collect_turtle(turtle, nt, settings.base_iri, staging)
     finally:
-        job.cancel()
+        for running in (job, turtle):  # (each one that has answered is over: a cancel does nothing then)
+            if running is not None:
+                running.cancel()
     if not outcome.report.conforms:
         raise NonConformingError(outcome.report)
     if on_changes is not None and outcome.history.summary is not None:
