@@ -25,7 +25,7 @@ from ..graph import serialize
 from .staging import Staging
 
 _SIZE = struct.Struct("q")
-WAIT = 0.005  # seconds between looks at a file that has not grown, or does not exist yet
+LOOK = 0.005  # seconds between looks at a file that has not grown, or does not exist yet
 
 
 class Written:
@@ -81,7 +81,7 @@ class _Following(io.RawIOBase):
                 if self.at >= self.size:
                     return 0
                 raise OSError(f"{self.path} ended at {self.at} bytes of {self.size}")
-            self._hear(WAIT)
+            self._hear(LOOK)
 
     def _hear(self, wait: float) -> None:
         """Wait up to `wait` s for the size; the writer gone without saying it is an error."""
