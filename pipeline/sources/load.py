@@ -251,6 +251,9 @@ def growing_batches(sources: Sources, path: Path, size: int, lines: tuple = EVER
         yield records
 
 
+TYPED_TEXTS = 4096  # distinct texts of a column whose typed value typed_rows keeps: most repeat (areas, years, funders)
+
+
 def typed_rows(table: Table, csv_table, rows, problems: Problems, ref: Reference) -> list[Record]:
     """The records of `rows` ((line, field texts), of `csv_table`, a readers.ReadTable whose
     header has been checked), each value typed and placed; what is wrong goes to `problems`."""
@@ -258,22 +261,28 @@ def typed_rows(table: Table, csv_table, rows, problems: Problems, ref: Reference
     # each value's Place is made as where() makes it, by tuple.__new__ with its column found
     # once: a million values at 100,000 rows, and the named tuple's own __new__ a third of their typing
     file, sheet, new = csv_table.name, csv_table.sheet, tuple.__new__
-    columns = [(csv_table.header.index(f.name), f.name, f.required, _scalar_converter(f, ref), where(0, f.name).column)
+    columns = [(csv_table.header.index(f.name), f.name, f.required, _scalar_converter(f, ref), where(0, f.name).column, {})
                for f in table.fields if f.name in csv_table.header]
     records = []
     for line, row in rows:
         record = Record(table_name, new(Place, (file, line, 0, "", sheet)))
         facts = record.facts
-        for index, name, required, convert, column in columns:
+        for index, name, required, convert, column, typed in columns:
             text = row[index]
-            if not text or text.isspace():
-                if required:
-                    problems.add(where(line, name), Msg('{name!r} is required but empty', name=name), code=Code.REQUIRED_EMPTY)
-                continue
-            try:
-                facts[name] = Fact(convert(text), new(Place, (file, line, column, name, sheet)))
-            except ValueProblem as exc:
-                problems.add(where(line, name), _about(name, exc.message), exc.hint, code=exc.code)
+            value = typed.get(text)
+            if value is None:
+                if not text or text.isspace():
+                    if required:
+                        problems.add(where(line, name), Msg('{name!r} is required but empty', name=name), code=Code.REQUIRED_EMPTY)
+                    continue
+                try:
+                    value = convert(text)
+                except ValueProblem as exc:
+                    problems.add(where(line, name), _about(name, exc.message), exc.hint, code=exc.code)
+                    continue
+                if len(typed) < TYPED_TEXTS:
+                    typed[text] = value
+            facts[name] = Fact(value, new(Place, (file, line, column, name, sheet)))
         records.append(record)
     return records
 
