@@ -120,10 +120,13 @@ def before_change(types: dict, change: Change) -> dict:
     return old
 
 
+OWN_CLASS = "/def/koko#"  # in the IRIs of the project's own classes
+
+
 def main_class(classes: list) -> str:
     """The class a thing is told by: the project's own where it has one (a municipality is
     koko:Municipality more than schema:AdministrativeArea)."""
-    own = [c for c in classes if "/def/koko#" in c]
+    own = [c for c in classes if OWN_CLASS in c]
     return (own or classes)[0]
 
 
