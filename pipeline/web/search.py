@@ -28,7 +28,10 @@ def fold(text: str) -> str:
     """A text as the search compares it: no accents (nonspacing marks after NFKD) and no
     invisible format characters (a BOM, a soft hyphen), no case, one space between words. The
     pages' script (fold.js, kokoFold) folds the same way."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) not in ("Mn", "Cf"))
+    if text.isascii():  # (most names and every key: NFKD keeps ASCII as it is, and holds neither kind of character)
+        plain = text
+    else:
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) not in ("Mn", "Cf"))
     return _SEPARATORS.sub(" ", plain.casefold()).strip()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from pipeline.sources.settings import load_settings
 from pipeline.web.lists import collation_key
 from pipeline.web.negotiate import wants_html
 from pipeline.web.pages import Site
-from pipeline.web.search import MAX_HITS, MAX_QUERY, fold
+from pipeline.web.search import _SEPARATORS, MAX_HITS, MAX_QUERY, fold
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
 
@@ -31,6 +32,19 @@ def names(site, query, limit=10):
 def test_fold_drops_case_accents_and_hyphens():
     assert fold("Länsi-Uusimaa") == fold("lansi uusimaa") == "lansi uusimaa"
     assert fold("  ÅLAND\u2013Öst ") == "aland ost"
+
+
+def test_an_ascii_text_folds_as_any_text_does():
+    """fold takes an ASCII text as it stands before its case and separators: held to the
+    decomposition and the dropped kinds of character, at every ASCII character and beside one
+    that is not ASCII."""
+    def by_characters(text):
+        plain = "".join(c for c in unicodedata.normalize("NFKD", text) if unicodedata.category(c) not in ("Mn", "Cf"))
+        return _SEPARATORS.sub(" ", plain.casefold()).strip()
+
+    texts = [chr(c) for c in range(128)] + ["".join(map(chr, range(128))), "A-b_c/D.e,f;G:(h) \t\nI"]
+    for text in texts:
+        assert fold(text) == by_characters(text) == fold(text + "\u00ad")
 
 
 @pytest.mark.parametrize("query, first", [("sibbo", ("municipality", "Sipoo")), ("SIPOO", ("municipality", "Sipoo")),
