@@ -1,6 +1,8 @@
-"""The graph stage on two cores: the rows of the table that grows (decisions) are typed and
-built half in the graph child, half in a helper process beside it, and put together as the
-serial load and build would have made them.
+"""The graph stage on two cores: the rows of the table that grows (decisions) are read, typed
+and built half in the graph child, half in a helper process beside it, and put together as
+the serial load and build would have made them. Of a CSV each reads only its part of the
+text (readers.row_cuts); where the cut falls inside a quoted value after all, the graph
+child's part cannot be read, which is a problem like any other (below).
 
 The serial path (sources/load.py's `load`, graph/build.py's `build`) is the reference, and
 it stays the only path for anything this one is not sure of: whenever either half finds a

@@ -97,8 +97,9 @@ def share_of(rows: list, share: tuple | None) -> list:
 def load(settings: Settings, progress=None, share: tuple | None = None, growing: bool = True) -> Sources:
     """The records of every source table, checked and placed; `progress` gets a bar over the
     sources' bytes when it draws one (pipeline/progress.py). With `share` (index, parts),
-    only that part of the rows of the GROWING table are typed and checked: the rest of it
-    is another process's (release/shares.py); without `growing`, none (its file is not read:
+    only that part of the rows of the GROWING table are read, typed and checked (of a CSV,
+    its part of the text: readers.row_cuts): the rest of it is another process's
+    (release/shares.py); without `growing`, none (its file is not read:
     release/graph_patch.py reads the rows it needs)."""
     data_dir = settings.data_dir
     if not data_dir.is_dir():
@@ -186,13 +187,21 @@ def _table_file(data_dir: Path, table: Table) -> Path:
 
 
 def _from_csv(table: Table, path: Path, problems: Problems, ref: Reference, share: tuple | None = None) -> list[Record]:
+    """The records of a table's CSV or workbook; with `share`, of that share of its rows: a
+    CSV's part of the text (readers.row_cuts), whose other rows are not even read, or a
+    workbook's share of them."""
     path = _table_file(path.parent, table)
-    csv_table = read_workbook(path) if path.suffix in EXTENSIONS else read_csv(path, problems)
+    if path.suffix in EXTENSIONS:
+        csv_table = read_workbook(path)
+        rows = share_of(csv_table.rows, share)
+    else:
+        csv_table = read_csv(path, problems, part=share)
+        rows = csv_table.rows
     if not _header_ok(table, csv_table, problems):
         return []
-    if not csv_table.rows and not table.allow_empty:
+    if not rows and not table.allow_empty and (share is None or share[0] == 0):  # (a later share may hold none)
         problems.add(_placer(csv_table)(2), Msg('has a header but no rows'), code=Code.NO_ROWS)
-    return typed_rows(table, csv_table, share_of(csv_table.rows, share), problems, ref)
+    return typed_rows(table, csv_table, rows, problems, ref)
 
 
 def _header_ok(table: Table, csv_table, problems: Problems) -> bool:

@@ -216,10 +216,11 @@ def _count_outside_quotes(line: str, char: str) -> int:
     return count
 
 
-def read_csv(path: Path, problems, lazy: bool = False) -> ReadTable | None:
+def read_csv(path: Path, problems, lazy: bool = False, part: tuple | None = None) -> ReadTable | None:
     """Read a CSV table. Row-shape problems go to `problems`; unreadable files raise. With
     `lazy`, the rows are an iterator, read as it is taken (and their problems added then),
-    so that a large table is never whole in memory as rows."""
+    so that a large table is never whole in memory as rows. With `part` (index, parts), only
+    the rows of that part of the text are read (row_cuts), each at its line in the file."""
     name = display_path(path)
     raw = _read_bytes(path)
     text = decode(raw, name)
@@ -228,19 +229,53 @@ def read_csv(path: Path, problems, lazy: bool = False) -> ReadTable | None:
         raise InputError([Problem(Place(name, 1), Msg('file is empty'), Msg('it needs at least the header row'), code=Code.EMPTY_FILE)])
     end = text.find("\n")  # the first line as splitlines() gives it, without splitting the whole text
     delimiter = sniff_delimiter(text[:end + 1 if end >= 0 else len(text)].splitlines()[0])
+    skipped = 0  # lines of the file before the part's first, after the header
+    if part is not None:
+        cuts = row_cuts(text, part[1])
+        if cuts is not None:
+            start, stop = cuts[part[0]], cuts[part[0] + 1]
+            skipped = text.count("\n", cuts[0], start)
+            text = text[:cuts[0]] + text[start:stop] if start > cuts[0] else text[:stop]
     csv.field_size_limit(max(csv.field_size_limit(), 1 << 24))  # a coast's boundary (WKT) is a long field
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
         raise InputError([Problem(Place(name, 1), Msg('header row cannot be read: {exc}', exc=exc), code=Code.CSV_SYNTAX)]) from None
-    rows = _rows(reader, name, header, delimiter, problems)
+    rows = _rows(reader, name, header, delimiter, problems, skipped)
     return ReadTable(name, header, rows if lazy else list(rows), delimiter)
 
 
-def _rows(reader, name: str, header: list, delimiter: str, problems):
-    """(first line number, field texts) of each row after the header that holds something."""
-    line_after = reader.line_num
+def row_cuts(text: str, parts: int) -> list | None:
+    """Where a CSV text is cut into `parts` parts of about the same size after its header
+    line: [end of the header line, each cut, len(text)]; None where the header line holds a
+    quote (a value that may go on past it). Each cut follows a line end that has an even
+    number of quotes before it, so outside a quoted value wherever quotes only open and close
+    values (and are doubled inside them). A cut inside a value after all leaves the part before
+    it ending inside that value, which read_csv's strict reading reports as the row it cannot
+    read: the caller reads the whole file then (release/shares.py)."""
+    first = text.find("\n") + 1
+    if not first or '"' in text[:first]:
+        return None
+    cuts = [first]
+    for k in range(1, parts):
+        at = max(cuts[-1], first + (len(text) - first) * k // parts)
+        quotes = text.count('"', 0, at)
+        end = text.find("\n", at)
+        while end >= 0:
+            quotes += text.count('"', at, end)
+            at = end
+            if quotes % 2 == 0:
+                break
+            end = text.find("\n", end + 1)
+        cuts.append(len(text) if end < 0 else end + 1)
+    return cuts + [len(text)]
+
+
+def _rows(reader, name: str, header: list, delimiter: str, problems, skipped: int = 0):
+    """(first line number, field texts) of each row after the header that holds something;
+    `skipped` lines of the file stand between the header and the text the reader reads."""
+    line_after = reader.line_num + skipped
     while True:
         start = line_after + 1
         try:
@@ -248,9 +283,9 @@ def _rows(reader, name: str, header: list, delimiter: str, problems):
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError([Problem(Place(name, reader.line_num), Msg('row cannot be read: {exc}', exc=exc),
+            raise InputError([Problem(Place(name, reader.line_num + skipped), Msg('row cannot be read: {exc}', exc=exc),
                                       Msg('check the quotes on this line'), code=Code.CSV_SYNTAX)]) from None
-        line_after = reader.line_num
+        line_after = reader.line_num + skipped
         if not fields or all(not f.strip() for f in fields):
             continue  # blank lines (and rows of empty cells Excel leaves) carry nothing
         if len(fields) != len(header):

@@ -128,6 +128,35 @@ def test_a_problem_in_the_first_half_goes_to_the_serial_path(copy):
         split(load_settings(copy))
 
 
+def with_a_long_value_in_the_middle(data, stray: bool):
+    """The settings of `data` with a name of many lines in the row at the middle of
+    decisions.csv, so that the middle of its text falls inside the quoted name; with `stray`, a
+    quote in an unquoted name of an early row too."""
+    rows = (data / "decisions.csv").read_text(encoding="utf-8").splitlines()
+    name = '"' + "\n".join(f"rivi {i} pitkässä nimessä" for i in range(400)) + '"'
+    middle = len(rows) // 2
+    rows[middle] = a_row("long-name", "long-project", name)
+    if stray:
+        rows[2] = rows[2].replace("Generoitu hanke", 'Generoitu "hanke')
+    (data / "decisions.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return load_settings(data)
+
+
+def test_a_cut_past_a_value_of_many_lines_splits_as_the_serial_path(copy):
+    """Each process reads only its part of decisions.csv (readers.row_cuts): the cut passes
+    the line ends inside the quoted name, and the halves are the serial graph."""
+    assert_same(split(with_a_long_value_in_the_middle(copy, stray=False)), serial(load_settings(copy)))
+
+
+def test_a_cut_inside_a_value_goes_to_the_serial_path(copy):
+    """A stray quote before the middle makes the cut fall inside the quoted name: the graph
+    child's part ends inside it and cannot be read, and the serial path reads the whole file."""
+    settings = with_a_long_value_in_the_middle(copy, stray=True)
+    with pytest.raises(FellBack):
+        split(settings)
+    assert_same(split(settings, publishing._load_and_build), serial(settings))
+
+
 @pytest.mark.parametrize("how", ["raises", "dies", "hangs", "dies while sending"])
 def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, monkeypatch, how):
     real_load, real_pieces = shares.load, shares._pieces
