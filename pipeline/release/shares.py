@@ -96,6 +96,7 @@ def help_build(settings: Settings, ends: tuple) -> None:
         builder = GraphBuilder(sources)
         builder.build_decisions()
         part = _part(builder, keys)
+        del sources, builder, keys  # what goes is in `part`: the rest is let go before the graph child takes it
     except BaseException as exc:  # noqa: BLE001 - the graph child does it all itself then
         part = None
         answer = ("failed", f"{type(exc).__name__}: {exc}")
