@@ -268,8 +268,7 @@ def _member_writer():
     """(name, value) -> the JSON text of the member `"name": value` of a node, as json's
     encoder writes it inside the node; a string or a language's string by hand, the rest by
     the encoder (the writer keeps the text in its memo with the value)."""
-    node_encoder = _NODE_ENCODER or json.JSONEncoder(ensure_ascii=False).iterencode
-    quoted = json.encoder.encode_basestring
+    node_encoder, quoted = _NODE_ENCODER, _QUOTED
     heads: dict = {}  # name -> '"name": '
 
     def member(name: str, value) -> str:
@@ -293,8 +292,7 @@ def _node_writer(pfx: dict, compact):
     the order of their names; the rest go through _node and json's encoder."""
     base = pfx["@base"].encode("utf-8")
     cut = len(base) + 1
-    node_encoder = _NODE_ENCODER or json.JSONEncoder(ensure_ascii=False).iterencode
-    quoted = json.encoder.encode_basestring  # a string as the encoder writes it (ensure_ascii off)
+    node_encoder, quoted = _NODE_ENCODER, _QUOTED
 
     def subject_id(subject: bytes) -> str:
         if subject.startswith(base, 1) and b":" not in subject[cut:]:
@@ -328,7 +326,9 @@ _NAME_TEXT = operator.itemgetter(0, 2)
 # json's own C encoder, made once: json.dumps and JSONEncoder.encode make one at every call,
 # which was a fifth of the writer's time at a node a call (ensure_ascii off: encode_basestring)
 _NODE_ENCODER = json.encoder.c_make_encoder(None, None, json.encoder.encode_basestring, None, ": ", ", ",
-                                            False, False, True) if json.encoder.c_make_encoder else None
+                                            False, False, True) if json.encoder.c_make_encoder else \
+    json.JSONEncoder(ensure_ascii=False).iterencode
+_QUOTED = json.encoder.encode_basestring  # a string as the encoder writes it (ensure_ascii off)
 
 
 def _gather(pairs: list) -> dict:
