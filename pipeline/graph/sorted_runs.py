@@ -41,13 +41,14 @@ class SortedRuns:
 
     def chunks(self, rest: list, told=None):
         """The canonical N-Triples of every run and of the lines `rest`, in pieces; the runs
-        are removed once read. Without runs, the pieces of `rest` alone, and `told(n)`, when
+        (and their folder) are removed once read. Without runs, the pieces of `rest` alone, and `told(n)`, when
         given, hears their size in bytes before the first; told(None) with runs."""
         rest = canonical_lines(rest)
         if told is not None:
             told(sum(map(len, rest)) + len(rest) if not self.paths else None)
-        if not self.paths:
+        if not self.paths:  # (the folder may still hold another process's files: a helper that wrote no run)
             yield from nt_chunks(rest)
+            self.discard()
             return
         files = [open(path, "rb") for path in self.paths]
         try:

@@ -2,8 +2,9 @@
 checked and built a batch at a time, and the graph's lines go to disk in sorted runs
 (graph/sorted_runs.py), merged into koko.nt as it is written. Neither the table's records
 nor the graph's lines are ever whole in memory; what stays is the map back to the sources.
-On two cores, a helper process builds the rows that begin in the second half of the file's
-lines the same way, into runs of its own, while the graph child builds the first half.
+On two cores, a helper process builds the rows of the second half of the file's text
+(readers.row_cuts: neither process reads the other's rows) the same way, into runs of its
+own, while the graph child builds the first half.
 
 The serial path (sources/load.py's `load`, graph/build.py's `build`) is the reference. The
 batches build what it builds in its order (the rest of the tables first, then the growing
@@ -27,11 +28,10 @@ from pathlib import Path
 
 from ..config import Settings
 from ..errors import InputError
-from ..files import count_lines
 from ..graph.build import GraphBuilder
 from ..graph.sorted_runs import SortedRuns
 from ..i18n import N_
-from ..sources.load import EVERY_LINE, GROWING, growing_batches, load, source_file
+from ..sources.load import GROWING, growing_batches, load, source_file
 from ..sources.schema import BY_NAME
 from . import shares
 
@@ -54,29 +54,24 @@ def parts() -> int:
     return 2 if shares._cores() >= 2 else 1
 
 
-def middle(settings: Settings) -> int:
-    """The line on which the helper's half begins: read once, before both processes start,
-    so that the two split the rows at the same line."""
-    return count_lines(_path(settings)) // 2 + 1
-
-
 def _path(settings: Settings):
     return source_file(settings.data_dir, BY_NAME[GROWING])
 
 
 class _Half:
-    """One process's rows: typed, checked and built by batches with `builder`, the lines
-    spilled to runs. With `declared` (a file), the lines declaring each project the rows
-    declare go there instead, a batch's list pickled at a time."""
+    """One process's rows (of `part` of the text, as growing_batches reads it): typed,
+    checked and built by batches with `builder`, the lines spilled to runs. With `declared`
+    (a file), the lines declaring each project the rows declare go there instead, a batch's
+    list pickled at a time."""
 
-    def __init__(self, builder: GraphBuilder, runs: SortedRuns, lines: tuple, declared=None):
-        self.builder, self.runs, self.lines, self.declared = builder, runs, lines, declared
+    def __init__(self, builder: GraphBuilder, runs: SortedRuns, part: tuple | None, declared=None):
+        self.builder, self.runs, self.part, self.declared = builder, runs, part, declared
         self.keys: set = set()
         self.building = 0.0
 
     def build(self) -> None:
         builder, sources = self.builder, self.builder.sources
-        batches = growing_batches(sources, _path(sources.settings), BATCH_ROWS, self.lines)
+        batches = growing_batches(sources, _path(sources.settings), BATCH_ROWS, self.part)
         while True:
             records = next(batches, None)
             if records is None:
@@ -107,12 +102,11 @@ class _Half:
         pickle.dump(kept, self.declared, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def load_and_build(settings: Settings, progress, timings: dict, runs: SortedRuns, serial, helper: tuple | None = None,
-                   split: int = 0):
+def load_and_build(settings: Settings, progress, timings: dict, runs: SortedRuns, serial, helper: tuple | None = None):
     """(sources, built, the helper's maps pickled or b"") as `serial(settings, progress,
     timings)` gives (sources, built), but for the lines: all but built.lines are in `runs`.
-    With `helper` (the ends of shares.channel()), the rows beginning on line `split` or
-    later come from it. `serial` runs instead where that is not sure (the runs are
+    With `helper` (the ends of shares.channel()), the rows of the second half of the text
+    come from it. `serial` runs instead where that is not sure (the runs are
     discarded then)."""
     receive = None
     if helper is not None:
@@ -124,7 +118,7 @@ def load_and_build(settings: Settings, progress, timings: dict, runs: SortedRuns
         sources = load(settings, progress, growing=False)
         builder = GraphBuilder(sources)
         builder.build_tables()  # all the tables: the growing one is empty here, and built last
-        half = _Half(builder, runs, (0, split) if helper is not None else EVERY_LINE)
+        half = _Half(builder, runs, (0, 2) if helper is not None else None)
         progress(N_("build"))
         half.build()
         theirs = b""
@@ -164,8 +158,8 @@ def _merge(builder: GraphBuilder, part: dict, runs: SortedRuns) -> bytes:
     return part["maps"]
 
 
-def help_build(settings: Settings, ends: tuple, folder: Path, split: int) -> None:
-    """In the helper: the rows beginning on line `split` or later, built into runs in
+def help_build(settings: Settings, ends: tuple, folder: Path) -> None:
+    """In the helper: the rows of the second half of the text, built into runs in
     `folder`; their paths, its keys, columns, notes and maps go to the graph child (and the
     lines declaring its projects, in a file there), or that it failed."""
     receive, send = ends
@@ -178,7 +172,7 @@ def help_build(settings: Settings, ends: tuple, folder: Path, split: int) -> Non
         folder.mkdir(parents=True, exist_ok=True)
         declared = folder / "helper-declared.pickle"
         with open(declared, "wb") as file:
-            half = _Half(builder, runs, (split, EVERY_LINE[1]), file)
+            half = _Half(builder, runs, (1, 2), file)
             half.build()
         runs.spill(builder.lines)
         built = builder.finish()

@@ -75,7 +75,7 @@ def _load_and_build(settings: Settings, progress: Progress, timings: dict):
 
 def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging, early: parallel.Early,
            text: parallel.Stream, written: following.Written | None, inputs: graph_patch.Inputs | None,
-           helper: tuple | None = None, previous: records.Recorded | None = None, split: int | None = None):
+           helper: tuple | None = None, previous: records.Recorded | None = None, batched: bool = False):
     """Load, build, sort and write koko.nt: run in a child process, whose memory (every
     record and line of a large source) goes back to the system when it ends. Only the map
     back to the sources returns, `early`, before the sort, so that the parent reads it while
@@ -85,8 +85,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
     (release/shares.py), which waits until a patch is known to be impossible. `inputs` are
     the graph_patch.Inputs read before any process of the stage started, None where nothing
     is saved; with the `previous` release, the graph is its graph with the rows that changed
-    made again, where that is certain (release/graph_patch.py). With `split` (not None), the
-    growing table is built in batches (release/batches.py), and from its line `split` on by
+    made again, where that is certain (release/graph_patch.py). With `batched`, the
+    growing table is built in batches (release/batches.py), the second part of its text by
     the helper, when there is one. `written` hears koko.nt's size once it is whole, where a
     process reads it as it grows (release/following.py). Returns the timings, koko.nt's (size,
     SHA-256) and the record's entry for what the next publish can patch from."""
@@ -119,8 +119,8 @@ def _graph(settings: Settings, progress: Progress, engine: str, staging: Staging
             return timings, staging.files["koko.nt"], graph_patch.save(inputs, pickled)
     runs = SortedRuns(staging.tmp / batches.RUNS)
     theirs = b""
-    if split is not None:
-        sources, built, theirs = batches.load_and_build(settings, progress, timings, runs, _load_and_build, helper, split)
+    if batched:
+        sources, built, theirs = batches.load_and_build(settings, progress, timings, runs, _load_and_build, helper)
     elif helper is not None:
         sources, built, theirs = shares.load_and_build(settings, progress, timings, helper, _load_and_build)
     else:
@@ -389,12 +389,11 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     written = following.Written() if turtle and (batched or shared) else None
     # forked first: it holds no end of the pipes made for the others
     beside = parallel.start(lambda: following.write_turtle(written, staging, settings.base_iri)) if written else None
-    helper = ends = split = None
+    helper = ends = None
     if batched:
-        split = batches.middle(settings) if batches.parts() > 1 else 0
-        if split:
+        if batches.parts() > 1:
             ends = shares.channel()
-            helper = parallel.start(lambda: batches.help_build(settings, ends, staging.tmp / batches.RUNS, split))
+            helper = parallel.start(lambda: batches.help_build(settings, ends, staging.tmp / batches.RUNS))
     elif shared:  # where a patch is tried, the helper waits to hear whether it is needed
         ends = shares.channel(waits=patch is not None)
         helper = parallel.start(lambda: shares.help_build(settings, ends))
@@ -403,7 +402,7 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
         early = parallel.Early()  # after the helper's fork: the graph child's end must be the only one left
         text = parallel.Stream()  # (the same)
         graph = parallel.start(lambda: _graph(settings, progress, engine, staging, early, text, written, inputs, ends,
-                                              patch, split))
+                                              patch, batched))
         text.begin()
         if written is not None:  # both its ends are now where they are read and written
             written.close()

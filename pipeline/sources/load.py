@@ -225,27 +225,23 @@ def _header_ok(table: Table, csv_table, problems: Problems) -> bool:
     return header_ok
 
 
-EVERY_LINE = (0, float("inf"))  # the lines a growing_batches reads rows from, when not a share of them
-
-
-def growing_batches(sources: Sources, path: Path, size: int, lines: tuple = EVERY_LINE):
+def growing_batches(sources: Sources, path: Path, size: int, part: tuple | None = None):
     """The records of the GROWING table, read from the CSV `path` (its source_file), `size`
     rows at a time, typed and checked as `load` checks them, for a table too large to hold
     whole as records (release/batches.py). `sources` holds the rest, loaded without it
-    (load(..., growing=False)). Only the rows that begin on a line in the range `lines`
-    (first, stop) are typed and checked: the others are another process's. Raises
-    InputError at the first batch with a problem: the caller loads it all then with `load`,
-    whose messages, all of them in their order, are the ones a steward reads."""
+    (load(..., growing=False)). With `part` (index, parts), only the rows of that part of the
+    text are read (readers.row_cuts): the others are another process's. Raises InputError at
+    the first batch with a problem: the caller loads it all then with `load`, whose messages,
+    all of them in their order, are the ones a steward reads."""
     table = BY_NAME[GROWING]
     problems = Problems()
-    csv_table = read_csv(path, problems, lazy=True)
+    csv_table = read_csv(path, problems, lazy=True, part=part)
     if not _header_ok(table, csv_table, problems):
         problems.raise_if_any()
     keys = {t.name: set() if t.name == GROWING else {k for k in (r.key for r in sources.records(t.name)) if k}
             for t in TABLES}
     seen: dict = {}
-    first, stop = lines  # (the rows after `stop` are not read: what is wrong there, the other process finds)
-    rows = itertools.takewhile(lambda row: row[0] < stop, itertools.dropwhile(lambda row: row[0] < first, csv_table.rows))
+    rows = csv_table.rows
     while True:
         batch = list(itertools.islice(rows, size))
         if not batch:

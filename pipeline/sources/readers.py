@@ -220,7 +220,8 @@ def read_csv(path: Path, problems, lazy: bool = False, part: tuple | None = None
     """Read a CSV table. Row-shape problems go to `problems`; unreadable files raise. With
     `lazy`, the rows are an iterator, read as it is taken (and their problems added then),
     so that a large table is never whole in memory as rows. With `part` (index, parts), only
-    the rows of that part of the text are read (row_cuts), each at its line in the file."""
+    the rows of that part of the text are read (row_cuts), each at its line in the file;
+    where the text cannot be cut, the first part is all of them."""
     name = display_path(path)
     raw = _read_bytes(path)
     text = decode(raw, name)
@@ -229,10 +230,12 @@ def read_csv(path: Path, problems, lazy: bool = False, part: tuple | None = None
         raise InputError([Problem(Place(name, 1), Msg('file is empty'), Msg('it needs at least the header row'), code=Code.EMPTY_FILE)])
     end = text.find("\n")  # the first line as splitlines() gives it, without splitting the whole text
     delimiter = sniff_delimiter(text[:end + 1 if end >= 0 else len(text)].splitlines()[0])
-    skipped = 0  # lines of the file before the part's first, after the header
+    skipped, none = 0, False  # lines of the file before the part's first, after the header
     if part is not None:
         cuts = row_cuts(text, part[1])
-        if cuts is not None:
+        if cuts is None:  # a quote in the header line: the first part is all of the rows, the others none
+            none = part[0] > 0
+        else:
             start, stop = cuts[part[0]], cuts[part[0] + 1]
             skipped = text.count("\n", cuts[0], start)
             text = text[:cuts[0]] + text[start:stop] if start > cuts[0] else text[:stop]
@@ -242,7 +245,7 @@ def read_csv(path: Path, problems, lazy: bool = False, part: tuple | None = None
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
         raise InputError([Problem(Place(name, 1), Msg('header row cannot be read: {exc}', exc=exc), code=Code.CSV_SYNTAX)]) from None
-    rows = _rows(reader, name, header, delimiter, problems, skipped)
+    rows = iter(()) if none else _rows(reader, name, header, delimiter, problems, skipped)
     return ReadTable(name, header, rows if lazy else list(rows), delimiter)
 
 

@@ -13,7 +13,7 @@ import time
 import pytest
 from helpers import contents
 from test_shares import (FellBack, a_row, assert_same, copy, data, funder_only_late, quiet, refuse,  # noqa: F401
-                         serial, with_rows)
+                         serial, with_a_long_value_in_the_middle, with_a_quoted_header, with_rows)
 
 from pipeline.errors import InputError
 from pipeline.graph import serialize, sorted_runs
@@ -28,13 +28,12 @@ def in_batches(settings, tmp_path, fallback=refuse, helped=False):
     built) with the lines merged back from the runs, read as the parent reads them; the
     runs' folder is gone after."""
     folder = tmp_path / "runs"
-    runs, ends, helper, split = SortedRuns(folder), None, None, 0
+    runs, ends, helper = SortedRuns(folder), None, None
     if helped:
-        split = batches.middle(settings)
         ends = shares.channel()
-        helper = parallel.start(lambda: batches.help_build(settings, ends, folder, split))
+        helper = parallel.start(lambda: batches.help_build(settings, ends, folder))
     try:
-        sources, built, theirs = batches.load_and_build(settings, quiet, {}, runs, fallback, ends, split)
+        sources, built, theirs = batches.load_and_build(settings, quiet, {}, runs, fallback, ends)
     finally:
         if helper is not None:
             helper.cancel()
@@ -114,6 +113,28 @@ def test_a_problem_in_the_first_half_goes_to_the_serial_path(copy, tmp_path):
     (copy / "decisions.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
     with pytest.raises(FellBack):
         in_batches(load_settings(copy), tmp_path, helped=True)
+
+
+def test_a_cut_past_a_value_of_many_lines_gives_the_serial_graph(copy, tmp_path, monkeypatch):
+    """Each process reads only its part of decisions.csv (readers.row_cuts), in batches that
+    pass the line ends inside the quoted name."""
+    monkeypatch.setattr(batches, "BATCH_ROWS", 7)
+    settings = with_a_long_value_in_the_middle(copy, stray=False)
+    assert_same(in_batches(settings, tmp_path, helped=True), serial(settings))
+
+
+def test_a_cut_inside_a_value_goes_to_the_serial_path(copy, tmp_path):
+    """A stray quote before the middle: the graph child's part ends inside the quoted name,
+    and the serial path reads the whole file."""
+    settings = with_a_long_value_in_the_middle(copy, stray=True)
+    with pytest.raises(FellBack):
+        in_batches(settings, tmp_path, helped=True)
+    assert_same(in_batches(settings, tmp_path, publishing._load_and_build, helped=True), serial(settings))
+
+
+def test_a_quoted_header_leaves_all_the_rows_to_the_graph_child(copy, tmp_path):
+    settings = with_a_quoted_header(copy)
+    assert_same(in_batches(settings, tmp_path, helped=True), serial(settings))
 
 
 @pytest.mark.parametrize("how", ["raises", "dies", "hangs"])

@@ -157,6 +157,20 @@ def test_a_cut_inside_a_value_goes_to_the_serial_path(copy):
     assert_same(split(settings, publishing._load_and_build), serial(settings))
 
 
+def with_a_quoted_header(data):
+    """The settings of `data` with the first column's name quoted in decisions.csv's header:
+    the text is not cut then (readers.row_cuts), and the first part is all of its rows."""
+    text = (data / "decisions.csv").read_text(encoding="utf-8")
+    name, rest = text.split(",", 1)
+    (data / "decisions.csv").write_text(f'"{name}",{rest}', encoding="utf-8")
+    return load_settings(data)
+
+
+def test_a_quoted_header_leaves_all_the_rows_to_the_graph_child(copy):
+    settings = with_a_quoted_header(copy)
+    assert_same(split(settings), serial(settings))
+
+
 @pytest.mark.parametrize("how", ["raises", "dies", "hangs", "dies while sending"])
 def test_a_helper_that_fails_dies_or_hangs_leaves_the_serial_path(data, monkeypatch, how):
     real_load, real_pieces = shares.load, shares._pieces
