@@ -32,7 +32,7 @@ from ..graph.build import Built, literal
 from ..graph.vocab import RDF, SH, XSD
 from ..i18n import N_, Msg, catalogue_id
 from ..sources.readers import display_path
-from . import delta
+from . import class_tests, delta
 from .focus import parts as focus_parts
 from .shapes import ShapesFile, ShapesGraph, parse_term, unguarded
 from .sparql_rules import SUBCLASS, RawResult, evaluate, load_into, named_iris, relevant_lines, store_of
@@ -166,7 +166,7 @@ def prepare(base_iri: str, extra: Path | None = None, until=lambda: False) -> No
     try:
         plan = project_shapes(base_iri, extra).plan()
         if plan.core is not None and not until():
-            _compiled(plan.core)
+            _compiled(class_tests.rewritten(plan.core))  # what a publish's graph takes (class_tests.apply_to)
     except Exception:  # noqa: BLE001 - see above
         pass
 
@@ -231,7 +231,7 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
         # the Rust engine lets go of the interpreter: SHACL Core runs on a core of its own
         # while this thread picks and counts the lines and the SPARQL rules run on them
         graph = delta.Graph(nt) if change is not None else None
-        core = beside.submit(_core, nt, plan.core, None if odd else key, nt_file, earlier, change, told, graph) \
+        core = beside.submit(_core, nt, plan.core, None if odd else key, nt_file, earlier, change, told, graph, flat) \
             if plan.core is not None else None
         subset = {delta.rule_key(c): c for c in plan.constraints if c.scope == "subset"}
         kept = delta.rules_kept(subset, earlier, change)
@@ -280,16 +280,18 @@ def raw_results(nt: bytes, shapes: ShapesGraph, engine: str = "fast", counting=N
 
 
 def _core(nt: bytes, shapes_nt: bytes, key: str | None, nt_file: Path | None, earlier, change, told: dict,
-          graph: delta.Graph | None) -> list:
+          graph: delta.Graph | None, plain: bool) -> list:
     """SHACL Core on `nt`: after a `change` of the earlier graph, on the nodes it may have
-    touched (delta.py; `key`: the shapes' shapes_digest), else on the whole graph."""
+    touched (delta.py; `key`: the shapes' shapes_digest), else on the whole graph. `plain`:
+    whether `nt` is delta.plain (so every part of it)."""
     found = None
+    engine_nt = class_tests.rewritten(shapes_nt) if plain else shapes_nt  # (no rdfs:subClassOf: see class_tests)
     if change is not None:
-        found = delta.core_results(graph, shapes_nt, key, earlier, change, lambda part: _rust(part, shapes_nt))
+        found = delta.core_results(graph, shapes_nt, key, earlier, change, lambda part: _rust(part, engine_nt))
     if found is not None:
         found, told["judged_again"] = found
         return found
-    return _rust(nt, shapes_nt, nt_file)
+    return _rust(nt, engine_nt, nt_file)
 
 
 @lru_cache(maxsize=8)
