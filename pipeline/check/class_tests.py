@@ -42,8 +42,7 @@ def rewritten(core: bytes) -> bytes:
         about.setdefault(t.subject, []).append(t)
     out, changed = [], False
     for t in triples:
-        if t.predicate.value == SH + "class" and isinstance(t.object, ox.NamedNode) \
-                and isinstance(t.subject, ox.BlankNode) and _only_tested(t.subject, refs) and _plain_node_shape(about[t.subject]):
+        if t.predicate.value == SH + "class" and isinstance(t.object, ox.NamedNode) and _a_test(t.subject, refs, about):
             test = ox.BlankNode()
             out += [ox.Triple(t.subject, ox.NamedNode(SH + "property"), test),
                     ox.Triple(test, ox.NamedNode(SH + "path"), ox.NamedNode(RDF + "type")),
@@ -52,6 +51,11 @@ def rewritten(core: bytes) -> bytes:
         else:
             out.append(t)
     return ox.serialize(out, format=ox.RdfFormat.N_TRIPLES) if changed else core
+
+
+def _a_test(shape, refs: dict, about: dict) -> bool:
+    """Whether `shape` is a blank node shape that is only ever a test."""
+    return isinstance(shape, ox.BlankNode) and _only_tested(shape, refs) and _plain_node_shape(about[shape])
 
 
 def _only_tested(shape, refs: dict) -> bool:

@@ -166,7 +166,7 @@ def prepare(base_iri: str, extra: Path | None = None, until=lambda: False) -> No
     try:
         plan = project_shapes(base_iri, extra).plan()
         if plan.core is not None and not until():
-            _compiled(class_tests.rewritten(plan.core))  # what a publish's graph takes (class_tests.apply_to)
+            _compiled(class_tests.rewritten(plan.core))  # as _core gives them for a plain graph, as a publish's is
     except Exception:  # noqa: BLE001 - see above
         pass
 

@@ -47,8 +47,10 @@ class SortedRuns:
         if told is not None:
             told(sum(map(len, rest)) + len(rest) if not self.paths else None)
         if not self.paths:  # (the folder may still hold another process's files: a helper that wrote no run)
-            yield from nt_chunks(rest)
-            self.discard()
+            try:
+                yield from nt_chunks(rest)
+            finally:
+                self.discard()
             return
         files = [open(path, "rb") for path in self.paths]
         try:
