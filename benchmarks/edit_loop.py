@@ -3,8 +3,8 @@
 For each round, on generated sources (benchmarks/generate.py): a first publish into a new
 folder; one amount in the middle of decisions.csv changed; a publish into the same folder
 (what the steward runs next); and the edited sources into a new folder (the same work without
-a previous release). Each is `koko publish` as a steward types it, timed with the benchmark's
-sampler of the process tree's memory; the rounds follow one another in one command, so the
+a previous release). Each is `koko publish` as a steward types it, timed alone (run.measure
+without its memory sampler, which takes CPU from what it samples); the rounds follow one another in one command, so the
 ratios compare runs on the same machine in the same minutes. Checks that the publish after the
 edit wrote the same files, byte for byte, as the one into a new folder.
 
@@ -30,7 +30,7 @@ RELEASE = "2026-11-28"
 
 def publish(data: Path, out: Path) -> dict:
     return measure([sys.executable, "-m", "pipeline", "publish", "--data", str(data), "--out", str(out),
-                    "--release-date", RELEASE])
+                    "--release-date", RELEASE], memory=False)
 
 
 def edit_one_amount(decisions: Path) -> int:
@@ -67,8 +67,8 @@ def main() -> None:
         again = publish(data, work / "out")
         fresh = publish(data, work / "new")
         same = _contents(work / "out") == _contents(work / "new")
-        print(f"round {round_}: first {first['seconds']:.2f} s ({first['peak_rss_mb']:.0f} MB); "
-              f"after the edit of line {line} {again['seconds']:.2f} s ({again['peak_rss_mb']:.0f} MB), "
+        print(f"round {round_}: first {first['seconds']:.2f} s; "
+              f"after the edit of line {line} {again['seconds']:.2f} s, "
               f"{again['seconds'] / first['seconds']:.2f} of the first; the edited sources into a new folder "
               f"{fresh['seconds']:.2f} s ({again['seconds'] / fresh['seconds']:.2f}); same bytes: {same}", flush=True)
     shutil.rmtree(work, ignore_errors=True)

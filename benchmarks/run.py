@@ -2,13 +2,15 @@
 
 For each size it generates a source folder (benchmarks/generate.py), then, each as its own
 process: `koko publish` as a steward runs it (no flags: the static site included) and
-`koko publish --no-site` (wall time, triples, triples per second, peak memory of the whole
-process tree, sampled from /proc), each `--repeat` times alternated (the median time, and
-the largest peak, go into the table; every run's time into results.json); the hand-assembled peer on the same sources
-(benchmarks/peer.py: morph-kgc with an RML mapping, pyoxigraph to sort and write Turtle, the
-Rust `shacl` engine with koko's Core shapes; its time is the sum of its three steps, its
-memory the largest step's); and the naive baseline (benchmarks/baseline.py: an rdflib Graph,
-rdflib's own Turtle, JSON-LD and N-Triples writers, pySHACL with default options). A baseline
+`koko publish --no-site` (wall time, triples, triples per second), each `--repeat` times
+alternated (the median time goes into the table; every run's time into results.json), then
+each once more for the peak memory of its whole process tree, sampled from /proc (a run of
+its own: the sampler takes CPU from what it samples, see `measure`); the hand-assembled peer
+on the same sources, timed, then run again for its memory (benchmarks/peer.py: morph-kgc with
+an RML mapping, pyoxigraph to sort and write Turtle, the Rust `shacl` engine with koko's Core
+shapes; its time is the sum of its three steps, its memory the largest step's); and the naive
+baseline, timed (benchmarks/baseline.py: an rdflib Graph, rdflib's own Turtle, JSON-LD and
+N-Triples writers, pySHACL with default options). A baseline
 size whose estimate passes 10 minutes is skipped and said so. Prints a table with koko's time
 as a ratio of the peer's (below 1: koko is faster) and the baseline's over koko's, and writes
 benchmarks/results.json. The peer's first run makes its own virtual environment (PyPI).
@@ -66,8 +68,13 @@ def _tree_rss_kib(pid: int) -> int:
     return total
 
 
-def measure(cmd: list, timeout: float | None = None) -> dict:
-    """Run a command; its wall time, exit code and peak RSS of its process tree."""
+def measure(cmd: list, timeout: float | None = None, memory: bool = True) -> dict:
+    """Run a command; its wall time, exit code and, with `memory`, the peak PSS of its process
+    tree (else None). The sampler is not free: reading a process's smaps_rollup walks its page
+    tables, 23 ms of kernel time for a process of 880 MB here, so sampling a tree of several such
+    every 0.05 s took most of a core from the command it measured (a 100,000-row publish took
+    13.6-17.4 s sampled against 12.3-13.9 s alone, alternated). A time that is compared is
+    therefore measured without it (`memory` off), and the peak in a run of its own."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
@@ -78,21 +85,35 @@ def measure(cmd: list, timeout: float | None = None) -> dict:
             peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
             done.wait(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    sampler = threading.Thread(target=sample, daemon=True) if memory else None
+    if sampler is not None:
+        sampler.start()
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
-        return {"seconds": None, "timed_out": True, "peak_rss_mb": round(peak[0] / 1024)}
+        return {"seconds": None, "timed_out": True, "peak_rss_mb": round(peak[0] / 1024) if memory else None}
     finally:
         done.set()
-        sampler.join()
+        if sampler is not None:
+            sampler.join()
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak[0] / 1024), "stdout": out}
+    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak[0] / 1024) if memory else None, "stdout": out}
+
+
+def timed_and_sized(commands: dict, repeat: int) -> tuple:
+    """Each of `commands` (name -> a function of a suffix that gives the command) run `repeat`
+    times alone, the names alternated, then once each with the memory sampler (see measure):
+    (name -> its timed runs, name -> its sampled run)."""
+    runs: dict = {name: [] for name in commands}
+    for n in range(max(1, repeat)):
+        for name, command in commands.items():
+            runs[name].append(measure(command(str(n)), memory=False))
+    sized = {name: measure(command("memory")) for name, command in commands.items()}
+    return runs, sized
 
 
 REMOVED = ".removed-at"  # when the last benchmark removed its outputs (time.time())
@@ -113,9 +134,8 @@ def settle(work: Path) -> None:
 
 
 def median_run(runs: list) -> dict:
-    """The run of median time, with the largest peak memory of them all."""
-    middle = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
-    return {**middle, "peak_rss_mb": max(r["peak_rss_mb"] for r in runs)}
+    """The run of median time."""
+    return sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
 
 
 def set_aside(path: Path, trash: Path) -> Path:
@@ -146,25 +166,29 @@ def main() -> None:
     settle(args.work)
     for rows in sizes:
         data = generate(rows, args.work / f"data-{rows}")
-        runs, bares = [], []
-        for n in range(max(1, args.repeat)):  # alternated, each into a new folder: a first publish every time
-            runs.append(measure(koko + ["publish", "--data", str(data), "--out", str(set_aside(args.work / f"out-{rows}-{n}", trash)),
-                                        "--release-date", "2026-11-28"]))
-            bares.append(measure(koko + ["publish", "--data", str(data), "--release-date", "2026-11-28", "--no-site",
-                                         "--out", str(set_aside(args.work / f"out-{rows}-no-site-{n}", trash))]))
-        run, bare = median_run(runs), median_run(bares)
+        publish = koko + ["publish", "--data", str(data), "--release-date", "2026-11-28"]
+        runs, sized = timed_and_sized({  # each into a new folder: a first publish every time
+            "koko": lambda n: publish + ["--out", str(set_aside(args.work / f"out-{rows}-{n}", trash))],
+            "no_site": lambda n: publish + ["--no-site", "--out", str(set_aside(args.work / f"out-{rows}-no-site-{n}", trash))]},
+            args.repeat)
+        run, bare = median_run(runs["koko"]), median_run(runs["no_site"])
         out = args.work / f"out-{rows}-0"
         triples = sum(1 for _ in open(out / "koko.nt", "rb"))
         row = {"rows": rows, "triples": triples, "koko_s": run["seconds"], "koko_triples_per_s": round(triples / run["seconds"]),
-               "koko_peak_memory_mb": run["peak_rss_mb"], "site_files": sum(1 for p in (out / "site").rglob("*") if p.is_file()),
-               "no_site_s": bare["seconds"], "no_site_peak_memory_mb": bare["peak_rss_mb"],
-               "koko_runs_s": [r["seconds"] for r in runs], "no_site_runs_s": [r["seconds"] for r in bares]}
-        peer_out = set_aside(args.work / f"peer-{rows}", trash)
-        steps = {name: measure(cmd) for name, cmd in peer_commands(peer_python, data, peer_out)}
+               "koko_peak_memory_mb": sized["koko"]["peak_rss_mb"],
+               "site_files": sum(1 for p in (out / "site").rglob("*") if p.is_file()),
+               "no_site_s": bare["seconds"], "no_site_peak_memory_mb": sized["no_site"]["peak_rss_mb"],
+               "koko_runs_s": [r["seconds"] for r in runs["koko"]], "no_site_runs_s": [r["seconds"] for r in runs["no_site"]],
+               "sampled_runs_s": {name: m["seconds"] for name, m in sized.items()}}
+        steps = {name: measure(cmd, memory=False)
+                 for name, cmd in peer_commands(peer_python, data, set_aside(args.work / f"peer-{rows}", trash))}
+        sized_steps = {name: measure(cmd)
+                       for name, cmd in peer_commands(peer_python, data, set_aside(args.work / f"peer-{rows}-memory", trash))}
         row.update({"peer_s": round(sum(m["seconds"] for m in steps.values()), 2),
                     "peer_steps_s": {name: m["seconds"] for name, m in steps.items()},
-                    "peer_peak_memory_mb": max(m["peak_rss_mb"] for m in steps.values()),
+                    "peer_peak_memory_mb": max(m["peak_rss_mb"] for m in sized_steps.values()),
                     "peer_triples": int(steps["write"]["stdout"].split()[0])})
+        row["sampled_runs_s"]["peer"] = round(sum(m["seconds"] for m in sized_steps.values()), 2)
         row["koko_over_peer"] = round(row["koko_s"] / row["peer_s"], 2)
         row["no_site_over_peer"] = round(row["no_site_s"] / row["peer_s"], 2)
         estimate = baseline_rate * triples * 1.3 if baseline_rate else None
@@ -173,13 +197,12 @@ def main() -> None:
         else:
             base = measure([sys.executable, str(HERE / "baseline.py"), "--data", str(data),
                             "--out", str(set_aside(args.work / f"base-{rows}", trash))],
-                           timeout=BASELINE_LIMIT_S)
+                           timeout=BASELINE_LIMIT_S, memory=False)  # (once: its memory is not in the table)
             if base.get("timed_out"):
                 row.update({"baseline_s": None, "baseline_skipped": f"stopped at {BASELINE_LIMIT_S} s"})
             else:
                 baseline_rate = base["seconds"] / triples
-                row.update({"baseline_s": base["seconds"], "baseline_peak_memory_mb": base["peak_rss_mb"],
-                            "speedup": round(base["seconds"] / run["seconds"], 1)})
+                row.update({"baseline_s": base["seconds"], "speedup": round(base["seconds"] / run["seconds"], 1)})
         results.append(row)
         print_table(results)
     machine = {"python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
