@@ -85,23 +85,26 @@ def measure(cmd: list, timeout: float | None = None, memory: bool = True) -> dic
             peak[0] = max(peak[0], _tree_rss_kib(proc.pid))
             done.wait(0.05)
 
-    sampler = threading.Thread(target=sample, daemon=True) if memory else None
-    if sampler is not None:
+    sampler = threading.Thread(target=sample, daemon=True)
+    if memory:
         sampler.start()
     try:
         out, err = proc.communicate(timeout=timeout)
+        seconds = round(time.perf_counter() - start, 2)
     except subprocess.TimeoutExpired:
         proc.kill()
         out, err = proc.communicate()
-        return {"seconds": None, "timed_out": True, "peak_rss_mb": round(peak[0] / 1024) if memory else None}
+        seconds = None
     finally:
         done.set()
-        if sampler is not None:
+        if memory:
             sampler.join()
-    seconds = time.perf_counter() - start
+    measured = {"seconds": seconds, "peak_rss_mb": round(peak[0] / 1024) if memory else None, "stdout": out}
+    if seconds is None:
+        return {**measured, "timed_out": True}
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err[-3000:]}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(peak[0] / 1024) if memory else None, "stdout": out}
+    return measured
 
 
 def timed_and_sized(commands: dict, repeat: int) -> tuple:

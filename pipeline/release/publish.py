@@ -390,10 +390,9 @@ def _graph_stage(settings: Settings, progress: Progress, engine: str, staging: S
     # forked first: it holds no end of the pipes made for the others
     beside = parallel.start(lambda: following.write_turtle(written, staging, settings.base_iri)) if written else None
     helper = ends = None
-    if batched:
-        if batches.parts() > 1:
-            ends = shares.channel()
-            helper = parallel.start(lambda: batches.help_build(settings, ends, staging.tmp / batches.RUNS))
+    if batched and batches.parts() > 1:
+        ends = shares.channel()
+        helper = parallel.start(lambda: batches.help_build(settings, ends, staging.tmp / batches.RUNS))
     elif shared:  # where a patch is tried, the helper waits to hear whether it is needed
         ends = shares.channel(waits=patch is not None)
         helper = parallel.start(lambda: shares.help_build(settings, ends))
